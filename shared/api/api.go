@@ -1,0 +1,320 @@
+// Package api holds the JSON types of Sidenote's HTTP API (/api/v1), shared by
+// the server and the WebAssembly sidebar. It must compile for
+// GOOS=js GOARCH=wasm: standard library and the repo's shared/ packages only.
+package api
+
+import (
+	"time"
+
+	"github.com/sidenote/sidenote/shared/note"
+)
+
+// Prefix is the path prefix of every JSON API route.
+const Prefix = "/api/v1"
+
+// ErrorBody is the body of every error response:
+// {"error":{"code":"snake_case","message":"...","field":"..."}}.
+type ErrorBody struct {
+	Error Error `json:"error"`
+}
+
+// Error is an API error. Code is stable and machine-readable; Message is a
+// sentence a person can read; Field names the offending request field.
+type Error struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	Field   string `json:"field,omitempty"`
+}
+
+func (e *Error) Error() string { return e.Message }
+
+// Error codes. The server maps each to one HTTP status (server/internal/api).
+const (
+	CodeMalformedJSON     = "malformed_json"         // 400
+	CodeUnknownField      = "unknown_field"          // 400
+	CodeWrongType         = "wrong_type"             // 400
+	CodeInvalidUTF8       = "invalid_utf8"           // 400
+	CodeBadRequest        = "bad_request"            // 400
+	CodeUnauthenticated   = "unauthenticated"        // 401
+	CodeForbidden         = "forbidden"              // 403
+	CodeNotFound          = "not_found"              // 404
+	CodeConflict          = "conflict"               // 409
+	CodeVersionConflict   = "version_conflict"       // 409
+	CodeNoteSigned        = "note_signed"            // 409
+	CodeSessionUnassigned = "session_unassigned"     // 409
+	CodeBodyTooLarge      = "body_too_large"         // 413
+	CodeUnsupportedMedia  = "unsupported_media_type" // 415
+	CodeInvalidField      = "invalid_field"          // 422
+	CodeConsentRequired   = "consent_required"       // 422
+	CodeNoSource          = "no_source"              // 422
+	CodeRateLimited       = "rate_limited"           // 429
+	CodeInternal          = "internal"               // 500
+	CodeUnavailable       = "unavailable"            // 503
+)
+
+// Page is one page of a keyset-paginated list. NextCursor is empty on the
+// last page; pass it back as ?cursor= to get the next one.
+type Page[T any] struct {
+	Items      []T    `json:"items"`
+	NextCursor string `json:"next_cursor"`
+}
+
+// DevLoginRequest is the body of POST /dev/login (local single-user mode).
+type DevLoginRequest struct {
+	Email string `json:"email"`
+	Name  string `json:"name"`
+}
+
+// TokenResponse hands over an opaque API token.
+type TokenResponse struct {
+	Token string `json:"token"`
+}
+
+// Clinician is the signed-in user (GET /me).
+type Clinician struct {
+	ID        string    `json:"id"`
+	Email     string    `json:"email"`
+	Name      string    `json:"name"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// ClientKind says whether a client profile is one person or a couple.
+type ClientKind string
+
+const (
+	ClientIndividual ClientKind = "individual"
+	ClientCouple     ClientKind = "couple"
+)
+
+// Client is a client profile. DisplayName may be a pseudonym.
+type Client struct {
+	ID          string     `json:"id"`
+	DisplayName string     `json:"display_name"`
+	Kind        ClientKind `json:"kind"`
+	ExternalRef *string    `json:"external_ref"`
+	ArchivedAt  *time.Time `json:"archived_at"`
+	CreatedAt   time.Time  `json:"created_at"`
+	UpdatedAt   time.Time  `json:"updated_at"`
+}
+
+// CreateClientRequest is the body of POST /clients.
+type CreateClientRequest struct {
+	DisplayName string     `json:"display_name"`
+	Kind        ClientKind `json:"kind"`
+	ExternalRef *string    `json:"external_ref,omitempty"`
+}
+
+// UpdateClientRequest is the body of PATCH /clients/:id; absent fields are
+// left unchanged.
+type UpdateClientRequest struct {
+	DisplayName *string     `json:"display_name,omitempty"`
+	Kind        *ClientKind `json:"kind,omitempty"`
+	ExternalRef *string     `json:"external_ref,omitempty"`
+}
+
+// SessionType is how a session took place or how its content arrived.
+type SessionType string
+
+const (
+	SessionInPerson          SessionType = "in_person"
+	SessionTelehealth        SessionType = "telehealth"
+	SessionDictation         SessionType = "dictation"
+	SessionUploadedRecording SessionType = "uploaded_recording"
+	SessionWrittenSummary    SessionType = "written_summary"
+)
+
+// Anonymous is the kind of an anonymous session: no client profile.
+type Anonymous string
+
+const (
+	AnonymousIndividual Anonymous = "individual"
+	AnonymousCouple     Anonymous = "couple"
+)
+
+// Label is the display label of an anonymous session of this kind.
+func (a Anonymous) Label() string {
+	if a == AnonymousCouple {
+		return "Anonymous couple"
+	}
+	return "Anonymous individual"
+}
+
+// ConsentMethod is how consent was obtained.
+type ConsentMethod string
+
+const (
+	ConsentVerbal     ConsentMethod = "verbal"
+	ConsentWritten    ConsentMethod = "written"
+	ConsentElectronic ConsentMethod = "electronic"
+)
+
+// Consent records the client's consent for a session.
+type Consent struct {
+	Obtained   bool          `json:"obtained"`
+	Method     ConsentMethod `json:"method"`
+	RecordedAt *time.Time    `json:"recorded_at,omitempty"`
+}
+
+// SessionStatus is where a session is in its life.
+type SessionStatus string
+
+const (
+	SessionOpen               SessionStatus = "open"
+	SessionEnded              SessionStatus = "ended"
+	SessionAwaitingTranscript SessionStatus = "awaiting_transcript"
+)
+
+// CreateSessionRequest is the body of POST /sessions. Exactly one of
+// ClientID and Anonymous is set (a telehealth session may leave both empty
+// until it ends).
+type CreateSessionRequest struct {
+	Type      SessionType `json:"type"`
+	ClientID  *string     `json:"client_id,omitempty"`
+	Anonymous *Anonymous  `json:"anonymous,omitempty"`
+	Consent   *Consent    `json:"consent"`
+	StartedAt *time.Time  `json:"started_at,omitempty"`
+}
+
+// UpdateSessionRequest is the body of PATCH /sessions/:id.
+type UpdateSessionRequest struct {
+	Type      *SessionType `json:"type,omitempty"`
+	StartedAt *time.Time   `json:"started_at,omitempty"`
+	EndedAt   *time.Time   `json:"ended_at,omitempty"`
+}
+
+// AssignRequest is the body of POST /sessions/:id/assign.
+type AssignRequest struct {
+	ClientID string `json:"client_id"`
+}
+
+// EndSessionRequest is the body of POST /sessions/:id/end: the clinician
+// picks an existing client or one of the anonymous choices.
+type EndSessionRequest struct {
+	ClientID  *string    `json:"client_id,omitempty"`
+	Anonymous *Anonymous `json:"anonymous,omitempty"`
+}
+
+// Assignment is one entry of a session's assignment history.
+type Assignment struct {
+	ClientID  *string    `json:"client_id"`
+	Anonymous *Anonymous `json:"anonymous"`
+	ChangedAt time.Time  `json:"changed_at"`
+}
+
+// Session is a clinical session. Client is null when the session is
+// anonymous; DisplayLabel is "Anonymous individual", "Anonymous couple" or the
+// client's display name.
+type Session struct {
+	ID           string        `json:"id"`
+	Type         SessionType   `json:"type"`
+	Status       SessionStatus `json:"status"`
+	Client       *Client       `json:"client"`
+	Anonymous    *Anonymous    `json:"anonymous"`
+	DisplayLabel string        `json:"display_label"`
+	Consent      Consent       `json:"consent"`
+	StartedAt    time.Time     `json:"started_at"`
+	EndedAt      *time.Time    `json:"ended_at"`
+	// NoteStatus is the status of the session's latest note, empty if none.
+	NoteStatus NoteStatus   `json:"note_status"`
+	JoinURL    string       `json:"join_url,omitempty"`
+	History    []Assignment `json:"history,omitempty"`
+	CreatedAt  time.Time    `json:"created_at"`
+	UpdatedAt  time.Time    `json:"updated_at"`
+}
+
+// TextRequest is the body of PUT /sessions/:id/summary and /transcript.
+type TextRequest struct {
+	Text string `json:"text"`
+}
+
+// NoteStatus is where a note is in its life.
+type NoteStatus string
+
+const (
+	NoteGenerating NoteStatus = "generating"
+	NoteReady      NoteStatus = "ready"
+	NoteFailed     NoteStatus = "failed"
+	NoteSigned     NoteStatus = "signed"
+)
+
+// GenerateNoteRequest is the body of POST /sessions/:id/notes.
+type GenerateNoteRequest struct {
+	Template note.TemplateID `json:"template"`
+}
+
+// Note is a progress note.
+type Note struct {
+	ID            string          `json:"id"`
+	SessionID     string          `json:"session_id"`
+	Template      note.TemplateID `json:"template"`
+	Status        NoteStatus      `json:"status"`
+	FailureReason string          `json:"failure_reason,omitempty"`
+	Sections      []note.Section  `json:"sections"`
+	Version       int             `json:"version"`
+	Generator     string          `json:"generator"`
+	SignedAt      *time.Time      `json:"signed_at"`
+	Addenda       []Addendum      `json:"addenda"`
+	CreatedAt     time.Time       `json:"created_at"`
+	UpdatedAt     time.Time       `json:"updated_at"`
+}
+
+// SectionEdit replaces the text of one section.
+type SectionEdit struct {
+	Key  string `json:"key"`
+	Text string `json:"text"`
+}
+
+// UpdateNoteRequest is the body of PATCH /notes/:id. Version is the version
+// the client last saw; a stale one gets 409 version_conflict.
+type UpdateNoteRequest struct {
+	Version  int           `json:"version"`
+	Sections []SectionEdit `json:"sections"`
+}
+
+// NoteVersion is one saved version of a note.
+type NoteVersion struct {
+	Version   int            `json:"version"`
+	Sections  []note.Section `json:"sections"`
+	CreatedAt time.Time      `json:"created_at"`
+}
+
+// Addendum is text added to a signed note.
+type Addendum struct {
+	ID        string    `json:"id"`
+	Text      string    `json:"text"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// InsertionField says which note section went into which page field.
+type InsertionField struct {
+	Section    string `json:"section"`
+	FieldLabel string `json:"field_label"`
+}
+
+// InsertionRequest is the body of POST /notes/:id/insertions: a receipt of
+// where a note was put. It carries no page content.
+type InsertionRequest struct {
+	Origin      string           `json:"origin"`
+	NoteVersion int              `json:"note_version"`
+	Fields      []InsertionField `json:"fields"`
+}
+
+// Insertion is a recorded insertion receipt.
+type Insertion struct {
+	ID          string           `json:"id"`
+	NoteID      string           `json:"note_id"`
+	Origin      string           `json:"origin"`
+	NoteVersion int              `json:"note_version"`
+	Fields      []InsertionField `json:"fields"`
+	CreatedAt   time.Time        `json:"created_at"`
+}
+
+// AuditEvent is one entry of the caller's audit log.
+type AuditEvent struct {
+	ID         string    `json:"id"`
+	Action     string    `json:"action"`
+	ResourceID string    `json:"resource_id"`
+	RequestID  string    `json:"request_id"`
+	ClientIP   string    `json:"client_ip"`
+	CreatedAt  time.Time `json:"created_at"`
+}
