@@ -1,0 +1,49 @@
+package api
+
+import (
+	"github.com/sidenote/sidenote/server/internal/store"
+	"github.com/sidenote/sidenote/shared/api"
+)
+
+func toClient(c *store.Client) *api.Client {
+	if c == nil {
+		return nil
+	}
+	return &api.Client{
+		ID: c.ID, DisplayName: c.DisplayName, Kind: api.ClientKind(c.Kind), ExternalRef: c.ExternalRef,
+		ArchivedAt: c.ArchivedAt, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt,
+	}
+}
+
+func toSession(s *store.Session) api.Session {
+	out := api.Session{
+		ID: s.ID, Type: api.SessionType(s.Type), Status: api.SessionStatus(s.Status),
+		Consent: api.Consent{Obtained: s.ConsentObtained, Method: api.ConsentMethod(s.ConsentMethod), RecordedAt: &s.ConsentRecordedAt},
+		StartedAt: s.StartedAt, EndedAt: s.EndedAt, NoteStatus: api.NoteStatus(s.NoteStatus),
+		CreatedAt: s.CreatedAt, UpdatedAt: s.UpdatedAt,
+	}
+	switch {
+	case s.ClientID != nil && s.Client != nil:
+		out.Client = toClient(s.Client)
+		out.DisplayLabel = s.Client.DisplayName
+	case s.Anonymous != nil:
+		a := api.Anonymous(*s.Anonymous)
+		out.Anonymous = &a
+		out.DisplayLabel = a.Label()
+	default:
+		out.DisplayLabel = "Unassigned"
+	}
+	return out
+}
+
+func toAssignments(hs []store.SessionAssignment) []api.Assignment {
+	out := make([]api.Assignment, len(hs))
+	for i, h := range hs {
+		out[i] = api.Assignment{ClientID: h.ClientID, ChangedAt: h.ChangedAt}
+		if h.Anonymous != nil {
+			a := api.Anonymous(*h.Anonymous)
+			out[i].Anonymous = &a
+		}
+	}
+	return out
+}

@@ -1,0 +1,61 @@
+// Package api is Sidenote's HTTP layer: a Gin engine with the JSON API under
+// /api/v1, the sidebar at /app and health checks. Handlers are thin: they
+// decode, call the store, and encode; every error goes through one
+// middleware (errors.go) that writes {"error":{...}} with its status.
+package api
+
+import (
+	"log/slog"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/sidenote/sidenote/server/internal/config"
+	"github.com/sidenote/sidenote/server/internal/store"
+)
+
+// Server is the HTTP API.
+type Server struct {
+	cfg    *config.Config
+	store  *store.Store
+	log    *slog.Logger
+	engine *gin.Engine
+}
+
+// New builds the HTTP handler for cfg and st.
+func New(cfg *config.Config, st *store.Store, log *slog.Logger) *Server {
+	gin.SetMode(gin.ReleaseMode)
+	s := &Server{cfg: cfg, store: st, log: log, engine: gin.New()}
+	s.engine.HandleMethodNotAllowed = false
+	s.engine.ContextWithFallback = true
+	s.routes()
+	return s
+}
+
+// ServeHTTP makes Server an http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.engine.ServeHTTP(w, r) }
+
+// Routes lists the registered routes (the IDOR test walks them all).
+func (s *Server) Routes() gin.RoutesInfo { return s.engine.Routes() }
+
+func (s *Server) routes() {
+	r := s.engine
+	r.Use(withRequestID, s.logRequests, s.recoverPanics, renderErrors(s.log))
+	r.NoRoute(notFound)
+
+	r.GET("/healthz", s.healthz)
+	r.GET("/readyz", s.readyz)
+	s.appRoutes(r)
+
+	v1 := r.Group("/api/v1")
+	if s.cfg.DevLogin {
+		v1.POST("/dev/login", s.devLogin)
+	}
+	authed := v1.Group("", s.authenticate)
+	authed.GET("/me", s.me)
+	s.clientRoutes(authed)
+	s.sessionRoutes(authed)
+}
+
+// caller is the clinician making an authenticated request.
+func caller(c *gin.Context) string { return c.GetString(ctxClinicianID) }

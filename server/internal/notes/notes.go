@@ -1,0 +1,59 @@
+// Package notes turns a session's clinician summary and transcript into the
+// sections of a progress note. Two generators share one rule: nothing is
+// invented. Every sentence of a note is a sentence of the input (after the
+// removal of spoken fillers, see cleanSpan), each section lists the source
+// spans it used, and a section with nothing to say stays empty and is flagged
+// not documented.
+//
+// The package has no database or HTTP-server dependencies so a background
+// job can call it directly.
+package notes
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/sidenote/sidenote/shared/note"
+)
+
+// Source is what a note is generated from. Either text may be empty.
+type Source struct {
+	Summary    string // the clinician's written or dictated summary
+	Transcript string // the session transcript, optionally with speaker labels
+}
+
+func (s Source) empty() bool {
+	return strings.TrimSpace(s.Summary) == "" && strings.TrimSpace(s.Transcript) == ""
+}
+
+// Generator fills a template's sections from a session's source.
+type Generator interface {
+	// Name identifies the generator in stored notes: "builtin" or "llm:<model>".
+	Name() string
+	// Generate returns one section per template section, in template order.
+	// It returns ErrNoSource when both texts are blank and a *Failure when a
+	// provider fails.
+	Generate(ctx context.Context, t note.Template, src Source) ([]note.Section, error)
+}
+
+// ErrNoSource is returned when the summary and the transcript are both blank.
+var ErrNoSource = errors.New("notes: the session has neither a summary nor a transcript")
+
+// Failure is a provider failure. Reason is a sentence a clinician can read;
+// Retryable says whether trying again later may succeed. Err is the
+// underlying cause for logs; it never holds note text.
+type Failure struct {
+	Reason    string
+	Retryable bool
+	Err       error
+}
+
+func (f *Failure) Error() string {
+	if f.Err != nil {
+		return f.Reason + " (" + f.Err.Error() + ")"
+	}
+	return f.Reason
+}
+
+func (f *Failure) Unwrap() error { return f.Err }

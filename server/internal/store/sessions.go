@@ -1,0 +1,301 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/sidenote/sidenote/shared/api"
+)
+
+func validSessionType(t api.SessionType) bool {
+	switch t {
+	case api.SessionInPerson, api.SessionTelehealth, api.SessionDictation, api.SessionUploadedRecording, api.SessionWrittenSummary:
+		return true
+	}
+	return false
+}
+
+func validAnonymous(a api.Anonymous) bool {
+	return a == api.AnonymousIndividual || a == api.AnonymousCouple
+}
+
+func validConsentMethod(m api.ConsentMethod) bool {
+	return m == api.ConsentVerbal || m == api.ConsentWritten || m == api.ConsentElectronic
+}
+
+// resolveAssignment checks a client_id/anonymous pair: at most one may be
+// set, and required says whether one must be. The client must be the
+// clinician's and not archived.
+func (s *Store) resolveAssignment(ctx context.Context, clinicianID string, clientID *string, anonymous *api.Anonymous, required bool) (*Client, *string, error) {
+	switch {
+	case clientID != nil && anonymous != nil:
+		return nil, nil, invalid("anonymous", "Choose either a client or an anonymous session, not both.")
+	case clientID == nil && anonymous == nil:
+		if required {
+			return nil, nil, invalid("client_id", "Choose a client, or Anonymous individual or Anonymous couple.")
+		}
+		return nil, nil, nil
+	case anonymous != nil:
+		if !validAnonymous(*anonymous) {
+			return nil, nil, invalid("anonymous", "anonymous must be individual or couple.")
+		}
+		a := string(*anonymous)
+		return nil, &a, nil
+	}
+	c, err := s.Client(ctx, clinicianID, *clientID)
+	if err != nil {
+		if e, ok := err.(*api.Error); ok {
+			e.Field = "client_id"
+		}
+		return nil, nil, err
+	}
+	if c.ArchivedAt != nil {
+		return nil, nil, invalid("client_id", "This client is archived; restore the profile or choose another client.")
+	}
+	return c, nil, nil
+}
+
+// CreateSession starts a session. Consent is required for every session,
+// anonymous or not.
+func (s *Store) CreateSession(ctx context.Context, clinicianID string, req api.CreateSessionRequest) (*Session, error) {
+	if !validSessionType(req.Type) {
+		return nil, invalid("type", "type must be in_person, telehealth, dictation, uploaded_recording or written_summary.")
+	}
+	if req.Consent == nil || !req.Consent.Obtained {
+		return nil, &api.Error{Code: api.CodeConsentRequired, Field: "consent", Message: "Record the client's consent before starting the session."}
+	}
+	if !validConsentMethod(req.Consent.Method) {
+		return nil, invalid("consent.method", "consent.method must be verbal, written or electronic.")
+	}
+	client, anonymous, err := s.resolveAssignment(ctx, clinicianID, req.ClientID, req.Anonymous, req.Type != api.SessionTelehealth)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	started := now
+	if req.StartedAt != nil {
+		started = req.StartedAt.UTC().Truncate(time.Microsecond)
+	}
+	sess := &Session{
+		ID: NewID(), ClinicianID: clinicianID, Anonymous: anonymous, Client: client,
+		Type: string(req.Type), Status: string(api.SessionOpen),
+		ConsentObtained: true, ConsentMethod: string(req.Consent.Method), ConsentRecordedAt: now,
+		StartedAt: started, CreatedAt: now, UpdatedAt: now,
+	}
+	if client != nil {
+		sess.ClientID = &client.ID
+	}
+	err = s.Transaction(ctx, func(tx *gorm.DB) error {
+		if err := tx.Omit("Client").Create(sess).Error; err != nil {
+			return err
+		}
+		return s.recordAssignment(tx, sess)
+	})
+	if err != nil {
+		return nil, dbError(err, "Session")
+	}
+	return sess, nil
+}
+
+func (s *Store) recordAssignment(tx *gorm.DB, sess *Session) error {
+	if sess.ClientID == nil && sess.Anonymous == nil {
+		return nil
+	}
+	return tx.Create(&SessionAssignment{
+		ID: NewID(), SessionID: sess.ID, ClinicianID: sess.ClinicianID,
+		ClientID: sess.ClientID, Anonymous: sess.Anonymous, ChangedAt: s.now(),
+	}).Error
+}
+
+// Session returns one of the clinician's sessions with its client.
+func (s *Store) Session(ctx context.Context, clinicianID, id string) (*Session, error) {
+	if !ValidID(id) {
+		return nil, ErrNotFound("Session")
+	}
+	var sess Session
+	err := s.db.WithContext(ctx).Joins("Client").
+		Where("sessions.id = ? AND sessions.clinician_id = ?", id, clinicianID).Take(&sess).Error
+	if err != nil {
+		return nil, dbError(err, "Session")
+	}
+	return &sess, nil
+}
+
+// SessionHistory returns a session's assignments, oldest first.
+func (s *Store) SessionHistory(ctx context.Context, clinicianID, sessionID string) ([]SessionAssignment, error) {
+	var hs []SessionAssignment
+	err := s.db.WithContext(ctx).Where("session_id = ? AND clinician_id = ?", sessionID, clinicianID).
+		Order("changed_at, id").Find(&hs).Error
+	return hs, dbError(err, "Session")
+}
+
+// Assignment filters for ListSessions.
+const (
+	AssignmentAll       = "all"
+	AssignmentAnonymous = "anonymous"
+	AssignmentAssigned  = "assigned"
+)
+
+// SessionFilter selects a page of sessions, newest first.
+type SessionFilter struct {
+	Assignment string
+	ClientID   string
+	Type       api.SessionType
+	From, To   *time.Time // started_at in [From, To)
+	Limit      int
+	Cursor     string
+}
+
+// ListSessions returns the clinician's sessions newest first, paginated by
+// keyset on (started_at, id) so pages stay stable under inserts.
+func (s *Store) ListSessions(ctx context.Context, clinicianID string, f SessionFilter) ([]Session, string, error) {
+	limit := clampLimit(f.Limit)
+	q := s.db.WithContext(ctx).Joins("Client").Where("sessions.clinician_id = ?", clinicianID)
+	switch f.Assignment {
+	case "", AssignmentAll:
+	case AssignmentAnonymous:
+		q = q.Where("sessions.client_id IS NULL")
+	case AssignmentAssigned:
+		q = q.Where("sessions.client_id IS NOT NULL")
+	default:
+		return nil, "", invalid("assignment", "assignment must be all, anonymous or assigned.")
+	}
+	if f.ClientID != "" {
+		if !ValidID(f.ClientID) {
+			return nil, "", invalid("client_id", "client_id is not a valid id.")
+		}
+		q = q.Where("sessions.client_id = ?", f.ClientID)
+	}
+	if f.Type != "" {
+		if !validSessionType(f.Type) {
+			return nil, "", invalid("type", "type must be in_person, telehealth, dictation, uploaded_recording or written_summary.")
+		}
+		q = q.Where("sessions.type = ?", string(f.Type))
+	}
+	if f.From != nil {
+		q = q.Where("sessions.started_at >= ?", f.From.UTC())
+	}
+	if f.To != nil {
+		q = q.Where("sessions.started_at < ?", f.To.UTC())
+	}
+	if f.Cursor != "" {
+		t, id, err := decodeTimeCursor(f.Cursor)
+		if err != nil {
+			return nil, "", err
+		}
+		q = q.Where("(sessions.started_at, sessions.id) < (?, ?)", t, id)
+	}
+	var ss []Session
+	if err := q.Order("sessions.started_at DESC, sessions.id DESC").Limit(limit + 1).Find(&ss).Error; err != nil {
+		return nil, "", dbError(err, "Session")
+	}
+	next := ""
+	if len(ss) > limit {
+		ss = ss[:limit]
+		last := ss[len(ss)-1]
+		next = encodeTimeCursor(last.StartedAt, last.ID)
+	}
+	return ss, next, nil
+}
+
+// UpdateSession changes the fields present in req.
+func (s *Store) UpdateSession(ctx context.Context, clinicianID, id string, req api.UpdateSessionRequest) (*Session, error) {
+	sess, err := s.Session(ctx, clinicianID, id)
+	if err != nil {
+		return nil, err
+	}
+	if req.Type != nil {
+		if !validSessionType(*req.Type) {
+			return nil, invalid("type", "type must be in_person, telehealth, dictation, uploaded_recording or written_summary.")
+		}
+		sess.Type = string(*req.Type)
+	}
+	if req.StartedAt != nil {
+		sess.StartedAt = req.StartedAt.UTC().Truncate(time.Microsecond)
+	}
+	if req.EndedAt != nil {
+		t := req.EndedAt.UTC().Truncate(time.Microsecond)
+		sess.EndedAt = &t
+	}
+	if sess.EndedAt != nil && sess.EndedAt.Before(sess.StartedAt) {
+		return nil, invalid("ended_at", "A session cannot end before it starts.")
+	}
+	sess.UpdatedAt = s.now()
+	err = s.db.WithContext(ctx).Model(&Session{}).Where("id = ? AND clinician_id = ?", id, clinicianID).
+		Updates(map[string]any{"type": sess.Type, "started_at": sess.StartedAt, "ended_at": sess.EndedAt, "updated_at": sess.UpdatedAt}).Error
+	if err != nil {
+		return nil, dbError(err, "Session")
+	}
+	return sess, nil
+}
+
+// DeleteSession removes a session from every list; the row is kept
+// (soft-deleted) so its notes and audit trail stay intact.
+func (s *Store) DeleteSession(ctx context.Context, clinicianID, id string) error {
+	if !ValidID(id) {
+		return ErrNotFound("Session")
+	}
+	res := s.db.WithContext(ctx).Where("id = ? AND clinician_id = ?", id, clinicianID).Delete(&Session{})
+	if res.Error != nil {
+		return dbError(res.Error, "Session")
+	}
+	if res.RowsAffected == 0 {
+		return ErrNotFound("Session")
+	}
+	return nil
+}
+
+// AssignSession assigns a session to one of the clinician's clients (or
+// moves it to another); the previous assignment stays in its history.
+func (s *Store) AssignSession(ctx context.Context, clinicianID, id, clientID string) (*Session, error) {
+	return s.reassign(ctx, clinicianID, id, &clientID, nil, false)
+}
+
+// EndSession ends a session, optionally choosing its client or anonymous
+// kind (telehealth sessions are assigned when they end).
+func (s *Store) EndSession(ctx context.Context, clinicianID, id string, req api.EndSessionRequest) (*Session, error) {
+	return s.reassign(ctx, clinicianID, id, req.ClientID, req.Anonymous, true)
+}
+
+func (s *Store) reassign(ctx context.Context, clinicianID, id string, clientID *string, anonymous *api.Anonymous, end bool) (*Session, error) {
+	sess, err := s.Session(ctx, clinicianID, id)
+	if err != nil {
+		return nil, err
+	}
+	required := !end || (sess.ClientID == nil && sess.Anonymous == nil)
+	client, anon, err := s.resolveAssignment(ctx, clinicianID, clientID, anonymous, required)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	changed := client != nil || anon != nil
+	if client != nil {
+		sess.Client, sess.ClientID, sess.Anonymous = client, &client.ID, nil
+	} else if anon != nil {
+		sess.Client, sess.ClientID, sess.Anonymous = nil, nil, anon
+	}
+	updates := map[string]any{"client_id": sess.ClientID, "anonymous": sess.Anonymous, "updated_at": now}
+	if end {
+		if sess.EndedAt == nil {
+			sess.EndedAt = &now
+		}
+		sess.Status = string(api.SessionEnded)
+		updates["ended_at"], updates["status"] = sess.EndedAt, sess.Status
+	}
+	sess.UpdatedAt = now
+	err = s.Transaction(ctx, func(tx *gorm.DB) error {
+		if err := tx.Model(&Session{}).Where("id = ? AND clinician_id = ?", id, clinicianID).Updates(updates).Error; err != nil {
+			return err
+		}
+		if !changed {
+			return nil
+		}
+		return s.recordAssignment(tx, sess)
+	})
+	if err != nil {
+		return nil, dbError(err, "Session")
+	}
+	return sess, nil
+}

@@ -1,0 +1,156 @@
+// Package store keeps Sidenote's data in PostgreSQL or, as the embedded
+// default, in a pure-Go SQLite file, through GORM. The schema comes from
+// versioned SQL migrations embedded in the binary (see migrate.go); every
+// query that touches clinical data is scoped by the calling clinician.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/glebarez/sqlite"
+	"github.com/google/uuid"
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+
+	"github.com/sidenote/sidenote/server/internal/config"
+	"github.com/sidenote/sidenote/shared/api"
+)
+
+// Store is the database. It is safe for concurrent use.
+type Store struct {
+	db      *gorm.DB
+	sqlDB   *sql.DB
+	dialect config.Dialect
+	now     func() time.Time
+}
+
+// Open connects to the database named by url (postgres://... or sqlite:PATH)
+// and applies pending migrations. It refuses a database migrated by a newer
+// Sidenote.
+func Open(ctx context.Context, url string) (*Store, error) {
+	dialect, dsn, err := config.ParseDatabaseURL(url)
+	if err != nil {
+		return nil, err
+	}
+	gcfg := &gorm.Config{
+		Logger:                 logger.Discard, // queries carry clinical data: never log them
+		SkipDefaultTransaction: true,
+		TranslateError:         true,
+		NowFunc:                func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) },
+	}
+	var dialector gorm.Dialector
+	switch dialect {
+	case config.Postgres:
+		dialector = postgres.Open(dsn)
+	case config.SQLite:
+		if dir := filepath.Dir(dsn); dir != "" {
+			if err := os.MkdirAll(dir, 0o700); err != nil {
+				return nil, fmt.Errorf("create database directory: %w", err)
+			}
+		}
+		// WAL lets readers run beside the single writer; busy_timeout makes
+		// concurrent writers wait instead of failing at once.
+		dialector = sqlite.Open("file:" + dsn + "?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_txlock=immediate")
+	}
+	db, err := gorm.Open(dialector, gcfg)
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, err
+	}
+	if dialect == config.Postgres {
+		sqlDB.SetMaxOpenConns(32)
+		sqlDB.SetMaxIdleConns(32)
+		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+	}
+	s := &Store{db: db, sqlDB: sqlDB, dialect: dialect, now: gcfg.NowFunc}
+	if err := s.Ping(ctx); err != nil {
+		sqlDB.Close()
+		return nil, fmt.Errorf("connect to database: %w", err)
+	}
+	if err := s.migrate(ctx); err != nil {
+		sqlDB.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Close closes the database connections.
+func (s *Store) Close() error { return s.sqlDB.Close() }
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error { return s.sqlDB.PingContext(ctx) }
+
+// Dialect reports which database backs the store.
+func (s *Store) Dialect() config.Dialect { return s.dialect }
+
+// DB is the underlying GORM handle, for packages that extend the schema
+// (notes, jobs). They must scope every query by clinician themselves.
+func (s *Store) DB() *gorm.DB { return s.db }
+
+// SQL is the underlying database/sql handle (for the job queue driver).
+func (s *Store) SQL() *sql.DB { return s.sqlDB }
+
+// Now is the store's clock: UTC, truncated to what both databases keep.
+func (s *Store) Now() time.Time { return s.now() }
+
+// NewID returns a new random, time-ordered identifier (UUID v7).
+func NewID() string { return uuid.Must(uuid.NewV7()).String() }
+
+// ValidID reports whether id is a well-formed UUID; a malformed id is
+// answered exactly like a missing one.
+func ValidID(id string) bool {
+	_, err := uuid.Parse(id)
+	return err == nil && len(id) == 36
+}
+
+// ErrNotFound answers a missing row, and equally a row of another clinician.
+func ErrNotFound(what string) error {
+	return &api.Error{Code: api.CodeNotFound, Message: what + " not found."}
+}
+
+// dbError turns a GORM or driver error into an API error where one applies.
+func dbError(err error, what string) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, gorm.ErrRecordNotFound):
+		return ErrNotFound(what)
+	case IsUnavailable(err):
+		return &api.Error{Code: api.CodeUnavailable, Message: "The database is unavailable. Please try again shortly."}
+	}
+	return err
+}
+
+// IsUnavailable reports whether err means the database cannot be reached
+// (as opposed to a bug or a constraint): the API answers 503, not 500.
+func IsUnavailable(err error) bool {
+	if err == nil {
+		return false
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return true
+	}
+	msg := err.Error()
+	for _, s := range []string{"connection refused", "bad connection", "broken pipe", "connection reset", "the database system is shutting down", "the database system is starting up", "terminating connection", "unexpected EOF", "database is locked", "failed to connect", "conn closed"} {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// Transaction runs fn in a transaction.
+func (s *Store) Transaction(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	return s.db.WithContext(ctx).Transaction(fn)
+}

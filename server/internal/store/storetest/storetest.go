@@ -1,0 +1,108 @@
+// Package storetest gives each test a fresh database: a new PostgreSQL
+// database on the server named by TEST_DATABASE_URL, or a new SQLite file.
+// With REQUIRE_POSTGRES=1 an unreachable PostgreSQL fails the test instead of
+// skipping it, so CI cannot pass without having run against PostgreSQL.
+package storetest
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"net/url"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver for admin statements
+
+	"github.com/sidenote/sidenote/server/internal/store"
+)
+
+// DefaultPostgresURL is the local PostgreSQL of a development machine or CI.
+const DefaultPostgresURL = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
+
+// Dialect names for subtests.
+const (
+	Postgres = "postgres"
+	SQLite   = "sqlite"
+)
+
+// EachDialect runs fn as a subtest once on a fresh PostgreSQL database and
+// once on a fresh SQLite file.
+func EachDialect(t *testing.T, fn func(t *testing.T, databaseURL string)) {
+	t.Helper()
+	t.Run(Postgres, func(t *testing.T) { fn(t, PostgresURL(t)) })
+	t.Run(SQLite, func(t *testing.T) { fn(t, SQLiteURL(t)) })
+}
+
+// URL returns a fresh database URL of the named dialect.
+func URL(t testing.TB, dialect string) string {
+	if dialect == Postgres {
+		return PostgresURL(t)
+	}
+	return SQLiteURL(t)
+}
+
+// SQLiteURL returns the URL of a new SQLite file removed after the test.
+func SQLiteURL(t testing.TB) string {
+	return "sqlite:" + filepath.Join(t.TempDir(), "sidenote.db")
+}
+
+// PostgresURL creates a new, empty PostgreSQL database for this test and
+// drops it afterwards. It skips the test when PostgreSQL is unreachable,
+// unless REQUIRE_POSTGRES=1.
+func PostgresURL(t testing.TB) string {
+	t.Helper()
+	admin := os.Getenv("TEST_DATABASE_URL")
+	if admin == "" {
+		admin = DefaultPostgresURL
+	}
+	db, err := sql.Open("pgx", admin)
+	if err == nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		err = db.PingContext(ctx)
+		cancel()
+	}
+	if err != nil {
+		if db != nil {
+			db.Close()
+		}
+		if os.Getenv("REQUIRE_POSTGRES") == "1" {
+			t.Fatalf("PostgreSQL is required (REQUIRE_POSTGRES=1) but unreachable at %s: %v", admin, err)
+		}
+		t.Skipf("PostgreSQL unreachable at %s (set REQUIRE_POSTGRES=1 to fail instead): %v", admin, err)
+	}
+	var raw [6]byte
+	rand.Read(raw[:])
+	name := "sidenote_test_" + hex.EncodeToString(raw[:])
+	if _, err := db.Exec("CREATE DATABASE " + name); err != nil {
+		db.Close()
+		t.Fatalf("create test database: %v", err)
+	}
+	t.Cleanup(func() {
+		defer db.Close()
+		if _, err := db.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)"); err != nil {
+			t.Logf("drop test database %s: %v", name, err)
+		}
+	})
+	u, err := url.Parse(admin)
+	if err != nil {
+		t.Fatalf("TEST_DATABASE_URL: %v", err)
+	}
+	u.Path = "/" + name
+	return u.String()
+}
+
+// MustOpen opens and migrates the database at databaseURL, closing it when
+// the test ends.
+func MustOpen(t testing.TB, databaseURL string) *store.Store {
+	t.Helper()
+	s, err := store.Open(context.Background(), databaseURL)
+	if err != nil {
+		t.Fatalf("open store: %v", err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
