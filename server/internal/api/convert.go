@@ -18,7 +18,7 @@ func toClient(c *store.Client) *api.Client {
 func toSession(s *store.Session) api.Session {
 	out := api.Session{
 		ID: s.ID, Type: api.SessionType(s.Type), Status: api.SessionStatus(s.Status),
-		Consent: api.Consent{Obtained: s.ConsentObtained, Method: api.ConsentMethod(s.ConsentMethod), RecordedAt: &s.ConsentRecordedAt},
+		Consent:   api.Consent{Obtained: s.ConsentObtained, Method: api.ConsentMethod(s.ConsentMethod), RecordedAt: &s.ConsentRecordedAt},
 		StartedAt: s.StartedAt, EndedAt: s.EndedAt, NoteStatus: api.NoteStatus(s.NoteStatus),
 		CreatedAt: s.CreatedAt, UpdatedAt: s.UpdatedAt,
 	}
