@@ -237,7 +237,7 @@ func (d *document) analyzeTranscript(ws *[]string) {
 		}
 	}
 	for ti, t := range turns {
-		first := true
+		answerOpen := pending != nil
 		splitSentences(s, t.from, t.to, func(start, end int) {
 			sn := sentence{kind: kindTranscript, start: start, end: end, speaker: t.speaker, turn: ti, labelStart: t.labelStart, labelEnd: t.labelE}
 			if !d.fill(&sn, ws) {
@@ -245,18 +245,22 @@ func (d *document) analyzeTranscript(ws *[]string) {
 			}
 			r := d.roleOf(sn)
 			ack := isAcknowledgement(*ws)
-			answering := first && pending != nil && r != roleClinician && pending.sents[0].turn != ti
-			first = false
+			answering := answerOpen && pending != nil && r != roleClinician && pending.sents[0].turn != ti
 			if answering {
-				// The answer goes with its question, even a bare "No.".
+				// The answer goes with its question, even a bare "No.": up to
+				// and including its first sentence with content.
 				if r == roleClient {
 					sn.scores[catReport] += clientReportPrior
 				}
 				pending.sents = append(pending.sents, sn)
 				pending.scores.add(sn.scores)
-				flush()
+				if !ack {
+					answerOpen = false
+					flush()
+				}
 				return
 			}
+			answerOpen = false
 			flush()
 			switch {
 			case ack:
@@ -322,9 +326,9 @@ func assignByCues(t note.Template, d *document) []int {
 
 // render builds the sections from the units' placement. Sentences keep
 // source order within a section. Where a section quotes more than one speaker
-// of a transcript (or the session is a couple's), each change of speaker is
-// marked with the speaker's label from the transcript, so whose words they
-// are stays clear without rewriting them.
+// of a transcript (or the session is a couple's), each new turn is marked
+// with the speaker's label from the transcript, so whose words they are stays
+// clear without rewriting them.
 func (d *document) render(t note.Template, placement []int) []note.Section {
 	out := make([]note.Section, len(t.Sections))
 	per := make([][]sentence, len(t.Sections))
@@ -361,10 +365,10 @@ func (d *document) renderSection(def note.SectionDef, sents []sentence) note.Sec
 		}
 	}
 	var b strings.Builder
-	prevKind, prevSpeaker := sourceKind(255), -2
+	prevKind, prevTurn := sourceKind(255), -2
 	for _, sn := range sents {
 		label := ""
-		if labelled && sn.kind == kindTranscript && sn.speaker >= 0 && sn.speaker != prevSpeaker && sn.labelStart >= 0 {
+		if labelled && sn.kind == kindTranscript && sn.speaker >= 0 && sn.turn != prevTurn && sn.labelStart >= 0 {
 			label = cleanSpan(kindTranscript, d.src.Transcript[sn.labelStart:sn.labelEnd])
 		}
 		switch {
@@ -383,7 +387,7 @@ func (d *document) renderSection(def note.SectionDef, sents []sentence) note.Sec
 		}
 		b.WriteString(sn.text)
 		sec.Sources = append(sec.Sources, note.Span{Source: sourceName(sn.kind), Start: sn.start, End: sn.end})
-		prevKind, prevSpeaker = sn.kind, sn.speaker
+		prevKind, prevTurn = sn.kind, sn.turn
 	}
 	sec.Text = b.String()
 	return sec

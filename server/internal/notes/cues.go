@@ -68,14 +68,14 @@ var cueGroups = []cueGroup{
 	{catObservation, 1.5, "seemed|appears|noticed|mood was|speech|alert|restless|agitated|calm|smiled|smiling|laughed|arrived|on time|made good|body language|sighed|guarded"},
 	{catAssessment, 2, "assessed|assessment|appears to|appear to|seems to|progress|consistent with|risk|suicidal|suicide|si|self harm|hurting yourself|hurt yourself|harming yourself|kill yourself|harm others|thoughts of|safety|meets criteria|diagnos*|phq|gad|prognosis|impression|protective factors|insight|judgment|judgement"},
 	{catAssessment, 1.5, "denies|denied|improv*|worsen*|regress*|safe|clinically|symptom*|likely|indicat*|suggests|remains|stable|baseline|score|scored"},
-	{catPlan, 2, "plan to|plans to|planning to|plan is|will|i'll|we'll|she'll|he'll|they'll|you'll|homework|next session|next week|next time|next appointment|follow up|followup|referral|refer|reassess|schedule*|between sessions|before our next|want you to|would like you to|assign*"},
-	{catPlan, 1.5, "continue|continue to|recommend*|encouraged to|agreed to|monitor|going to|gonna|this week|daily|each day|every day|return|referred|try to"},
-	{catIntervention, 2, "used|utilized|practiced|explored|introduced|cbt|dbt|emdr|reframing|reframe*|cognitive restructuring|mindfulness|psychoeducation|validated|validation|role play|role played|role playing|grounding|breathing|thought record|socratic|motivational interviewing|reflective listening|reflected|normalized|taught|modeled|modelled|coached|challenged|exposure|behavioral activation|behavioural activation|gottman|emotionally focused|solution focused|worksheet|technique*|intervention|interventions|let's|let us|processed|guided|demonstrated how"},
+	{catPlan, 2, "plan to|plans to|planning to|plan is|will|i'll|we'll|she'll|he'll|they'll|you'll|homework|next session|next week|next time|next appointment|follow up|followup|referral|refer|reassess|schedule*|between sessions|before our next|want you to|would like you to|like you to|assign*"},
+	{catPlan, 1.5, "continue|continue to|recommend*|encouraged to|agreed to|monitor|daily|each day|every day|return|referred|try to"},
+	{catIntervention, 2, "used|utilized|practiced|explored|introduced|cbt|dbt|emdr|reframing|reframe*|cognitive restructuring|mindfulness|psychoeducation|validated|validation|role play|role played|role playing|grounding|box breathing|deep breathing|breathing exercise|breathing technique|diaphragmatic breathing|thought record|socratic|motivational interviewing|reflective listening|reflected|normalized|taught|modeled|modelled|coached|challenged|exposure|behavioral activation|behavioural activation|gottman|emotionally focused|solution focused|worksheet|technique*|intervention|interventions|let's|let us|processed|guided|demonstrated how"},
 	{catIntervention, 1.5, "sounds like|it sounds|practice|practicing|exercise|skill|skills|coping|relaxation|discussed|reviewed|identified|journal*|cognitive|reframe|empathic|empathy|summarized|i used|we used|we worked|worked on|provided"},
-	{catResponse, 2, "responded|response|receptive|engaged|engagement|was able to|were able to|found it helpful|found this helpful|tolerated|open to|willing|resistant|resisted|verbalized understanding|participated|demonstrated|that helped|that helps|makes sense|feel calmer|felt calmer|feel better|felt better|felt relieved"},
+	{catResponse, 2, "responded|response|receptive|engaged|engagement|was able to|were able to|found it helpful|found this helpful|tolerated|open to|willing|resistant|resisted|verbalized understanding|participated|demonstrated|that helped|that helps|makes sense|feel calmer|felt calmer|feel better|felt better|felt relieved|felt heard|feel heard|calmer|relief"},
 	{catResponse, 1.5, "agreed|helpful|nodded|understood|struggled to|benefit|benefited|after the exercise|afterwards|i can try|i could try|i think i can"},
 	{catGoal, 2, "goal|goals|working on|treatment plan|focus of|objective|objectives"},
-	{catGoal, 1.5, "work on|wants to|would like to|hope to|hoping to|hopes to|aim|aims|focus on|want to be able|trying to"},
+	{catGoal, 1.5, "work on|wants to|would like to|hope to|hoping to|hopes to|aim|aims|want to be able|trying to"},
 }
 
 type cue struct {
@@ -195,7 +195,7 @@ var sectionWeights = map[string]scores{
 	"subjective":   {catReport: 1, catGoal: 0.3},
 	"objective":    {catObservation: 1, catIntervention: 0.6},
 	"assessment":   {catAssessment: 1, catResponse: 0.8},
-	"plan":         {catPlan: 1, catGoal: 0.7},
+	"plan":         {catPlan: 1, catGoal: 1},
 	"data":         {catReport: 1, catObservation: 1, catIntervention: 0.8, catGoal: 0.3},
 	"behavior":     {catReport: 1, catObservation: 1},
 	"goal":         {catGoal: 1},

@@ -26,8 +26,8 @@ func (k sourceKind) String() string {
 // cleanSpan turns the raw text of a span into the text shown in the note. It
 // only removes things (spoken fillers, repeated words, false starts,
 // transcription annotations) and normalises whitespace; it never adds or
-// rewrites words, except for capitalising the first letter when a leading
-// filler was removed. Every sentence in a generated note is cleanSpan of one
+// rewrites words, except for capitalising the first letter of the sentence
+// (needed once a leading filler or heading is gone). Every sentence in a generated note is cleanSpan of one
 // of its source spans, which is what the property tests check.
 func cleanSpan(kind sourceKind, raw string) string {
 	if kind == kindTranscript {
@@ -37,15 +37,12 @@ func cleanSpan(kind sourceKind, raw string) string {
 	if len(toks) == 0 {
 		return ""
 	}
-	first := toks[0]
 	toks = dropFillers(toks)
 	toks = dropRepeats(toks)
 	if len(toks) == 0 {
 		return ""
 	}
-	if toks[0] != first {
-		toks[0] = capitalize(toks[0])
-	}
+	toks[0] = capitalize(toks[0])
 	return strings.Join(toks, " ")
 }
 
@@ -171,17 +168,45 @@ func fillerLen(toks []string, i int, setOff bool) int {
 // Words whose doubling is grammatical ("had had", "that that").
 var legitimateRepeats = map[string]bool{"had": true, "that": true}
 
-// dropRepeats removes stuttered repeats ("I I think", "the, the car") and
-// false starts ("I- I", "we- we went", "go- going").
+// dropRepeats removes stuttered repeats of one to three words ("I I think",
+// "the, the car", "it was it was a relief") and false starts ("I- I",
+// "we- we went", "go- going").
 func dropRepeats(toks []string) []string {
 	out := toks[:0]
 	for i := 0; i < len(toks); i++ {
 		if i+1 < len(toks) && isStutter(toks[i], toks[i+1]) {
 			continue
 		}
+		if n := repeatedPhrase(toks, i); n > 0 {
+			i += n - 1
+			continue
+		}
 		out = append(out, toks[i])
 	}
 	return out
+}
+
+// repeatedPhrase returns n when toks[i:i+n] is immediately said again, for
+// phrases of two or three words.
+func repeatedPhrase(toks []string, i int) int {
+	for n := 3; n >= 2; n-- {
+		if i+2*n > len(toks) {
+			continue
+		}
+		same := true
+		for k := 0; k < n && same; k++ {
+			a, b := toks[i+k], toks[i+n+k]
+			if _, p := trailingPunct(a); k < n-1 && p != "" || p != "" && p != "," {
+				same = false
+				break
+			}
+			same = bareLower(a) == bareLower(b) && hasLetterOrDigit(a)
+		}
+		if same {
+			return n
+		}
+	}
+	return 0
 }
 
 func isStutter(tok, next string) bool {
