@@ -10,6 +10,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/sidenote/sidenote/server/internal/audit"
 	"github.com/sidenote/sidenote/server/internal/config"
 	"github.com/sidenote/sidenote/server/internal/store"
 )
@@ -18,6 +19,7 @@ import (
 type Server struct {
 	cfg    *config.Config
 	store  *store.Store
+	audit  *audit.Log
 	log    *slog.Logger
 	engine *gin.Engine
 }
@@ -26,6 +28,9 @@ type Server struct {
 func New(cfg *config.Config, st *store.Store, log *slog.Logger) *Server {
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{cfg: cfg, store: st, log: log, engine: gin.New()}
+	s.audit = audit.New(st.DB(), store.NewID, st.Now)
+	// Client IPs come from the connection unless proxies are configured.
+	_ = s.engine.SetTrustedProxies(nil)
 	s.engine.HandleMethodNotAllowed = false
 	s.engine.ContextWithFallback = true
 	s.routes()
@@ -55,6 +60,14 @@ func (s *Server) routes() {
 	authed.GET("/me", s.me)
 	s.clientRoutes(authed)
 	s.sessionRoutes(authed)
+}
+
+// record writes an audit event for the caller's request.
+func (s *Server) record(c *gin.Context, action audit.Action, resourceID string) error {
+	return s.audit.Record(c.Request.Context(), audit.Event{
+		ClinicianID: caller(c), Action: string(action), ResourceID: resourceID,
+		RequestID: requestID(c), ClientIP: c.ClientIP(),
+	})
 }
 
 // caller is the clinician making an authenticated request.
