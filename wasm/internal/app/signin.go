@@ -1,0 +1,122 @@
+package app
+
+import (
+	"context"
+	"net/url"
+	"strings"
+
+	"github.com/sidenote/sidenote/wasm/internal/client"
+)
+
+// SignInState is the sign-in screen.
+type SignInState struct {
+	Providers       []client.Provider
+	ProvidersLoaded bool
+	DevEmail        string
+	DevName         string
+	Busy            bool
+	Err             string
+}
+
+// DevLoginOffered reports whether the local sign-in form is shown: when the
+// server offers no provider (a clinician's own machine) or lists "dev".
+func (s *SignInState) DevLoginOffered() bool {
+	if !s.ProvidersLoaded {
+		return false
+	}
+	for _, p := range s.Providers {
+		if p.ID == "dev" {
+			return true
+		}
+	}
+	return len(s.Providers) == 0
+}
+
+// SetDevLogin keeps what is typed in the local sign-in form.
+func (a *App) SetDevLogin(email, name string) {
+	a.mu.Lock()
+	a.st.SignIn.DevEmail, a.st.SignIn.DevName = email, name
+	a.mu.Unlock()
+}
+
+// DevLogin signs in with the local single-user login.
+func (a *App) DevLogin(ctx context.Context) {
+	email, name := "", ""
+	a.update(func(s *State) {
+		email, name = strings.TrimSpace(s.SignIn.DevEmail), strings.TrimSpace(s.SignIn.DevName)
+		s.SignIn.Err = ""
+		if email == "" || !strings.Contains(email, "@") {
+			s.SignIn.Err = "Enter your email address."
+			return
+		}
+		s.SignIn.Busy = true
+	})
+	if !read(a, func(s *State) bool { return s.SignIn.Busy }) {
+		return
+	}
+	token, err := a.d.API.DevLogin(ctx, email, name)
+	if err != nil {
+		a.update(func(s *State) { s.SignIn.Busy = false; s.SignIn.Err = s.failed(err) })
+		return
+	}
+	a.signedIn(ctx, token)
+}
+
+// ProviderSignIn starts a provider's sign-in. On the /app page it returns the
+// URL to navigate to (the server finishes with a session cookie); in the
+// extension the host runs the flow and hands back a token.
+func (a *App) ProviderSignIn(ctx context.Context, provider string) (redirect string) {
+	if a.d.Host == nil {
+		return "/auth/" + url.PathEscape(provider)
+	}
+	a.update(func(s *State) { s.SignIn.Busy = true; s.SignIn.Err = "" })
+	token, err := a.d.Host.SignIn(ctx, provider)
+	if err != nil {
+		a.update(func(s *State) { s.SignIn.Busy = false; s.SignIn.Err = s.failed(err) })
+		return ""
+	}
+	a.signedIn(ctx, token)
+	return ""
+}
+
+func (a *App) signedIn(ctx context.Context, token string) {
+	a.d.API.SetToken(token)
+	if a.d.Host != nil {
+		if err := a.d.Host.Connect(ctx, a.d.API.BaseURL(), token); err != nil {
+			a.update(func(s *State) { s.SignIn.Busy = false; s.SignIn.Err = s.failed(err) })
+			return
+		}
+	} else {
+		_ = a.d.Store.Set(keyToken, token)
+	}
+	me, err := a.d.API.Me(ctx)
+	if err != nil {
+		a.update(func(s *State) { s.SignIn.Busy = false; s.SignIn.Err = s.failed(err) })
+		return
+	}
+	a.update(func(s *State) {
+		s.reached()
+		s.SignIn = SignInState{}
+		s.Me = &me
+		s.Screen = ScreenSessions
+	})
+	a.LoadSessions(ctx)
+	a.RetryPending(ctx)
+}
+
+// SignOut forgets the token on this device and returns to sign-in. The
+// list cache goes too: it names clients.
+func (a *App) SignOut(ctx context.Context) {
+	a.d.API.SetToken("")
+	a.d.Store.Remove(keyToken)
+	a.d.Store.Remove(keyListCache)
+	if a.d.Host != nil {
+		_ = a.d.Host.Connect(ctx, a.d.API.BaseURL(), "")
+	}
+	a.update(func(s *State) {
+		s.List = ListState{Filter: Filter{Assignment: "all"}, Gen: s.List.Gen + 1}
+		s.Clients = ClientsState{}
+		s.Session = SessionState{Template: s.Session.Template, OnFilled: FilledSkip}
+	})
+	a.showSignIn(ctx, nil)
+}
