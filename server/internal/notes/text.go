@@ -172,12 +172,16 @@ var legitimateRepeats = map[string]bool{"had": true, "that": true}
 // "the, the car", "it was it was a relief") and false starts ("I- I",
 // "we- we went", "go- going").
 func dropRepeats(toks []string) []string {
+	bare := make([]string, len(toks))
+	for i, t := range toks {
+		bare[i] = bareLower(t)
+	}
 	out := toks[:0]
 	for i := 0; i < len(toks); i++ {
-		if i+1 < len(toks) && isStutter(toks[i], toks[i+1]) {
+		if i+1 < len(toks) && isStutter(toks[i], bare[i], bare[i+1], toks[i+1]) {
 			continue
 		}
-		if n := repeatedPhrase(toks, i); n > 0 {
+		if n := repeatedPhrase(toks, bare, i); n > 0 {
 			i += n - 1
 			continue
 		}
@@ -187,20 +191,20 @@ func dropRepeats(toks []string) []string {
 }
 
 // repeatedPhrase returns n when toks[i:i+n] is immediately said again, for
-// phrases of two or three words.
-func repeatedPhrase(toks []string, i int) int {
+// phrases of two or three words; bare holds the tokens' bareLower forms.
+func repeatedPhrase(toks, bare []string, i int) int {
 	for n := 3; n >= 2; n-- {
 		if i+2*n > len(toks) {
 			continue
 		}
 		same := true
 		for k := 0; k < n && same; k++ {
-			a, b := toks[i+k], toks[i+n+k]
-			if _, p := trailingPunct(a); k < n-1 && p != "" || p != "" && p != "," {
+			_, p := trailingPunct(toks[i+k])
+			if k < n-1 && p != "" || p != "" && p != "," {
 				same = false
 				break
 			}
-			same = bareLower(a) == bareLower(b) && hasLetterOrDigit(a)
+			same = bare[i+k] == bare[i+n+k] && hasLetterOrDigit(bare[i+k])
 		}
 		if same {
 			return n
@@ -209,20 +213,18 @@ func repeatedPhrase(toks []string, i int) int {
 	return 0
 }
 
-func isStutter(tok, next string) bool {
+func isStutter(tok, bareTok, bareNext, next string) bool {
 	if frag, ok := cutDash(tok); ok {
 		frag = strings.ToLower(frag)
 		return frag != "" && strings.HasPrefix(strings.ToLower(strings.TrimLeft(next, "\"'“‘")), frag)
 	}
-	w, punct := trailingPunct(tok)
-	if punct != "" && punct != "," {
+	if _, punct := trailingPunct(tok); punct != "" && punct != "," {
 		return false
 	}
-	lw := strings.ToLower(w)
-	if lw == "" || legitimateRepeats[lw] || !hasLetterOrDigit(lw) {
+	if bareTok == "" || legitimateRepeats[bareTok] || !hasLetterOrDigit(bareTok) {
 		return false
 	}
-	return lw == bareLower(next)
+	return bareTok == bareNext
 }
 
 // cutDash returns the fragment before a trailing dash ("I-", "we—").
@@ -413,7 +415,7 @@ func lineBreakEnds(s string, j, to int) bool {
 		return true
 	}
 	p := j
-	for p > 0 && isSpace(s[p-1]) {
+	for p > 0 && (s[p-1] == ' ' || s[p-1] == '\t' || s[p-1] == '\r') {
 		p--
 	}
 	if p > 0 && strings.IndexByte(",;(-", s[p-1]) >= 0 {
