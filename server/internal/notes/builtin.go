@@ -31,7 +31,7 @@ func (Builtin) Generate(ctx context.Context, t note.Template, src Source) ([]not
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	doc := analyze(src)
+	doc := analyze(src, false)
 	return doc.render(t, assignByCues(t, doc)), nil
 }
 
@@ -76,6 +76,10 @@ type document struct {
 	units    []unit
 	speakers []speaker
 	clients  int // number of distinct client speakers
+	// keepAll makes every non-empty sentence its own unit, without dropping
+	// acknowledgements or questions and without pairing answers: the LLM
+	// generator matches a provider's choice against every sentence.
+	keepAll bool
 }
 
 func (d *document) text(kind sourceKind) string {
@@ -85,8 +89,8 @@ func (d *document) text(kind sourceKind) string {
 	return d.src.Summary
 }
 
-func analyze(src Source) *document {
-	d := &document{src: src}
+func analyze(src Source, keepAll bool) *document {
+	d := &document{src: src, keepAll: keepAll}
 	var ws []string
 	d.analyzeSummary(&ws)
 	d.analyzeTranscript(&ws)
@@ -241,6 +245,10 @@ func (d *document) analyzeTranscript(ws *[]string) {
 		splitSentences(s, t.from, t.to, func(start, end int) {
 			sn := sentence{kind: kindTranscript, start: start, end: end, speaker: t.speaker, turn: ti, labelStart: t.labelStart, labelEnd: t.labelE}
 			if !d.fill(&sn, ws) {
+				return
+			}
+			if d.keepAll {
+				d.units = append(d.units, unit{sents: []sentence{sn}, scores: sn.scores})
 				return
 			}
 			r := d.roleOf(sn)
