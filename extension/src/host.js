@@ -1,0 +1,46 @@
+// Loaded first by sidepanel.html: tells the sidebar (the Go→WASM app from
+// wasm/web) that it runs inside the extension and how to reach the page,
+// then starts the sidebar.
+import { Msg, send } from './connector.js';
+
+async function activeTab() {
+  const [tab] = await chrome.tabs.query({ active: true, lastFocusedWindow: true });
+  if (!tab?.id) throw new Error('No page is open beside Sidenote.');
+  return tab;
+}
+
+// Host permissions for EHR sites are optional: ask for the page's origin on
+// the clinician's click (a user gesture), before anything else is awaited.
+function askForSite(tab) {
+  if (!tab?.url || !/^https?:/.test(tab.url)) return Promise.resolve(true);
+  const origins = [`${new URL(tab.url).origin}/*`];
+  return chrome.permissions.request({ origins }).catch(() => false);
+}
+
+let lastTab = null;
+chrome.tabs.query({ active: true, lastFocusedWindow: true }).then(([tab]) => { lastTab = tab ?? null; });
+chrome.tabs.onActivated.addListener(({ tabId }) => chrome.tabs.get(tabId).then((tab) => { lastTab = tab; }));
+chrome.tabs.onUpdated.addListener((tabId, _info, tab) => { if (lastTab?.id === tabId) lastTab = tab; });
+
+async function withTab(type, payload) {
+  const granted = askForSite(lastTab);
+  const tab = await activeTab();
+  await granted;
+  return send(type, { ...payload, tabId: tab.id });
+}
+
+globalThis.sidenoteHost = Object.freeze({
+  kind: 'extension',
+  connect: (serverUrl, token) => send(Msg.Connect, { serverUrl, token }),
+  plan: (noteId, mapping) => withTab(Msg.Plan, { noteId, mapping }),
+  insert: (noteId, onFilled = 'skip', mapping) => withTab(Msg.Insert, { noteId, onFilled, mapping }),
+  undo: () => withTab(Msg.Undo, {}),
+});
+
+// Start the sidebar; it may not be built yet in a bare extension build.
+const script = document.createElement('script');
+script.src = 'boot.js';
+script.onerror = () => {
+  document.getElementById('missing')?.removeAttribute('hidden');
+};
+document.body.append(script);

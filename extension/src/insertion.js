@@ -1,0 +1,154 @@
+// Collect → match → fill → undo, across every frame of a tab. Used by the
+// service worker; plain functions over chrome.scripting so the flow reads
+// top to bottom.
+import { match, pathPattern } from './matcher.js';
+
+const ENGINE_FILE = 'content/engine.js';
+
+// callEngine runs in the page (isolated world); it must be self-contained.
+function callEngine(op, arg) {
+  const engine = globalThis.sidenoteEngine;
+  return engine ? engine[op](arg) : { missing: true };
+}
+
+export class InsertionError extends Error {
+  constructor(code, message) {
+    super(message);
+    this.code = code;
+  }
+}
+
+async function run(target, op, arg = null) {
+  try {
+    return await chrome.scripting.executeScript({ target, func: callEngine, args: [op, arg] });
+  } catch (err) {
+    if (/cannot access|permission|not allowed|host/i.test(err.message)) {
+      throw new InsertionError('permission_required', 'Sidenote needs permission to write into this site.');
+    }
+    throw err;
+  }
+}
+
+// collectFields returns every usable field of every frame we can reach,
+// with ids "frameId:index", and where each frame's document is.
+async function collectFields(tabId) {
+  let results = await run({ tabId, allFrames: true }, 'collect');
+  const missing = results.filter((r) => r.result?.missing).map((r) => r.frameId);
+  if (missing.length) {
+    await chrome.scripting.executeScript({ target: { tabId, frameIds: missing }, files: [ENGINE_FILE] });
+    const again = await run({ tabId, frameIds: missing }, 'collect');
+    results = results.filter((r) => !missing.includes(r.frameId)).concat(again);
+  }
+  const fields = [];
+  const frames = new Map(); // field id → {frameId, documentId, index}
+  for (const { frameId, documentId, result } of results) {
+    for (const f of result?.fields ?? []) {
+      const id = `${frameId}:${f.index}`;
+      frames.set(id, { frameId, documentId, index: f.index });
+      const { index, ...field } = f;
+      fields.push({ ...field, id });
+    }
+  }
+  return { fields, frames };
+}
+
+function mappingKey(page) {
+  return `mapping:${page.origin}${page.pattern}`;
+}
+
+async function pageOf(tabId) {
+  const tab = await chrome.tabs.get(tabId);
+  if (!tab.url || !/^https?:/.test(tab.url)) {
+    throw new InsertionError('unsupported_page', 'Open the EHR page in this window first.');
+  }
+  const url = new URL(tab.url);
+  return { origin: url.origin, pattern: await pathPattern(url.pathname) };
+}
+
+// planFor matches a note to the tab's fields. mapping (section key → field
+// signature, "" to leave a section out) is the clinician's choice; it is
+// remembered for this site's page pattern when remember is set.
+export async function planFor(tabId, note, { mapping, remember } = {}) {
+  const page = await pageOf(tabId);
+  const key = mappingKey(page);
+  let remembered = (await chrome.storage.local.get(key))[key] ?? {};
+  if (mapping && Object.keys(mapping).length) {
+    remembered = { ...remembered, ...mapping };
+    if (remember) await chrome.storage.local.set({ [key]: remembered });
+  }
+  const { fields, frames } = await collectFields(tabId);
+  const plan = await match({ template: note.template, sections: note.sections, fields, remembered });
+  return { plan, page, frames };
+}
+
+const undoKey = (tabId) => `undo:${tabId}`;
+
+// insertNote fills the tab with the note and returns what went where.
+export async function insertNote(tabId, note, { onFilled = 'skip', mapping } = {}) {
+  if (!['skip', 'replace', 'append'].includes(onFilled)) {
+    throw new InsertionError('bad_request', 'onFilled must be skip, replace or append.');
+  }
+  const { plan, page, frames } = await planFor(tabId, note, { mapping, remember: true });
+  const insertion = crypto.randomUUID();
+
+  // One engine call per document, in parallel.
+  const byDocument = new Map();
+  for (const a of plan.assignments) {
+    const where = frames.get(a.field_id);
+    const group = byDocument.get(where.documentId) ?? { frameId: where.frameId, items: [], assignments: [] };
+    group.items.push({ index: where.index, text: a.text });
+    group.assignments.push(a);
+    byDocument.set(where.documentId, group);
+  }
+  const filled = [];
+  const skipped = [];
+  const touchedDocuments = [];
+  await Promise.all([...byDocument].map(async ([documentId, group]) => {
+    const [{ result }] = await run({ tabId, documentIds: [documentId] }, 'fill', { insertion, items: group.items, onFilled });
+    group.assignments.forEach((a, i) => {
+      const r = result[i];
+      const sections = a.section.split('+');
+      if (r.status === 'filled') {
+        if (!touchedDocuments.includes(documentId)) touchedDocuments.push(documentId);
+      }
+      for (const section of sections) {
+        if (r.status === 'filled' && r.landed) filled.push({ section, field: a.field_label });
+        else skipped.push({ section, field: a.field_label, reason: r.reason ?? 'the page did not keep the text' });
+      }
+    });
+  }));
+  for (const u of plan.unmatched) skipped.push({ section: u.section, field: '', reason: u.reason });
+
+  const order = new Map(note.sections.map((s, i) => [s.key, i]));
+  const byNoteOrder = (a, b) => (order.get(a.section) ?? 99) - (order.get(b.section) ?? 99);
+  filled.sort(byNoteOrder);
+  skipped.sort(byNoteOrder);
+
+  if (touchedDocuments.length) {
+    await chrome.storage.session.set({ [undoKey(tabId)]: { insertion, documentIds: touchedDocuments } });
+  }
+  return {
+    ok: true, filled, skipped, origin: page.origin,
+    single_field: plan.single_field, low_confidence: plan.low_confidence,
+  };
+}
+
+// undoLast restores every field the tab's last insertion touched.
+export async function undoLast(tabId) {
+  const key = undoKey(tabId);
+  const record = (await chrome.storage.session.get(key))[key];
+  if (!record) throw new InsertionError('nothing_to_undo', 'There is no insertion to undo in this tab.');
+  let restored = 0;
+  let failed = 0;
+  for (const documentId of record.documentIds) {
+    try {
+      const [{ result }] = await run({ tabId, documentIds: [documentId] }, 'undo', { insertion: record.insertion });
+      restored += result.restored;
+      failed += result.failed + (result.missing ? 1 : 0);
+    } catch {
+      failed++; // the page navigated away: its fields are gone
+    }
+  }
+  await chrome.storage.session.remove(key);
+  return { ok: failed === 0, restored, failed };
+}
