@@ -1,0 +1,430 @@
+package view
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/sidenote/sidenote/shared/api"
+	"github.com/sidenote/sidenote/shared/note"
+	"github.com/sidenote/sidenote/wasm/internal/app"
+)
+
+func renderSession(p *Page, s *app.State, env Env) {
+	ss := &s.Session
+	p.Key = "session:" + ss.Session.ID
+	p.Title = "Session · Sidenote"
+	p.Skeleton = `<div class="bar"><button type="button" class="link" data-act="back">← Sessions</button></div>` +
+		`<div id="s-head"></div><div id="s-who"></div><div id="s-capture"></div><div id="s-upload"></div>` +
+		`<section class="card" aria-labelledby="note-h"><h2 id="note-h">Note</h2><div id="s-gen"></div><div id="s-notebar"></div><div id="s-save"></div><div id="s-note"></div><div id="s-insert"></div></section>`
+	p.Slots = append(p.Slots,
+		Slot{ID: "s-head", HTML: sessionHead(ss, env, s.Offline)},
+		Slot{ID: "s-who", HTML: whoPanel(p, s)},
+		Slot{ID: "s-capture", HTML: capture(p, ss)},
+		Slot{ID: "s-upload", HTML: uploadStatus(ss)},
+		Slot{ID: "s-gen", HTML: generate(p, ss)},
+		Slot{ID: "s-notebar", HTML: noteBar(ss, s.CanInsert)},
+		Slot{ID: "s-save", HTML: saveStatus(ss.Note)},
+		Slot{ID: "s-note", HTML: noteSections(p, ss.Note)},
+		Slot{ID: "s-insert", HTML: insertPanel(p, ss, s.CanInsert)},
+	)
+}
+
+func sessionHead(ss *app.SessionState, env Env, offline bool) string {
+	sess := &ss.Session
+	var b builder
+	label := sess.DisplayLabel
+	if label == "" {
+		label = "Session"
+		if sess.Type == api.SessionTelehealth && sess.Status == api.SessionOpen {
+			label = "Telehealth session"
+		}
+	}
+	b.w(`<h1 id="h" tabindex="-1">`, esc(label), `</h1>`)
+	if ss.Loading && sess.Type == "" {
+		b.w(`<p role="status"><span class="spinner" aria-hidden="true"></span> Loading session…</p>`)
+		return b.String()
+	}
+	b.w(`<p class="meta">`)
+	if !sess.StartedAt.IsZero() {
+		b.w(`<time datetime="`, sess.StartedAt.UTC().Format(time.RFC3339), `">`, esc(when(sess.StartedAt, env)), `</time> · `)
+	}
+	b.w(esc(app.TypeLabel(sess.Type)))
+	switch sess.Status {
+	case api.SessionOpen:
+		b.w(` · <span class="badge badge-open">In progress</span>`)
+	case api.SessionAwaitingTranscript:
+		b.w(` · <span class="badge badge-generating">Waiting for transcript</span>`)
+	}
+	b.w(`</p>`, errorText("session-err", ss.Err))
+	if sess.JoinURL != "" && sess.Status == api.SessionOpen {
+		link := sess.JoinURL
+		if strings.HasPrefix(link, "/") {
+			link = env.Origin + link
+		}
+		b.w(`<div class="join"><label for="join-link">Link for the client to join</label>`,
+			`<div class="inline"><input id="join-link" type="text" readonly value="`, esc(link), `">`,
+			`<button type="button" data-act="copy-join" data-arg="`, esc(link), `">Copy link</button></div></div>`)
+	}
+	if !offline {
+		b.w(`<div class="actions">`)
+		if sess.Status == api.SessionOpen {
+			b.w(`<button type="button" data-act="end-open"`, attrIf(ss.End.Open, `aria-expanded="true"`), `>End session</button>`)
+		}
+		if sess.Anonymous != nil || (sess.Client == nil && sess.Status != api.SessionOpen) {
+			b.w(`<button type="button" data-act="assign-open"`, attrIf(ss.Assign.Open, `aria-expanded="true"`), `>Assign to a client</button>`)
+		} else if sess.Client != nil {
+			b.w(`<button type="button" class="link" data-act="assign-open">Move to another client</button>`)
+		}
+		b.w(`</div>`)
+	}
+	return b.String()
+}
+
+// whoPanel is the end-session or assign panel, whichever is open.
+func whoPanel(p *Page, s *app.State) string {
+	ss := &s.Session
+	var b builder
+	switch {
+	case ss.End.Open:
+		b.w(`<div class="panel" role="group" aria-labelledby="end-h"><h2 id="end-h">End session</h2>`,
+			`<p>Who was this session with?</p>`,
+			`<label for="end-client">Select from existing clients</label><div class="inline"><select id="end-client"><option value="">Choose a client…</option>`)
+		for _, c := range app.MatchClients(s.Clients.Items, "") {
+			b.w(`<option value="`, esc(c.ID), `">`, esc(c.DisplayName), `</option>`)
+		}
+		b.w(`</select><button type="button" data-act="end-client"`, attrIf(ss.End.Busy, "disabled"), `>End</button></div>`,
+			`<p class="or">or</p><div class="actions">`,
+			`<button type="button" data-act="end-anon" data-arg="`, app.WhoAnonymousIndividual, `"`, attrIf(ss.End.Busy, "disabled"), `>Anonymous individual</button>`,
+			`<button type="button" data-act="end-anon" data-arg="`, app.WhoAnonymousCouple, `"`, attrIf(ss.End.Busy, "disabled"), `>Anonymous couple</button>`,
+			`<button type="button" class="link" data-act="end-close">Cancel</button></div>`,
+			errorText("end-err", ss.End.Err), `</div>`)
+	case ss.Assign.Open:
+		as := &ss.Assign
+		b.w(`<div class="panel" role="group" aria-labelledby="assign-h"><h2 id="assign-h">Assign to a client</h2>`,
+			`<label for="as-query">Find a client</label><input id="as-query" type="search" autocomplete="off" data-input="assign">`)
+		p.Values["as-query"] = as.Query
+		matches := app.MatchClients(s.Clients.Items, as.Query)
+		b.w(`<ul class="rows compact" aria-label="Matching clients">`)
+		for i, c := range matches {
+			if i == 8 {
+				break
+			}
+			b.w(`<li><button type="button" class="row" data-act="assign" data-arg="`, esc(c.ID), `"`, attrIf(as.Busy, "disabled"), `>Assign to `, esc(c.DisplayName), kindSuffix(c.Kind), `</button></li>`)
+		}
+		b.w(`</ul>`)
+		if s.Clients.Loaded && len(matches) == 0 {
+			b.w(`<p class="muted">No client matches.</p>`)
+		}
+		b.w(`<form class="stack" data-submit="assign-new" novalidate><label for="as-new">New client <span class="muted">(a pseudonym works)</span></label>`,
+			`<input id="as-new" type="text" autocomplete="off" data-input="assign">`,
+			`<label for="as-kind">Client is</label><select id="as-kind" data-change="assign"><option value="individual">An individual</option><option value="couple">A couple</option></select>`,
+			`<div class="actions"><button type="submit" class="primary"`, attrIf(as.Busy, "disabled"), `>`, busyLabel(as.Busy, "Create and assign", "Assigning…"), `</button>`,
+			`<button type="button" class="link" data-act="assign-close">Cancel</button></div></form>`,
+			errorText("assign-err", as.Err), `</div>`)
+		p.Values["as-new"] = as.NewName
+		p.Values["as-kind"] = string(as.NewKind)
+	}
+	return b.String()
+}
+
+func textStatus(d *app.TextDraft) string {
+	switch {
+	case d.Saving:
+		return `<span role="status"><span class="spinner" aria-hidden="true"></span> Saving…</span>`
+	case d.Err != "":
+		return `<span class="error" role="alert">` + esc(d.Err) + `</span>`
+	case d.Saved:
+		return `<span class="ok" role="status">Saved</span>`
+	case d.Text != "":
+		return `<span class="muted">Kept on this device until saved</span>`
+	}
+	return ""
+}
+
+func capture(p *Page, ss *app.SessionState) string {
+	var b builder
+	b.w(`<section class="card" aria-labelledby="cap-h"><h2 id="cap-h">Session content</h2>`)
+	b.w(`<label for="summary">Summary</label><textarea id="summary" rows="5" data-input="summary" placeholder="Type or paste your summary of the session"></textarea>`,
+		`<div class="inline"><button type="button" data-act="save-text" data-arg="summary"`, attrIf(ss.Summary.Saving, "disabled"), `>Save summary</button>`, textStatus(&ss.Summary), `</div>`)
+	p.Values["summary"] = ss.Summary.Text
+	b.w(`<details`, attrIf(ss.Transcript.Text != "" || ss.Session.Status == api.SessionAwaitingTranscript, "open"), `><summary>Transcript</summary>`,
+		`<label for="transcript">Transcript <span class="muted">(lines may start with “Clinician:” or “Client:”)</span></label>`,
+		`<textarea id="transcript" rows="6" data-input="transcript"></textarea>`,
+		`<div class="inline"><button type="button" data-act="save-text" data-arg="transcript"`, attrIf(ss.Transcript.Saving, "disabled"), `>Save transcript</button>`, textStatus(&ss.Transcript), `</div></details>`)
+	p.Values["transcript"] = ss.Transcript.Text
+
+	b.w(`<div class="actions">`)
+	if ss.Recording.Active {
+		b.w(`<button type="button" class="danger" data-act="record-stop">Stop recording</button>`,
+			`<span class="rec" role="status"><span class="dot" aria-hidden="true"></span> Recording `, clock(ss.Recording.Seconds), `</span>`)
+	} else {
+		b.w(`<button type="button" data-act="record"`, attrIf(ss.Upload.Active, "disabled"), `>Record audio</button>`,
+			`<label class="button" for="file">Upload audio file</label><input id="file" class="visually-hidden-file" type="file" accept="audio/*,.m4a,.mp3,.wav,.ogg,.webm" data-change="file"`, attrIf(ss.Upload.Active, "disabled"), `>`)
+	}
+	b.w(`</div>`)
+	if ss.Recording.Err != "" {
+		b.w(errorText("rec-err", ss.Recording.Err))
+		if ss.Recording.NeedsPermissionPage {
+			b.w(`<button type="button" data-act="mic-page">Open the microphone permission page</button>`)
+		}
+	}
+	b.w(`</section>`)
+	return b.String()
+}
+
+func clock(sec int) string {
+	m, s := sec/60, sec%60
+	out := strconv.Itoa(m) + ":"
+	if s < 10 {
+		out += "0"
+	}
+	return out + strconv.Itoa(s)
+}
+
+func uploadStatus(ss *app.SessionState) string {
+	u := &ss.Upload
+	switch {
+	case u.Active:
+		return `<div class="progress" role="status"><label for="up-progress">Uploading ` + esc(u.Name) + `: ` + strconv.Itoa(u.Percent()) + `%</label>` +
+			`<progress id="up-progress" max="100" value="` + strconv.Itoa(u.Percent()) + `"></progress></div>`
+	case u.Err != "":
+		return errorText("upload-err", u.Err)
+	case u.Done:
+		return `<p class="ok" role="status">` + esc(u.Name) + ` uploaded.</p>`
+	}
+	return ""
+}
+
+// generate is the template picker and generation progress.
+func generate(p *Page, ss *app.SessionState) string {
+	ns := ss.Note
+	var b builder
+	generating := ns != nil && (ns.GenerateBusy || ns.Note.Status == api.NoteGenerating)
+	if generating {
+		secs := int(ns.Elapsed / time.Second)
+		b.w(`<div class="progress" role="status"><span>Writing the note from the session content… `, strconv.Itoa(secs), ` s</span>`,
+			`<progress aria-label="Writing the note"></progress></div>`)
+		return b.String()
+	}
+	if ns != nil && ns.Note.Status == api.NoteSigned {
+		return ""
+	}
+	b.w(`<div class="inline"><label for="template">Template</label><select id="template" data-change="template">`)
+	for _, t := range note.Templates() {
+		b.w(`<option value="`, string(t.ID), `">`, esc(t.Name), `</option>`)
+	}
+	b.w(`</select><button type="button" class="primary" data-act="generate">`)
+	if ns != nil && ns.Note.ID != "" && ns.Note.Status != api.NoteFailed {
+		b.w(`Write a new note`)
+	} else {
+		b.w(`Write note`)
+	}
+	b.w(`</button></div>`)
+	p.Values["template"] = string(ss.Template)
+	if ns != nil {
+		b.w(errorText("gen-err", ns.GenerateErr))
+	}
+	return b.String()
+}
+
+func noteBar(ss *app.SessionState, canInsert bool) string {
+	ns := ss.Note
+	if ns == nil || (ns.Note.Status != api.NoteReady && ns.Note.Status != api.NoteSigned) {
+		return ""
+	}
+	var b builder
+	tmpl, _ := note.Lookup(ns.Note.Template)
+	b.w(`<p class="meta">`, esc(tmpl.Name), ` · version `, strconv.Itoa(ns.Note.Version))
+	if ns.Note.SignedAt != nil {
+		b.w(` · <span class="badge badge-signed">Signed</span>`)
+	}
+	b.w(`</p><div class="actions">`)
+	if canInsert {
+		b.w(`<button type="button" class="primary" data-act="insert"`, attrIf(ns.Insert.Busy, "disabled"), `>`, busyLabel(ns.Insert.Busy, "Insert into page", "Inserting…"), `</button>`,
+			`<button type="button" data-act="copy-note">Copy note</button>`)
+	} else {
+		b.w(`<button type="button" class="primary" data-act="copy-note">Copy note</button>`)
+	}
+	if ns.Note.Status == api.NoteReady && !ns.SignConfirm {
+		b.w(`<button type="button" data-act="sign-ask">Sign…</button>`)
+	}
+	b.w(`</div>`)
+	if ns.SignConfirm {
+		b.w(`<div class="panel" role="group" aria-labelledby="sign-h"><h3 id="sign-h">Sign this note?</h3>`,
+			`<p>Signing makes the note final: it can't be edited afterwards.</p><div class="actions">`,
+			`<button type="button" class="primary" data-act="sign"`, attrIf(ns.SignBusy, "disabled"), `>`, busyLabel(ns.SignBusy, "Sign note", "Signing…"), `</button>`,
+			`<button type="button" class="link" data-act="sign-cancel">Cancel</button></div>`,
+			errorText("sign-err", ns.SignErr), `</div>`)
+	}
+	return b.String()
+}
+
+func saveStatus(ns *app.NoteState) string {
+	if ns == nil || ns.Note.Status != api.NoteReady {
+		return ""
+	}
+	msg, cls := "", "muted"
+	switch ns.Save {
+	case app.SavePending:
+		msg = "Changes kept on this device; saving shortly…"
+	case app.SaveSaving:
+		msg = "Saving…"
+	case app.SaveSaved:
+		msg, cls = "All changes saved", "ok"
+	case app.SaveQueued:
+		msg, cls = "Not saved yet: the server can't be reached. Your changes are kept on this device and will be saved when the connection returns.", "warn"
+	case app.SaveConflict:
+		msg, cls = "This note was changed somewhere else. Choose which version to keep for each section below.", "warn"
+	case app.SaveFailed:
+		msg, cls = "Not saved: "+ns.SaveErr+" Your changes are kept on this device.", "error"
+	}
+	if msg == "" {
+		return ""
+	}
+	return `<p class="save ` + cls + `" role="status">` + esc(msg) + `</p>`
+}
+
+func noteSections(p *Page, ns *app.NoteState) string {
+	if ns == nil || (ns.Note.Status != api.NoteReady && ns.Note.Status != api.NoteSigned) {
+		return ""
+	}
+	var b builder
+	editable := ns.Editable()
+	if ns.Conflict != nil && ns.Conflict.Signed {
+		b.w(`<div class="panel warn" role="group" aria-label="Unsaved text of a signed note"><p>This note was signed elsewhere before your changes were saved. Your text is kept here so you can copy it.</p>`)
+		for _, c := range ns.Conflict.Sections {
+			b.w(`<h3>`, esc(c.Title), ` — your text</h3><p class="text">`, esc(c.Mine), `</p>`,
+				`<button type="button" data-act="copy-section" data-arg="`, esc(c.Key), `">Copy your `, esc(c.Title), `</button>`)
+		}
+		b.w(`<button type="button" class="link" data-act="discard-signed">I have copied what I need: discard</button></div>`)
+	}
+	for _, sec := range ns.Sections() {
+		id := "sec-" + sec.Key
+		b.w(`<div class="section">`)
+		b.w(`<div class="section-head">`)
+		if editable {
+			b.w(`<label for="`, esc(id), `">`, esc(sec.Title), `</label>`)
+		} else {
+			b.w(`<h3>`, esc(sec.Title), `</h3>`)
+		}
+		if sec.Text != "" {
+			b.w(`<button type="button" class="link" data-act="copy-section" data-arg="`, esc(sec.Key), `" aria-label="Copy `, esc(sec.Title), `">Copy</button>`)
+		}
+		b.w(`</div>`)
+		if sec.NotDocumented {
+			b.w(`<p class="nd" id="nd-`, esc(sec.Key), `">Not documented: the session content says nothing for this section.</p>`)
+		}
+		if ns.InConflict(sec.Key) && !ns.Conflict.Signed {
+			for _, c := range ns.Conflict.Sections {
+				if c.Key != sec.Key {
+					continue
+				}
+				b.w(`<div class="conflict" role="group" aria-label="Two versions of `, esc(sec.Title), `">`,
+					`<h4>Your version</h4><p class="text">`, esc(c.Mine), `</p>`,
+					`<h4>Saved version (changed elsewhere)</h4><p class="text">`, esc(c.Saved), `</p>`,
+					`<div class="actions"><button type="button" data-act="keep-mine" data-arg="`, esc(c.Key), `">Keep mine</button>`,
+					`<button type="button" data-act="keep-saved" data-arg="`, esc(c.Key), `">Use saved version</button>`,
+					`<button type="button" class="link" data-act="copy-section" data-arg="`, esc(c.Key), `">Copy mine</button></div></div>`)
+			}
+			b.w(`</div>`)
+			continue
+		}
+		if editable {
+			b.w(`<textarea id="`, esc(id), `" rows="`, strconv.Itoa(rowsFor(sec.Text)), `" data-input="section" data-arg="`, esc(sec.Key), `"`)
+			if sec.NotDocumented {
+				b.w(` aria-describedby="nd-`, esc(sec.Key), `" placeholder="Not documented"`)
+			}
+			b.w(`></textarea>`)
+			p.Values[id] = sec.Text
+		} else if sec.Text != "" {
+			b.w(`<p class="text">`, esc(sec.Text), `</p>`)
+		}
+		b.w(`</div>`)
+	}
+	return b.String()
+}
+
+// rowsFor sizes a section's textarea to its text, within bounds. It only
+// changes when the section is re-rendered, never while typing.
+func rowsFor(text string) int {
+	n := strings.Count(text, "\n") + 1 + len(text)/48
+	return min(max(n, 2), 12)
+}
+
+func insertPanel(p *Page, ss *app.SessionState, canInsert bool) string {
+	ns := ss.Note
+	if !canInsert || ns == nil || (ns.Note.Status != api.NoteReady && ns.Note.Status != api.NoteSigned) {
+		return ""
+	}
+	in := &ns.Insert
+	var b builder
+	b.w(`<div class="inline"><label for="onfilled">Fields that already have text</label><select id="onfilled" data-change="onfilled">`,
+		`<option value="skip">Leave them as they are</option><option value="append">Add the note after their text</option><option value="replace">Replace their text</option></select></div>`)
+	p.Values["onfilled"] = string(ss.OnFilled)
+	if in.Confirm && in.Plan != nil {
+		b.w(`<div class="panel" role="group" aria-labelledby="map-h"><h3 id="map-h">Check where each section goes</h3>`,
+			`<p>Sidenote isn't sure about some fields on this page. Change any that look wrong, then insert.</p>`)
+		type row struct{ key, title, field string }
+		var rows []row
+		for _, a := range in.Plan.Assignments {
+			rows = append(rows, row{a.Section, a.SectionTitle, a.FieldID})
+		}
+		for _, u := range in.Plan.Unmatched {
+			_, title := sectionTitle(ns, u.Section)
+			if u.Reason == "not documented" {
+				continue
+			}
+			rows = append(rows, row{u.Section, title, ""})
+		}
+		for _, r := range rows {
+			id := "map-" + r.key
+			b.w(`<label for="`, esc(id), `">`, esc(r.title), ` goes into</label><select id="`, esc(id), `" data-change="mapping" data-arg="`, esc(r.key), `">`,
+				`<option value="">Leave out</option>`)
+			for _, c := range in.Plan.Candidates {
+				b.w(`<option value="`, esc(c.FieldID), `">`, esc(c.Label))
+				if c.HasText {
+					b.w(` (has text)`)
+				}
+				b.w(`</option>`)
+			}
+			b.w(`</select>`)
+			p.Values[id] = r.field
+		}
+		b.w(`<div class="actions"><button type="button" class="primary" data-act="insert-confirm"`, attrIf(in.Busy, "disabled"), `>`, busyLabel(in.Busy, "Insert", "Inserting…"), `</button>`,
+			`<button type="button" class="link" data-act="insert-cancel">Cancel</button></div></div>`)
+	}
+	b.w(errorText("insert-err", in.Err))
+	if r := in.Result; r != nil {
+		b.w(`<div class="panel" role="group" aria-labelledby="ins-h"><h3 id="ins-h">What went where</h3><ul class="plain">`)
+		for _, f := range r.Filled {
+			_, title := sectionTitle(ns, f.Section)
+			b.w(`<li><span class="ok">✓</span> `, esc(title), ` → `, esc(f.Field), `</li>`)
+		}
+		for _, f := range r.Skipped {
+			_, title := sectionTitle(ns, f.Section)
+			b.w(`<li><span class="warn">–</span> `, esc(title), ` not inserted`)
+			if f.Field != "" {
+				b.w(` into `, esc(f.Field))
+			}
+			if f.Reason != "" {
+				b.w(`: `, esc(f.Reason))
+			}
+			b.w(`</li>`)
+		}
+		b.w(`</ul><button type="button" data-act="undo"`, attrIf(in.Busy, "disabled"), `>Undo insertion</button></div>`)
+	}
+	return b.String()
+}
+
+func sectionTitle(ns *app.NoteState, key string) (bool, string) {
+	for _, s := range ns.Note.Sections {
+		if s.Key == key {
+			return true, s.Title
+		}
+	}
+	if key == "" {
+		return false, "Whole note"
+	}
+	return false, key
+}

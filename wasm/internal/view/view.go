@@ -1,0 +1,302 @@
+// Package view renders the sidebar's state as HTML, in plain Go so it is
+// tested on the host. The page is a fixed skeleton per screen with named
+// slots; the DOM layer replaces only the slots whose HTML changed, appends
+// new rows to the sessions list, and sets form values separately so typing
+// never re-renders the field being typed in.
+package view
+
+import (
+	"html"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/sidenote/sidenote/shared/api"
+	"github.com/sidenote/sidenote/wasm/internal/app"
+)
+
+// Slot is one independently updated region of the page.
+type Slot struct {
+	ID   string
+	HTML string
+	// Rows, when RowsKey is set, replaces HTML: while RowsKey stays the same
+	// the list only grows, so the DOM appends the new rows.
+	Rows    []string
+	RowsKey string
+}
+
+// Page is the rendered state.
+type Page struct {
+	// Key identifies the skeleton of <main>; when it changes the DOM layer
+	// rebuilds <main> and moves focus to its heading.
+	Key      string
+	Skeleton string
+	Title    string
+	Slots    []Slot
+	// Values are the values of form fields by element id, applied after
+	// the slots so they never cause a slot to be re-rendered.
+	Values map[string]string
+}
+
+// Env is what rendering needs from the browser.
+type Env struct {
+	// Origin is the server's origin, to show absolute join links.
+	Origin string
+	Now    time.Time
+	Loc    *time.Location
+}
+
+// esc escapes text for HTML content and attribute values.
+func esc(s string) string { return html.EscapeString(s) }
+
+type builder struct{ strings.Builder }
+
+func (b *builder) w(parts ...string) {
+	for _, p := range parts {
+		b.WriteString(p)
+	}
+}
+
+// t writes escaped text.
+func (b *builder) t(s string) { b.WriteString(esc(s)) }
+
+func attrIf(cond bool, attr string) string {
+	if cond {
+		return " " + attr
+	}
+	return ""
+}
+
+// Render renders the whole page.
+func Render(s *app.State, env Env) Page {
+	if env.Loc == nil {
+		env.Loc = time.Local
+	}
+	p := Page{Values: map[string]string{}}
+	p.Slots = append(p.Slots, Slot{ID: "banner", HTML: banner(s)}, Slot{ID: "top", HTML: top(s)}, Slot{ID: "notice", HTML: notice(s)})
+	switch s.Screen {
+	case app.ScreenSignIn:
+		renderSignIn(&p, s)
+	case app.ScreenSessions:
+		renderSessions(&p, s, env)
+	case app.ScreenStart:
+		renderStart(&p, s)
+	case app.ScreenSession:
+		renderSession(&p, s, env)
+	default:
+		p.Key = "loading"
+		p.Title = "Sidenote"
+		p.Skeleton = `<div class="center" role="status"><span class="spinner" aria-hidden="true"></span> Loading…</div>`
+	}
+	return p
+}
+
+func skeleton(title string, slots ...string) string {
+	var b builder
+	b.w(`<h1 id="h" tabindex="-1">`, esc(title), `</h1>`)
+	for _, s := range slots {
+		b.w(`<div id="`, s, `"></div>`)
+	}
+	return b.String()
+}
+
+func banner(s *app.State) string {
+	if !s.Offline {
+		return ""
+	}
+	msg := "Sidenote can't reach the server. What you type is kept on this device and saved when the connection returns."
+	if s.Screen == app.ScreenSessions && s.List.Cached {
+		msg = "You're offline. This is the list as last loaded; it can't be changed until the connection returns."
+	}
+	return `<div class="banner" role="status"><strong>Offline.</strong> ` + esc(msg) + ` <button type="button" data-act="retry">Try again</button></div>`
+}
+
+func top(s *app.State) string {
+	var b builder
+	b.w(`<span class="brand">Sidenote</span>`)
+	if s.Me != nil {
+		name := s.Me.Name
+		if name == "" {
+			name = s.Me.Email
+		}
+		b.w(`<span class="who" title="Signed in">`, esc(name), `</span>`)
+		if !s.Offline {
+			b.w(`<button type="button" class="link" data-act="signout">Sign out</button>`)
+		}
+	}
+	return b.String()
+}
+
+func notice(s *app.State) string {
+	if s.Notice.Text == "" {
+		return ""
+	}
+	return `<div class="notice notice-` + string(s.Notice.Kind) + `" data-seq="` + strconv.Itoa(s.Notice.Seq) + `"><span>` + esc(s.Notice.Text) +
+		`</span><button type="button" class="link" data-act="dismiss" aria-label="Dismiss message">✕</button></div>`
+}
+
+func errorText(id, msg string) string {
+	if msg == "" {
+		return ""
+	}
+	return `<p class="error" id="` + id + `" role="alert">` + esc(msg) + `</p>`
+}
+
+func renderSignIn(p *Page, s *app.State) {
+	p.Key, p.Title = "signin", "Sign in · Sidenote"
+	p.Skeleton = skeleton("Sign in to Sidenote", "s-signin")
+	si := &s.SignIn
+	var b builder
+	b.w(`<p class="muted">Sidenote writes progress notes from your session summaries, beside your EHR.</p>`)
+	if !si.ProvidersLoaded {
+		b.w(`<p role="status"><span class="spinner" aria-hidden="true"></span> Loading sign-in options…</p>`)
+	}
+	for _, pr := range si.Providers {
+		if pr.ID == "dev" {
+			continue
+		}
+		b.w(`<button type="button" class="wide" data-act="provider" data-arg="`, esc(pr.ID), `"`, attrIf(si.Busy, "disabled"), `>Sign in with `, esc(pr.Name), `</button>`)
+	}
+	if si.DevLoginOffered() {
+		b.w(`<form class="stack" data-submit="devlogin" novalidate>`,
+			`<h2>Sign in on this computer</h2>`,
+			`<p class="muted">Local mode: for a clinician running Sidenote on their own machine.</p>`,
+			`<label for="dev-email">Email</label>`,
+			`<input id="dev-email" type="email" autocomplete="email" required data-input="devlogin"`, attrIf(si.Err != "", `aria-describedby="signin-err"`), `>`,
+			`<label for="dev-name">Name <span class="muted">(optional)</span></label>`,
+			`<input id="dev-name" type="text" autocomplete="name" data-input="devlogin">`,
+			`<button type="submit" class="primary"`, attrIf(si.Busy, "disabled"), `>`, busyLabel(si.Busy, "Sign in", "Signing in…"), `</button>`,
+			`</form>`)
+		p.Values["dev-email"], p.Values["dev-name"] = si.DevEmail, si.DevName
+	}
+	b.w(errorText("signin-err", si.Err))
+	p.Slots = append(p.Slots, Slot{ID: "s-signin", HTML: b.String()})
+}
+
+func busyLabel(busy bool, idle, working string) string {
+	if busy {
+		return `<span class="spinner" aria-hidden="true"></span> ` + esc(working)
+	}
+	return esc(idle)
+}
+
+var noteStatusLabel = map[api.NoteStatus]string{
+	"":                 "No note",
+	api.NoteGenerating: "Note in progress",
+	api.NoteReady:      "Note ready",
+	api.NoteFailed:     "Note failed",
+	api.NoteSigned:     "Signed",
+}
+
+func noteBadge(st api.NoteStatus) string {
+	label, ok := noteStatusLabel[st]
+	if !ok {
+		label = string(st)
+	}
+	cls := string(st)
+	if cls == "" {
+		cls = "none"
+	}
+	return `<span class="badge badge-` + esc(cls) + `">` + esc(label) + `</span>`
+}
+
+// when formats a session's start for the list: the time alone today,
+// otherwise the date, with the year only when it is not this year.
+func when(t time.Time, env Env) string {
+	t = t.In(env.Loc)
+	now := env.Now.In(env.Loc)
+	switch {
+	case t.Year() == now.Year() && t.YearDay() == now.YearDay():
+		return "Today " + t.Format("15:04")
+	case t.Year() == now.Year():
+		return t.Format("Mon 2 Jan, 15:04")
+	default:
+		return t.Format("2 Jan 2006, 15:04")
+	}
+}
+
+// Row renders one session of the list.
+func Row(sess *api.Session, env Env) string {
+	var b builder
+	label := sess.DisplayLabel
+	if label == "" {
+		label = "Not yet assigned"
+	}
+	b.w(`<li><button type="button" class="row" data-act="open" data-arg="`, esc(sess.ID), `">`,
+		`<span class="row-label">`, esc(label), `</span>`,
+		`<span class="row-meta"><time datetime="`, sess.StartedAt.UTC().Format(time.RFC3339), `">`, esc(when(sess.StartedAt, env)), `</time> · `, esc(app.TypeLabel(sess.Type)), `</span>`,
+		noteBadge(sess.NoteStatus), `</button></li>`)
+	return b.String()
+}
+
+func renderSessions(p *Page, s *app.State, env Env) {
+	p.Key, p.Title = "sessions", "Sessions · Sidenote"
+	var sk builder
+	sk.w(`<div class="bar"><h1 id="h" tabindex="-1">Sessions</h1><div id="s-startbtn"></div></div>`,
+		`<div id="s-filters"></div><div id="s-liststatus"></div>`,
+		`<ul id="s-list" class="rows" aria-label="Sessions, newest first"></ul><div id="s-more"></div>`)
+	p.Skeleton = sk.String()
+	l := &s.List
+
+	start := ""
+	if !s.Offline {
+		start = `<button type="button" class="primary" data-act="start">Start session</button>`
+	}
+
+	var f builder
+	f.w(`<fieldset class="segmented"><legend class="sr-only">Show</legend>`)
+	for _, o := range []struct{ v, label string }{{"all", "All"}, {"anonymous", "Anonymous"}, {"assigned", "Assigned"}} {
+		f.w(`<input type="radio" name="assignment" id="f-`, o.v, `" value="`, o.v, `" data-change="filter"`, attrIf(l.Filter.Assignment == o.v, "checked"), attrIf(l.Cached, "disabled"), `>`,
+			`<label for="f-`, o.v, `">`, o.label, `</label>`)
+	}
+	f.w(`</fieldset><details class="more-filters"`, attrIf(l.Filter.ClientID != "" || l.Filter.From != "" || l.Filter.To != "", "open"), `><summary>Client and date</summary><div class="filters">`)
+	if l.Filter.Assignment != "anonymous" {
+		f.w(`<label for="f-client">Client</label><select id="f-client" data-change="filter"`, attrIf(l.Cached, "disabled"), `><option value="">All clients</option>`)
+		for _, c := range app.MatchClients(s.Clients.Items, "") {
+			f.w(`<option value="`, esc(c.ID), `">`, esc(c.DisplayName), `</option>`)
+		}
+		f.w(`</select>`)
+		p.Values["f-client"] = l.Filter.ClientID
+	}
+	f.w(`<label for="f-from">From</label><input type="date" id="f-from" data-change="filter"`, attrIf(l.Cached, "disabled"), `>`,
+		`<label for="f-to">To</label><input type="date" id="f-to" data-change="filter"`, attrIf(l.Cached, "disabled"), `>`,
+		`</div></details>`)
+	p.Values["f-from"], p.Values["f-to"] = l.Filter.From, l.Filter.To
+
+	var st builder
+	switch {
+	case l.Err != "":
+		st.w(errorText("list-err", l.Err), `<button type="button" data-act="reload">Try again</button>`)
+	case l.Loaded && len(l.Items) == 0 && !l.Loading:
+		if l.Filter == (app.Filter{Assignment: "all"}) {
+			st.w(`<p class="empty">No sessions yet. Start one to write your first note.</p>`)
+		} else {
+			st.w(`<p class="empty">No sessions match these filters.</p>`)
+		}
+	}
+
+	rows := make([]string, len(l.Items))
+	for i := range l.Items {
+		rows[i] = Row(&l.Items[i], env)
+	}
+
+	var m builder
+	switch {
+	case l.Loading:
+		m.w(`<p class="center" role="status"><span class="spinner" aria-hidden="true"></span> Loading sessions…</p>`)
+	case l.More():
+		// The sentinel loads more when scrolled into view; the button is
+		// the keyboard's way to the same.
+		m.w(`<div id="more-sentinel"></div><button type="button" class="wide" data-act="more">Load more sessions</button>`)
+	case l.Loaded && len(l.Items) > 0:
+		m.w(`<p class="end muted">`, strconv.Itoa(len(l.Items)), ` sessions</p>`)
+	}
+
+	p.Slots = append(p.Slots,
+		Slot{ID: "s-startbtn", HTML: start},
+		Slot{ID: "s-filters", HTML: f.String()},
+		Slot{ID: "s-liststatus", HTML: st.String()},
+		Slot{ID: "s-list", Rows: rows, RowsKey: "g" + strconv.Itoa(l.Gen)},
+		Slot{ID: "s-more", HTML: m.String()},
+	)
+}

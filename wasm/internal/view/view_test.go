@@ -1,0 +1,222 @@
+package view
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sidenote/sidenote/shared/api"
+	"github.com/sidenote/sidenote/shared/note"
+	"github.com/sidenote/sidenote/wasm/internal/app"
+)
+
+var env = Env{Origin: "http://127.0.0.1:8080", Now: time.Date(2026, 3, 10, 18, 0, 0, 0, time.UTC), Loc: time.UTC}
+
+func slot(t *testing.T, p Page, id string) Slot {
+	t.Helper()
+	for _, s := range p.Slots {
+		if s.ID == id {
+			return s
+		}
+	}
+	t.Fatalf("no slot %q", id)
+	return Slot{}
+}
+
+func TestSkeletonHoldsEverySlot(t *testing.T) {
+	states := []app.State{
+		{Screen: app.ScreenSignIn},
+		{Screen: app.ScreenSessions},
+		{Screen: app.ScreenStart},
+		{Screen: app.ScreenSession},
+	}
+	for _, st := range states {
+		p := Render(&st, env)
+		for _, s := range p.Slots {
+			if s.ID == "banner" || s.ID == "top" || s.ID == "notice" {
+				continue
+			}
+			if !strings.Contains(p.Skeleton, `id="`+s.ID+`"`) {
+				t.Errorf("%s: slot %s missing from skeleton", st.Screen, s.ID)
+			}
+		}
+		if !strings.Contains(p.Skeleton+slotHTML(p), `id="h"`) {
+			t.Errorf("%s: no focusable heading", st.Screen)
+		}
+	}
+}
+
+func slotHTML(p Page) string {
+	var b strings.Builder
+	for _, s := range p.Slots {
+		b.WriteString(s.HTML)
+	}
+	return b.String()
+}
+
+func TestRowsEscapeAndShowDateTypeStatus(t *testing.T) {
+	anon := api.AnonymousCouple
+	st := app.State{Screen: app.ScreenSessions, List: app.ListState{Loaded: true, Gen: 4, Items: []api.Session{
+		{ID: "a1", Type: api.SessionTelehealth, DisplayLabel: `<img src=x onerror=alert(1)>`, StartedAt: env.Now.Add(-2 * time.Hour), NoteStatus: api.NoteReady},
+		{ID: "a2", Type: api.SessionInPerson, Anonymous: &anon, DisplayLabel: anon.Label(), StartedAt: time.Date(2025, 12, 1, 9, 5, 0, 0, time.UTC)},
+	}}}
+	p := Render(&st, env)
+	list := slot(t, p, "s-list")
+	if len(list.Rows) != 2 || list.RowsKey != "g4" {
+		t.Fatalf("rows %d key %q", len(list.Rows), list.RowsKey)
+	}
+	if strings.Contains(list.Rows[0], "<img") || !strings.Contains(list.Rows[0], "&lt;img") {
+		t.Errorf("label not escaped: %s", list.Rows[0])
+	}
+	for _, want := range []string{"Today 16:00", "Telehealth", "Note ready"} {
+		if !strings.Contains(list.Rows[0], want) {
+			t.Errorf("row 0 lacks %q: %s", want, list.Rows[0])
+		}
+	}
+	for _, want := range []string{"Anonymous couple", "1 Dec 2025, 09:05", "In person", "No note"} {
+		if !strings.Contains(list.Rows[1], want) {
+			t.Errorf("row 1 lacks %q: %s", want, list.Rows[1])
+		}
+	}
+}
+
+func TestOfflineListIsReadOnly(t *testing.T) {
+	st := app.State{Screen: app.ScreenSessions, Offline: true, List: app.ListState{Loaded: true, Cached: true, Next: "x"}}
+	p := Render(&st, env)
+	if !strings.Contains(slot(t, p, "banner").HTML, "as last loaded") {
+		t.Error("no offline banner")
+	}
+	if slot(t, p, "s-startbtn").HTML != "" {
+		t.Error("Start session offered offline")
+	}
+	if strings.Contains(slot(t, p, "s-more").HTML, "Load more") {
+		t.Error("Load more offered for the offline copy")
+	}
+	if !strings.Contains(slot(t, p, "s-filters").HTML, "disabled") {
+		t.Error("filters enabled on the offline copy")
+	}
+}
+
+func readyState(canInsert bool) app.State {
+	tmpl, _ := note.Lookup(note.SOAP)
+	n := api.Note{ID: "n1", Template: note.SOAP, Status: api.NoteReady, Version: 3}
+	for _, d := range tmpl.Sections {
+		text := "Text of " + d.Title + "."
+		n.Sections = append(n.Sections, note.Section{Key: d.Key, Title: d.Title, Text: text})
+	}
+	n.Sections[1].Text, n.Sections[1].NotDocumented = "", true
+	return app.State{Screen: app.ScreenSession, CanInsert: canInsert, Session: app.SessionState{
+		Session:  api.Session{ID: "s1", Type: api.SessionInPerson, Status: api.SessionEnded, DisplayLabel: "Anonymous individual"},
+		Template: note.SOAP, OnFilled: app.FilledSkip,
+		Note: &app.NoteState{Note: n, Edits: map[string]string{"plan": "Edited plan."}, Base: map[string]string{}, Save: app.SavePending},
+	}}
+}
+
+func TestNoteViewWeb(t *testing.T) {
+	st := readyState(false)
+	p := Render(&st, env)
+	bar := slot(t, p, "s-notebar").HTML
+	if strings.Contains(bar, "Insert into page") || !strings.Contains(bar, "Copy note") {
+		t.Errorf("web note bar: %s", bar)
+	}
+	if slot(t, p, "s-insert").HTML != "" {
+		t.Error("insert panel on the web")
+	}
+	notes := slot(t, p, "s-note").HTML
+	if !strings.Contains(notes, "Not documented") || !strings.Contains(notes, `aria-describedby="nd-objective"`) {
+		t.Errorf("not documented section not shown as such: %s", notes)
+	}
+	if p.Values["sec-plan"] != "Edited plan." || p.Values["sec-subjective"] != "Text of Subjective." {
+		t.Errorf("section values = %v", p.Values)
+	}
+	if strings.Contains(notes, "Edited plan.") {
+		t.Error("typed text inside the slot HTML would re-render the field on every key")
+	}
+	if !strings.Contains(slot(t, p, "s-save").HTML, "kept on this device") {
+		t.Error("pending save not announced")
+	}
+}
+
+func TestNoteViewExtensionConflictAndResult(t *testing.T) {
+	st := readyState(true)
+	ns := st.Session.Note
+	ns.Conflict = &app.Conflict{Sections: []app.ConflictSection{{Key: "plan", Title: "Plan", Mine: "Mine <b>", Saved: "Theirs"}}}
+	ns.Save = app.SaveConflict
+	ns.Insert.Result = &app.InsertResult{OK: true, Filled: []app.FilledField{{Section: "subjective", Field: "Chief complaint"}},
+		Skipped: []app.SkippedField{{Section: "plan", Field: "Plan", Reason: "field already had text"}}}
+	p := Render(&st, env)
+	notes := slot(t, p, "s-note").HTML
+	for _, want := range []string{"Your version", "Mine &lt;b&gt;", "Saved version", "Theirs", `data-act="keep-mine"`, `data-act="keep-saved"`} {
+		if !strings.Contains(notes, want) {
+			t.Errorf("conflict lacks %q", want)
+		}
+	}
+	if _, has := p.Values["sec-plan"]; has {
+		t.Error("a conflicting section must not also be editable")
+	}
+	ins := slot(t, p, "s-insert").HTML
+	for _, want := range []string{"Subjective → Chief complaint", "Plan not inserted into Plan: field already had text", `data-act="undo"`} {
+		if !strings.Contains(ins, want) {
+			t.Errorf("insert result lacks %q: %s", want, ins)
+		}
+	}
+	if !strings.Contains(slot(t, p, "s-notebar").HTML, "Insert into page") {
+		t.Error("no Insert in the extension")
+	}
+}
+
+func TestSignedNoteIsReadOnly(t *testing.T) {
+	st := readyState(false)
+	st.Session.Note.Note.Status = api.NoteSigned
+	st.Session.Note.Edits = map[string]string{}
+	p := Render(&st, env)
+	if strings.Contains(slot(t, p, "s-note").HTML, "<textarea") || strings.Contains(slot(t, p, "s-notebar").HTML, "Sign…") {
+		t.Error("signed note still editable or signable")
+	}
+}
+
+func TestGeneratingShowsProgress(t *testing.T) {
+	st := readyState(false)
+	st.Session.Note = &app.NoteState{Note: api.Note{ID: "n1", Status: api.NoteGenerating}, Elapsed: 4 * time.Second}
+	p := Render(&st, env)
+	g := slot(t, p, "s-gen").HTML
+	if !strings.Contains(g, "<progress") || !strings.Contains(g, "4 s") || !strings.Contains(g, `role="status"`) {
+		t.Errorf("progress: %s", g)
+	}
+}
+
+func TestStartFormShowsErrorsAndTelehealthChoice(t *testing.T) {
+	st := app.State{Screen: app.ScreenStart, Start: app.StartState{Type: api.SessionTelehealth, Who: app.WhoClient,
+		Errors: map[string]string{"consent": "Confirm that consent was obtained before starting."}}}
+	p := Render(&st, env)
+	form := slot(t, p, "s-start").HTML
+	if !strings.Contains(form, `aria-invalid="true" aria-describedby="err-consent"`) || !strings.Contains(form, `id="err-consent"`) {
+		t.Errorf("consent error not tied to its field: %s", form)
+	}
+	if !strings.Contains(form, "Decide when the session ends") {
+		t.Error("telehealth lacks the decide-later choice")
+	}
+	if !strings.Contains(slot(t, p, "s-clients").HTML, "a pseudonym works") {
+		t.Error("client picker lacks the create option")
+	}
+}
+
+func TestJoinLinkIsAbsolute(t *testing.T) {
+	st := app.State{Screen: app.ScreenSession, Session: app.SessionState{Session: api.Session{ID: "s1", Type: api.SessionTelehealth, Status: api.SessionOpen, JoinURL: "/join/abc"}}}
+	p := Render(&st, env)
+	if !strings.Contains(slot(t, p, "s-head").HTML, `value="http://127.0.0.1:8080/join/abc"`) {
+		t.Error("join link not absolute")
+	}
+}
+
+func BenchmarkRenderThousandRows(b *testing.B) {
+	items := make([]api.Session, 1000)
+	for i := range items {
+		items[i] = api.Session{ID: "s" + string(rune('a'+i%26)), Type: api.SessionInPerson, DisplayLabel: "Anonymous individual", StartedAt: env.Now.Add(-time.Duration(i) * time.Hour), NoteStatus: api.NoteReady}
+	}
+	st := app.State{Screen: app.ScreenSessions, List: app.ListState{Loaded: true, Items: items}}
+	b.ReportAllocs()
+	for b.Loop() {
+		Render(&st, env)
+	}
+}
