@@ -318,3 +318,27 @@ type AuditEvent struct {
 	ClientIP   string    `json:"client_ip"`
 	CreatedAt  time.Time `json:"created_at"`
 }
+
+// AuthProvider is a sign-in provider the server offers (GET /auth/providers);
+// sign in by opening /auth/{id}.
+type AuthProvider struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// Token is one of the caller's API tokens or browser sessions
+// (GET /tokens). The secret itself is shown only once, at sign-in.
+type Token struct {
+	ID         string    `json:"id"`
+	Kind       string    `json:"kind"` // "extension", "browser" or "dev"
+	Label      string    `json:"label"`
+	Current    bool      `json:"current"` // the token of this request
+	CreatedAt  time.Time `json:"created_at"`
+	LastUsedAt time.Time `json:"last_used_at"`
+	ExpiresAt  time.Time `json:"expires_at"`
+}
+
+// CSRFHeader carries the CSRF token of a browser session: the server sends
+// it on every cookie-authenticated response, and a cookie-authenticated
+// write must send it back. Bearer-token requests need none.
+const CSRFHeader = "X-CSRF-Token"
