@@ -185,10 +185,11 @@ func (a *App) DismissNotice() {
 func (a *App) Init(ctx context.Context) {
 	if a.d.Host != nil {
 		cfg, err := a.d.Host.Config(ctx)
-		if err == nil {
-			a.d.API.SetBaseURL(cfg.ServerURL)
-			a.d.API.SetToken(cfg.Token)
+		if err != nil || cfg.ServerURL == "" {
+			cfg = HostConfig{ServerURL: DefaultServerURL}
 		}
+		a.d.API.SetBaseURL(cfg.ServerURL)
+		a.d.API.SetToken(cfg.Token)
 	} else if tok, ok := a.d.Store.Get(keyToken); ok {
 		a.d.API.SetToken(tok)
 	}
@@ -212,6 +213,10 @@ func (a *App) Init(ctx context.Context) {
 func (a *App) showSignIn(ctx context.Context, cause error) {
 	a.update(func(s *State) {
 		s.Screen = ScreenSignIn
+		s.SignIn.AskServer = a.d.Host != nil
+		if s.SignIn.ServerURL == "" {
+			s.SignIn.ServerURL = a.d.API.BaseURL()
+		}
 		s.Me = nil
 		s.SignIn.Err = ""
 		if cause != nil && !isCode(cause, api.CodeUnauthenticated) {

@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"net/url"
 	"strings"
 
 	"github.com/sidenote/sidenote/wasm/internal/client"
@@ -10,6 +9,10 @@ import (
 
 // SignInState is the sign-in screen.
 type SignInState struct {
+	// ServerURL is asked for in the extension, which talks to a server of
+	// the clinician's choosing; the /app page talks to its own origin.
+	AskServer       bool
+	ServerURL       string
 	Providers       []client.Provider
 	ProvidersLoaded bool
 	DevEmail        string
@@ -30,6 +33,28 @@ func (s *SignInState) DevLoginOffered() bool {
 		}
 	}
 	return len(s.Providers) == 0
+}
+
+// DefaultServerURL is the server a local install listens on.
+const DefaultServerURL = "http://127.0.0.1:8080"
+
+// SetServerURL points the extension at another server and loads its
+// sign-in options.
+func (a *App) SetServerURL(ctx context.Context, u string) {
+	u = strings.TrimRight(strings.TrimSpace(u), "/")
+	if !strings.HasPrefix(u, "https://") && !strings.HasPrefix(u, "http://") {
+		a.update(func(s *State) {
+			s.SignIn.ServerURL = u
+			s.SignIn.Err = "Enter the server address, starting with https:// (or http:// for this computer)."
+		})
+		return
+	}
+	a.d.API.SetBaseURL(u)
+	a.update(func(s *State) {
+		s.SignIn.ServerURL = u
+		s.SignIn.Providers, s.SignIn.ProvidersLoaded = nil, false
+	})
+	a.showSignIn(ctx, nil)
 }
 
 // SetDevLogin keeps what is typed in the local sign-in form.
@@ -67,7 +92,7 @@ func (a *App) DevLogin(ctx context.Context) {
 // extension the host runs the flow and hands back a token.
 func (a *App) ProviderSignIn(ctx context.Context, provider string) (redirect string) {
 	if a.d.Host == nil {
-		return "/auth/" + url.PathEscape(provider)
+		return "/auth/" + provider
 	}
 	a.update(func(s *State) { s.SignIn.Busy = true; s.SignIn.Err = "" })
 	token, err := a.d.Host.SignIn(ctx, provider)

@@ -175,3 +175,27 @@ func TestSignOutForgetsTokenAndListCopy(t *testing.T) {
 		t.Errorf("screen %q with %d items", st.Screen, len(st.List.Items))
 	}
 }
+
+func TestExtensionAsksForServerAddress(t *testing.T) {
+	f := newFixture(t)
+	host := &fakeHost{} // nothing stored yet
+	f.start(host)
+	f.api.on("GET "+DefaultServerURL+"/api/v1/me", func(*client.Request) reply { return apiErr(401, api.CodeUnauthenticated, "") })
+	f.api.on("GET "+DefaultServerURL+"/auth/providers", func(*client.Request) reply { return ok([]client.Provider{}) })
+	f.app.Init(bg)
+	st := f.state()
+	if !st.SignIn.AskServer || st.SignIn.ServerURL != DefaultServerURL {
+		t.Fatalf("sign-in = %+v", st.SignIn)
+	}
+	f.app.SetServerURL(bg, "notes.example.test")
+	if f.state().SignIn.Err == "" {
+		t.Error("an address without a scheme was accepted")
+	}
+	f.api.on("GET https://notes.example.test/auth/providers", func(*client.Request) reply {
+		return ok([]client.Provider{{ID: "google", Name: "Google"}})
+	})
+	f.app.SetServerURL(bg, " https://notes.example.test/ ")
+	if st := f.state(); len(st.SignIn.Providers) != 1 || st.SignIn.Err != "" || st.SignIn.ServerURL != "https://notes.example.test" {
+		t.Errorf("after connect: %+v", st.SignIn)
+	}
+}

@@ -8,7 +8,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -38,10 +37,13 @@ type Request struct {
 	Progress func(sent, total int64)
 }
 
-// Response is the status and body of a response.
+// Response is the status, body and CSRF token of a response.
 type Response struct {
 	Status int
 	Body   []byte
+	// CSRFToken is the api.CSRFHeader the server sends on cookie-signed-in
+	// responses; the client sends it back with every write.
+	CSRFToken string
 }
 
 // Transport sends a request. It returns an error only when no response
@@ -88,6 +90,7 @@ type Client struct {
 	t     Transport
 	base  string
 	token string
+	csrf  string
 }
 
 // New returns a client sending through t.
@@ -115,6 +118,9 @@ func (c *Client) do(ctx context.Context, req *Request, out any) error {
 	if c.token != "" {
 		req.Header["Authorization"] = "Bearer " + c.token
 	}
+	if c.csrf != "" && req.Method != "GET" {
+		req.Header[api.CSRFHeader] = c.csrf
+	}
 	if req.Body != nil && req.ContentType == "" {
 		req.ContentType = "application/json"
 	}
@@ -124,6 +130,9 @@ func (c *Client) do(ctx context.Context, req *Request, out any) error {
 			return ctx.Err()
 		}
 		return errors.Join(ErrUnreachable, err)
+	}
+	if resp.CSRFToken != "" {
+		c.csrf = resp.CSRFToken
 	}
 	if resp.Status >= 400 {
 		return decodeError(resp)
@@ -218,24 +227,11 @@ type SessionQuery struct {
 }
 
 func (q SessionQuery) encode() string {
-	v := url.Values{}
-	set := func(k, val string) {
-		if val != "" {
-			v.Set(k, val)
-		}
-	}
-	set("assignment", q.Assignment)
-	set("client_id", q.ClientID)
-	set("from", q.From)
-	set("to", q.To)
+	limit := ""
 	if q.Limit > 0 {
-		v.Set("limit", strconv.Itoa(q.Limit))
+		limit = strconv.Itoa(q.Limit)
 	}
-	set("cursor", q.Cursor)
-	if len(v) == 0 {
-		return ""
-	}
-	return "?" + v.Encode()
+	return query("assignment", q.Assignment, "client_id", q.ClientID, "from", q.From, "to", q.To, "limit", limit, "cursor", q.Cursor)
 }
 
 // Sessions returns one page of sessions, newest first.
@@ -248,7 +244,7 @@ func (c *Client) Sessions(ctx context.Context, q SessionQuery) (api.Page[api.Ses
 // Session returns one session.
 func (c *Client) Session(ctx context.Context, id string) (api.Session, error) {
 	var out api.Session
-	err := c.getJSON(ctx, api.Prefix+"/sessions/"+url.PathEscape(id), &out)
+	err := c.getJSON(ctx, api.Prefix+"/sessions/"+escape(id), &out)
 	return out, err
 }
 
@@ -262,32 +258,25 @@ func (c *Client) CreateSession(ctx context.Context, req api.CreateSessionRequest
 // EndSession ends a session, assigning it as the clinician chose.
 func (c *Client) EndSession(ctx context.Context, id string, req api.EndSessionRequest) (api.Session, error) {
 	var out api.Session
-	err := c.sendJSON(ctx, "POST", api.Prefix+"/sessions/"+url.PathEscape(id)+"/end", req, &out)
+	err := c.sendJSON(ctx, "POST", api.Prefix+"/sessions/"+escape(id)+"/end", req, &out)
 	return out, err
 }
 
 // Assign assigns a session to a client.
 func (c *Client) Assign(ctx context.Context, id, clientID string) (api.Session, error) {
 	var out api.Session
-	err := c.sendJSON(ctx, "POST", api.Prefix+"/sessions/"+url.PathEscape(id)+"/assign", api.AssignRequest{ClientID: clientID}, &out)
+	err := c.sendJSON(ctx, "POST", api.Prefix+"/sessions/"+escape(id)+"/assign", api.AssignRequest{ClientID: clientID}, &out)
 	return out, err
 }
 
 // Clients returns one page of the clinician's clients.
 func (c *Client) Clients(ctx context.Context, limit int, cursor string) (api.Page[api.Client], error) {
-	v := url.Values{}
+	l := ""
 	if limit > 0 {
-		v.Set("limit", strconv.Itoa(limit))
-	}
-	if cursor != "" {
-		v.Set("cursor", cursor)
-	}
-	path := api.Prefix + "/clients"
-	if len(v) > 0 {
-		path += "?" + v.Encode()
+		l = strconv.Itoa(limit)
 	}
 	var out api.Page[api.Client]
-	err := c.getJSON(ctx, path, &out)
+	err := c.getJSON(ctx, api.Prefix+"/clients"+query("limit", l, "cursor", cursor), &out)
 	return out, err
 }
 
@@ -300,19 +289,19 @@ func (c *Client) CreateClient(ctx context.Context, req api.CreateClientRequest) 
 
 // PutSummary stores the session's written summary.
 func (c *Client) PutSummary(ctx context.Context, sessionID, text string) error {
-	return c.sendJSON(ctx, "PUT", api.Prefix+"/sessions/"+url.PathEscape(sessionID)+"/summary", api.TextRequest{Text: text}, nil)
+	return c.sendJSON(ctx, "PUT", api.Prefix+"/sessions/"+escape(sessionID)+"/summary", api.TextRequest{Text: text}, nil)
 }
 
 // PutTranscript stores the session's transcript.
 func (c *Client) PutTranscript(ctx context.Context, sessionID, text string) error {
-	return c.sendJSON(ctx, "PUT", api.Prefix+"/sessions/"+url.PathEscape(sessionID)+"/transcript", api.TextRequest{Text: text}, nil)
+	return c.sendJSON(ctx, "PUT", api.Prefix+"/sessions/"+escape(sessionID)+"/transcript", api.TextRequest{Text: text}, nil)
 }
 
 // UploadRecording sends a recording as the raw request body.
 func (c *Client) UploadRecording(ctx context.Context, sessionID string, b Blob, progress func(sent, total int64)) error {
 	return c.do(ctx, &Request{
 		Method:      "POST",
-		URL:         api.Prefix + "/sessions/" + url.PathEscape(sessionID) + "/recording",
+		URL:         api.Prefix + "/sessions/" + escape(sessionID) + "/recording",
 		Blob:        b,
 		ContentType: b.Type(),
 		Progress:    progress,
@@ -324,7 +313,7 @@ func (c *Client) UploadRecording(ctx context.Context, sessionID string, b Blob, 
 func (c *Client) GenerateNote(ctx context.Context, sessionID string, tmpl note.TemplateID, idempotencyKey string) (api.Note, error) {
 	body, _ := json.Marshal(api.GenerateNoteRequest{Template: tmpl})
 	var out api.Note
-	req := &Request{Method: "POST", URL: api.Prefix + "/sessions/" + url.PathEscape(sessionID) + "/notes", Body: body}
+	req := &Request{Method: "POST", URL: api.Prefix + "/sessions/" + escape(sessionID) + "/notes", Body: body}
 	if idempotencyKey != "" {
 		req.Header = map[string]string{"Idempotency-Key": idempotencyKey}
 	}
@@ -335,7 +324,7 @@ func (c *Client) GenerateNote(ctx context.Context, sessionID string, tmpl note.T
 // SessionNotes lists a session's notes.
 func (c *Client) SessionNotes(ctx context.Context, sessionID string) ([]api.Note, error) {
 	var raw json.RawMessage
-	if err := c.getJSON(ctx, api.Prefix+"/sessions/"+url.PathEscape(sessionID)+"/notes", &raw); err != nil {
+	if err := c.getJSON(ctx, api.Prefix+"/sessions/"+escape(sessionID)+"/notes", &raw); err != nil {
 		return nil, err
 	}
 	// Accept both a bare list and a page.
@@ -353,20 +342,20 @@ func (c *Client) SessionNotes(ctx context.Context, sessionID string) ([]api.Note
 // Note returns one note.
 func (c *Client) Note(ctx context.Context, id string) (api.Note, error) {
 	var out api.Note
-	err := c.getJSON(ctx, api.Prefix+"/notes/"+url.PathEscape(id), &out)
+	err := c.getJSON(ctx, api.Prefix+"/notes/"+escape(id), &out)
 	return out, err
 }
 
 // UpdateNote saves section edits against the version last seen.
 func (c *Client) UpdateNote(ctx context.Context, id string, req api.UpdateNoteRequest) (api.Note, error) {
 	var out api.Note
-	err := c.sendJSON(ctx, "PATCH", api.Prefix+"/notes/"+url.PathEscape(id), req, &out)
+	err := c.sendJSON(ctx, "PATCH", api.Prefix+"/notes/"+escape(id), req, &out)
 	return out, err
 }
 
 // SignNote signs a note.
 func (c *Client) SignNote(ctx context.Context, id string) (api.Note, error) {
 	var out api.Note
-	err := c.do(ctx, &Request{Method: "POST", URL: api.Prefix + "/notes/" + url.PathEscape(id) + "/sign"}, &out)
+	err := c.do(ctx, &Request{Method: "POST", URL: api.Prefix + "/notes/" + escape(id) + "/sign"}, &out)
 	return out, err
 }

@@ -6,7 +6,6 @@
 package view
 
 import (
-	"html"
 	"strconv"
 	"strings"
 	"time"
@@ -46,8 +45,11 @@ type Env struct {
 	Loc    *time.Location
 }
 
-// esc escapes text for HTML content and attribute values.
-func esc(s string) string { return html.EscapeString(s) }
+// escaper escapes text for HTML content and double- or single-quoted
+// attribute values (html.EscapeString's set, without its package's tables).
+var escaper = strings.NewReplacer(`&`, "&amp;", `'`, "&#39;", `<`, "&lt;", `>`, "&gt;", `"`, "&#34;")
+
+func esc(s string) string { return escaper.Replace(s) }
 
 type builder struct{ strings.Builder }
 
@@ -148,6 +150,11 @@ func renderSignIn(p *Page, s *app.State) {
 	si := &s.SignIn
 	var b builder
 	b.w(`<p class="muted">Sidenote writes progress notes from your session summaries, beside your EHR.</p>`)
+	if si.AskServer {
+		b.w(`<form class="stack" data-submit="server" novalidate><label for="server-url">Sidenote server address</label>`,
+			`<div class="inline"><input id="server-url" type="url" autocomplete="url" inputmode="url"><button type="submit">Connect</button></div></form>`)
+		p.Values["server-url"] = si.ServerURL
+	}
 	if !si.ProvidersLoaded {
 		b.w(`<p role="status"><span class="spinner" aria-hidden="true"></span> Loading sign-in options…</p>`)
 	}
