@@ -6,11 +6,11 @@ import (
 	"log/slog"
 	"net/http"
 	"reflect"
-	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/sidenote/sidenote/server/internal/store"
 	"github.com/sidenote/sidenote/shared/api"
 )
 
@@ -86,15 +86,32 @@ func (s *Server) recoverPanics(c *gin.Context) {
 
 func errorType(err error) string { return reflect.TypeOf(err).String() }
 
-// authenticate requires a valid bearer token.
+// authenticate requires a valid bearer token (the extension, scripts) or
+// browser session cookie (the /app page). Cookie-authenticated writes must
+// also pass the CSRF check; every cookie-authenticated response carries the
+// session's CSRF token in X-CSRF-Token for the page to send back.
 func (s *Server) authenticate(c *gin.Context) {
-	h := c.GetHeader("Authorization")
-	token, ok := strings.CutPrefix(h, "Bearer ")
-	if !ok || token == "" {
-		fail(c, &api.Error{Code: api.CodeUnauthenticated, Message: "Please sign in."})
-		return
+	ctx := c.Request.Context()
+	var t *store.APIToken
+	var err error
+	if c.GetHeader("Authorization") != "" {
+		token, ok := bearerToken(c)
+		if !ok {
+			fail(c, &api.Error{Code: api.CodeUnauthenticated, Message: "Please sign in."})
+			return
+		}
+		t, err = s.store.AuthenticateBearer(ctx, token, s.cfg.TokenTTL)
+	} else if cookie := s.cookie(c, sessionCookie); cookie != "" {
+		t, err = s.store.AuthenticateBrowser(ctx, cookie, s.cfg.Auth.SessionTTL)
+		if err == nil {
+			c.Header(api.CSRFHeader, s.authn.keys.CSRFToken(t.ID))
+			if !safeMethod(c.Request.Method) {
+				err = s.checkCSRF(c, t.ID)
+			}
+		}
+	} else {
+		err = &api.Error{Code: api.CodeUnauthenticated, Message: "Please sign in."}
 	}
-	t, err := s.store.Authenticate(c.Request.Context(), strings.TrimSpace(token), s.cfg.TokenTTL)
 	if err != nil {
 		fail(c, err)
 		return

@@ -22,6 +22,7 @@ type Server struct {
 	audit  *audit.Log
 	log    *slog.Logger
 	engine *gin.Engine
+	authn  *authentication
 }
 
 // New builds the HTTP handler for cfg and st.
@@ -29,8 +30,10 @@ func New(cfg *config.Config, st *store.Store, log *slog.Logger) *Server {
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{cfg: cfg, store: st, log: log, engine: gin.New()}
 	s.audit = audit.New(st.DB(), store.NewID, st.Now)
-	// Client IPs come from the connection unless proxies are configured.
-	_ = s.engine.SetTrustedProxies(nil)
+	s.authn = newAuthentication(cfg, log, nil)
+	// Client IPs come from the connection unless proxies are configured
+	// (SIDENOTE_TRUSTED_PROXIES, validated with the configuration).
+	_ = s.engine.SetTrustedProxies(cfg.Auth.TrustedProxies)
 	s.engine.HandleMethodNotAllowed = false
 	s.engine.ContextWithFallback = true
 	s.routes()
@@ -45,21 +48,24 @@ func (s *Server) Routes() gin.RoutesInfo { return s.engine.Routes() }
 
 func (s *Server) routes() {
 	r := s.engine
-	r.Use(withRequestID, s.logRequests, s.recoverPanics, renderErrors(s.log))
+	r.Use(withRequestID, s.logRequests, s.recoverPanics, renderErrors(s.log), s.cors())
 	r.NoRoute(notFound)
 
 	r.GET("/healthz", s.healthz)
 	r.GET("/readyz", s.readyz)
 	s.appRoutes(r)
+	s.authRoutes(r)
 
 	v1 := r.Group("/api/v1")
 	if s.cfg.DevLogin {
-		v1.POST("/dev/login", s.devLogin)
+		v1.POST("/dev/login", s.limitSignIn, s.devLogin)
 	}
-	authed := v1.Group("", s.authenticate)
+	authed := v1.Group("", s.authenticate, s.limitPerToken)
 	authed.GET("/me", s.me)
 	s.clientRoutes(authed)
 	s.sessionRoutes(authed)
+	s.tokenRoutes(authed)
+	s.auditRoutes(authed)
 }
 
 // record writes an audit event for the caller's request.

@@ -6,6 +6,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"math"
 	"net"
 	"net/url"
 	"os"
@@ -41,7 +42,70 @@ type Config struct {
 
 	LLM Provider // SIDENOTE_LLM_URL, _MODEL, _API_KEY(_FILE)
 	ASR Provider // SIDENOTE_ASR_URL, _MODEL, _API_KEY(_FILE)
+
+	Auth Auth
 }
+
+// Auth configures sign-in, browser sessions, cross-origin access and rate
+// limits.
+type Auth struct {
+	Google    OAuthClient // SIDENOTE_GOOGLE_CLIENT_ID, _CLIENT_SECRET(_FILE)
+	Microsoft OAuthClient // SIDENOTE_MICROSOFT_CLIENT_ID, _CLIENT_SECRET(_FILE), _TENANT
+	OIDC      OAuthClient // SIDENOTE_OIDC_ISSUER_URL, _CLIENT_ID, _CLIENT_SECRET(_FILE), _NAME
+
+	// ExtensionIDs are the Chrome extension ids allowed to receive API
+	// tokens and to call the API cross-origin (SIDENOTE_EXTENSION_IDS).
+	ExtensionIDs []string
+	// AllowedOrigins are further web origins allowed to call the API
+	// (SIDENOTE_ALLOWED_ORIGINS), such as https://sidenote.example.org.
+	AllowedOrigins []string
+	// SessionSecret signs and encrypts the short-lived sign-in state
+	// cookie (SIDENOTE_SESSION_SECRET(_FILE)); empty means a key kept in
+	// the data directory.
+	SessionSecret string
+	// SessionTTL is how long a browser session lives without use
+	// (SIDENOTE_SESSION_TTL, sliding).
+	SessionTTL time.Duration
+	// TrustedProxies are the addresses or CIDR ranges of reverse proxies
+	// whose X-Forwarded-For and X-Forwarded-Proto are believed
+	// (SIDENOTE_TRUSTED_PROXIES).
+	TrustedProxies []string
+
+	// SignInRate limits /auth/* and dev login per client IP
+	// (SIDENOTE_AUTH_RATE_LIMIT requests per second, SIDENOTE_AUTH_RATE_BURST).
+	SignInRate RateLimit
+	// APIRate limits /api/v1 per token (SIDENOTE_API_RATE_LIMIT,
+	// SIDENOTE_API_RATE_BURST).
+	APIRate RateLimit
+}
+
+// OAuthClient is the registration of Sidenote at one identity provider. It
+// is enabled only when both the client id and the secret are set.
+type OAuthClient struct {
+	ClientID     string
+	ClientSecret string
+	// IssuerURL is the OpenID Connect issuer (generic OIDC only); its
+	// discovery document is at IssuerURL/.well-known/openid-configuration.
+	IssuerURL string
+	// Tenant is the Microsoft Entra tenant: an id, a domain, "common" or
+	// "organizations".
+	Tenant string
+	// Name is shown on the sign-in button (generic OIDC only).
+	Name string
+}
+
+// Enabled reports whether the provider is configured.
+func (o OAuthClient) Enabled() bool { return o.ClientID != "" && o.ClientSecret != "" }
+
+// RateLimit is a token bucket: PerSecond requests a second on average, up
+// to Burst at once. PerSecond 0 means no limit.
+type RateLimit struct {
+	PerSecond float64
+	Burst     int
+}
+
+// Unlimited reports whether the limit is switched off.
+func (r RateLimit) Unlimited() bool { return r.PerSecond == 0 }
 
 // Provider is an optional OpenAI-compatible HTTP service.
 type Provider struct {
@@ -73,7 +137,22 @@ func LoadFrom(lookup func(string) (string, bool)) (*Config, error) {
 		MaxRecordingBytes: r.bytes("SIDENOTE_MAX_RECORDING_BYTES", 500<<20),
 		LLM:               r.provider("SIDENOTE_LLM"),
 		ASR:               r.provider("SIDENOTE_ASR"),
+		Auth: Auth{
+			Google:         r.oauthClient("SIDENOTE_GOOGLE"),
+			Microsoft:      r.oauthClient("SIDENOTE_MICROSOFT"),
+			OIDC:           r.oauthClient("SIDENOTE_OIDC"),
+			ExtensionIDs:   r.list("SIDENOTE_EXTENSION_IDS"),
+			AllowedOrigins: r.list("SIDENOTE_ALLOWED_ORIGINS"),
+			SessionSecret:  r.secret("SIDENOTE_SESSION_SECRET"),
+			SessionTTL:     r.duration("SIDENOTE_SESSION_TTL", 12*time.Hour),
+			TrustedProxies: r.list("SIDENOTE_TRUSTED_PROXIES"),
+			SignInRate:     r.rateLimit("SIDENOTE_AUTH_RATE", 2, 20),
+			APIRate:        r.rateLimit("SIDENOTE_API_RATE", 50, 200),
+		},
 	}
+	c.Auth.Microsoft.Tenant = r.str("SIDENOTE_MICROSOFT_TENANT", "common")
+	c.Auth.OIDC.IssuerURL = strings.TrimRight(r.str("SIDENOTE_OIDC_ISSUER_URL", ""), "/")
+	c.Auth.OIDC.Name = r.str("SIDENOTE_OIDC_NAME", "Single sign-on")
 	if r.err != nil {
 		return nil, r.err
 	}
@@ -104,6 +183,9 @@ func (c *Config) validate() error {
 		return fmt.Errorf("SIDENOTE_PUBLIC_URL: %q is not an http(s) URL", c.PublicURL)
 	}
 	c.PublicURL = strings.TrimRight(c.PublicURL, "/")
+	if err := c.Auth.validate(); err != nil {
+		return err
+	}
 	for name, p := range map[string]Provider{"SIDENOTE_LLM_URL": c.LLM, "SIDENOTE_ASR_URL": c.ASR} {
 		if !p.Enabled() {
 			continue
@@ -113,6 +195,76 @@ func (c *Config) validate() error {
 		}
 	}
 	return nil
+}
+
+func (a *Auth) validate() error {
+	for prefix, o := range map[string]OAuthClient{"SIDENOTE_GOOGLE": a.Google, "SIDENOTE_MICROSOFT": a.Microsoft, "SIDENOTE_OIDC": a.OIDC} {
+		switch {
+		case o.ClientID != "" && o.ClientSecret == "":
+			return fmt.Errorf("%s_CLIENT_SECRET: required when %s_CLIENT_ID is set", prefix, prefix)
+		case o.ClientID == "" && o.ClientSecret != "":
+			return fmt.Errorf("%s_CLIENT_ID: required when %s_CLIENT_SECRET is set", prefix, prefix)
+		}
+	}
+	if a.OIDC.IssuerURL != "" && !a.OIDC.Enabled() {
+		return errors.New("SIDENOTE_OIDC_CLIENT_ID: required when SIDENOTE_OIDC_ISSUER_URL is set")
+	}
+	if a.OIDC.Enabled() {
+		u, err := url.Parse(a.OIDC.IssuerURL)
+		switch {
+		case a.OIDC.IssuerURL == "":
+			return errors.New("SIDENOTE_OIDC_ISSUER_URL: required when SIDENOTE_OIDC_CLIENT_ID is set")
+		case err != nil || u.Host == "" || u.RawQuery != "" || u.Fragment != "":
+			return fmt.Errorf("SIDENOTE_OIDC_ISSUER_URL: %q is not an issuer URL", a.OIDC.IssuerURL)
+		case u.Scheme != "https" && !(u.Scheme == "http" && isLoopback(u.Hostname())):
+			return fmt.Errorf("SIDENOTE_OIDC_ISSUER_URL: %q must use https", a.OIDC.IssuerURL)
+		}
+	}
+	for _, id := range a.ExtensionIDs {
+		if !ValidExtensionID(id) {
+			return fmt.Errorf("SIDENOTE_EXTENSION_IDS: %q is not a Chrome extension id (32 letters a to p)", id)
+		}
+	}
+	for i, o := range a.AllowedOrigins {
+		origin, err := normalizeOrigin(o)
+		if err != nil {
+			return fmt.Errorf("SIDENOTE_ALLOWED_ORIGINS: %q is not an origin such as https://ehr.example.org", o)
+		}
+		a.AllowedOrigins[i] = origin
+	}
+	if a.SessionSecret != "" && len(a.SessionSecret) < 32 {
+		return errors.New("SIDENOTE_SESSION_SECRET: use at least 32 random characters")
+	}
+	for _, p := range a.TrustedProxies {
+		if _, _, err := net.ParseCIDR(p); err != nil && net.ParseIP(p) == nil {
+			return fmt.Errorf("SIDENOTE_TRUSTED_PROXIES: %q is neither an IP address nor a CIDR range", p)
+		}
+	}
+	return nil
+}
+
+// ValidExtensionID reports whether id has the form of a Chrome extension
+// id: 32 letters from a to p.
+func ValidExtensionID(id string) bool {
+	if len(id) != 32 {
+		return false
+	}
+	for _, r := range id {
+		if r < 'a' || r > 'p' {
+			return false
+		}
+	}
+	return true
+}
+
+// normalizeOrigin checks that raw is scheme://host[:port] and lowercases it.
+func normalizeOrigin(raw string) (string, error) {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" ||
+		(u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return "", errors.New("not an origin")
+	}
+	return strings.ToLower(u.Scheme + "://" + u.Host), nil
 }
 
 // Dialect names a database backend.
@@ -224,6 +376,45 @@ func (r *reader) bytes(name string, def int64) int64 {
 		r.fail(name, "%q is not a positive number of bytes", v)
 	}
 	return n
+}
+
+// list reads a comma-separated list, dropping empty entries.
+func (r *reader) list(name string) []string {
+	var out []string
+	for _, v := range strings.Split(r.str(name, ""), ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// rateLimit reads PREFIX_LIMIT (requests per second, 0 for none) and
+// PREFIX_BURST.
+func (r *reader) rateLimit(prefix string, perSecond float64, burst int) RateLimit {
+	limit := RateLimit{PerSecond: perSecond, Burst: burst}
+	if v := r.str(prefix+"_LIMIT", ""); v != "" {
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil || f < 0 || math.IsInf(f, 0) || math.IsNaN(f) {
+			r.fail(prefix+"_LIMIT", "%q is not a number of requests per second (0 for no limit)", v)
+		}
+		limit.PerSecond = f
+	}
+	if v := r.str(prefix+"_BURST", ""); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			r.fail(prefix+"_BURST", "%q is not a positive whole number", v)
+		}
+		limit.Burst = n
+	}
+	return limit
+}
+
+func (r *reader) oauthClient(prefix string) OAuthClient {
+	return OAuthClient{
+		ClientID:     r.str(prefix+"_CLIENT_ID", ""),
+		ClientSecret: r.secret(prefix + "_CLIENT_SECRET"),
+	}
 }
 
 func (r *reader) provider(prefix string) Provider {
