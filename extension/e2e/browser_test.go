@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -105,6 +106,19 @@ func runSuite(m *testing.M) int {
 		return 1
 	}
 	suite.ext = ext
+
+	stopServer, err := startServer()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "start server:", err)
+		return 1
+	}
+	defer stopServer()
+	if server.sidenoteServer != nil {
+		if err := connectExtension(server.sidenoteServer); err != nil {
+			fmt.Fprintln(os.Stderr, "connect extension:", err)
+			return 1
+		}
+	}
 	return m.Run()
 }
 
@@ -172,6 +186,8 @@ func jsArgs(args ...any) string {
 	return strings.Join(parts, ", ")
 }
 
+var tabSerial atomic.Int64
+
 // page is an open fixture tab.
 type page struct {
 	ctx  context.Context
@@ -184,7 +200,8 @@ func openFixture(tb testing.TB, name string) *page {
 	needBrowser(tb)
 	ctx, cancel := chromedp.NewContext(suite.browser)
 	tb.Cleanup(cancel)
-	url := suite.fixtures + "/" + name + ".html"
+	// A query string unique to the tab tells tabs with the same page apart.
+	url := fmt.Sprintf("%s/%s.html?tab=%d", suite.fixtures, name, tabSerial.Add(1))
 	err := chromedp.Do(ctx,
 		chromedp.Navigate(url),
 		chromedp.Action[chromedp.Void](chromedp.Poll[chromedp.Void](`window.fixtureReady === true`,

@@ -20,7 +20,9 @@ export class InsertionError extends Error {
 
 async function run(target, op, arg = null) {
   try {
-    return await chrome.scripting.executeScript({ target, func: callEngine, args: [op, arg] });
+    // injectImmediately: do not wait for the page to be idle; the EHR is
+    // loaded, and the clinician is waiting.
+    return await chrome.scripting.executeScript({ target, func: callEngine, args: [op, arg], injectImmediately: true });
   } catch (err) {
     if (/cannot access|permission|not allowed|host/i.test(err.message)) {
       throw new InsertionError('permission_required', 'Sidenote needs permission to write into this site.');
@@ -35,7 +37,7 @@ async function collectFields(tabId) {
   let results = await run({ tabId, allFrames: true }, 'collect');
   const missing = results.filter((r) => r.result?.missing).map((r) => r.frameId);
   if (missing.length) {
-    await chrome.scripting.executeScript({ target: { tabId, frameIds: missing }, files: [ENGINE_FILE] });
+    await chrome.scripting.executeScript({ target: { tabId, frameIds: missing }, files: [ENGINE_FILE], injectImmediately: true });
     const again = await run({ tabId, frameIds: missing }, 'collect');
     results = results.filter((r) => !missing.includes(r.frameId)).concat(again);
   }
