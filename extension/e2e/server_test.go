@@ -216,7 +216,7 @@ func needServer(tb testing.TB) *sidenoteServer {
 	if server.sidenoteServer != nil {
 		return server.sidenoteServer
 	}
-	if os.Getenv("REQUIRE_BROWSER") == "1" {
+	if requireBrowser() {
 		tb.Fatalf("server tests required but cannot run: %s", server.skip)
 	}
 	tb.Skip(server.skip)

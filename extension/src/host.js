@@ -32,6 +32,7 @@ async function withTab(type, payload) {
 globalThis.sidenoteHost = Object.freeze({
   kind: 'extension',
   connect: (serverUrl, token) => send(Msg.Connect, { serverUrl, token }),
+  getConfig: async () => (await chrome.storage.local.get('connection')).connection ?? { serverUrl: '', token: '' },
   plan: (noteId, mapping) => withTab(Msg.Plan, { noteId, mapping }),
   insert: (noteId, onFilled = 'skip', mapping) => withTab(Msg.Insert, { noteId, onFilled, mapping }),
   undo: () => withTab(Msg.Undo, {}),
