@@ -377,6 +377,7 @@ func round(f float64) float64 {
 var nameNoise = map[string]bool{
 	"note": true, "text": true, "txt": true, "field": true, "input": true, "value": true,
 	"content": true, "editor": true, "form": true, "section": true, "area": true, "textarea": true,
+	"soap": true, "dap": true, "birp": true, "girp": true,
 }
 
 func dropNameNoise(words []string) []string {

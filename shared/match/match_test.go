@@ -126,6 +126,44 @@ func TestMatchSectionFields(t *testing.T) {
 			want:   map[string]string{"subjective": "s", "objective": "o", "assessment": "a", "plan": "p"},
 		},
 		{
+			name: "SOAP with long EHR-style labels and extra fields", template: note.SOAP,
+			fields: []Field{
+				textarea("sym", "Symptom description and subjective report"),
+				textarea("obj", "Objective content"),
+				textarea("risk", "Risk assessment"),
+				textarea("a", "Assessment"),
+				textarea("meds", "Medications"),
+				textarea("p", "Plan"),
+				textarea("extra", "Additional notes"),
+			},
+			want: map[string]string{"subjective": "sym", "objective": "obj", "assessment": "a", "plan": "p"},
+		},
+		{
+			name: "BIRP with presentation and therapeutic wording", template: note.BIRP,
+			fields: []Field{
+				textarea("b", "Client presentation"),
+				textarea("i", "Therapeutic interventions"),
+				textarea("r", "Client's response"),
+				textarea("p", "Plan for next session"),
+			},
+			want: map[string]string{"behavior": "b", "intervention": "i", "response": "r", "plan": "p"},
+		},
+		{
+			name: "GIRP with session focus", template: note.GIRP,
+			fields: []Field{textarea("g", "Session focus"), textarea("i", "Interventions"), textarea("r", "Response to treatment"), textarea("p", "Follow-up")},
+			want:   map[string]string{"goal": "g", "intervention": "i", "response": "r", "plan": "p"},
+		},
+		{
+			name: "SOAP as single-line inputs named by id", template: note.SOAP,
+			fields: []Field{
+				{ID: "s", Name: "soap_subjective", Kind: KindInput},
+				{ID: "o", Name: "soap_objective", Kind: KindInput},
+				{ID: "a", Name: "soap_assessment", Kind: KindInput},
+				{ID: "p", Name: "soap_plan", Kind: KindInput},
+			},
+			want: map[string]string{"subjective": "s", "objective": "o", "assessment": "a", "plan": "p"},
+		},
+		{
 			name: "a page without matching fields", template: note.SOAP,
 			fields:  []Field{textarea("x", "Internal comments"), textarea("y", "Billing notes")},
 			want:    map[string]string{},

@@ -39,7 +39,7 @@ var (
 	assessment = SectionDef{Key: "assessment", Title: "Assessment", Aliases: []string{"A", "Clinical impression", "Impression", "Progress", "Progress toward goals", "Clinical assessment"}}
 	plan       = SectionDef{Key: "plan", Title: "Plan", Aliases: []string{"P", "Next steps", "Treatment plan", "Homework", "Follow up", "Follow-up", "Recommendations", "Plan for next session"}}
 	data       = SectionDef{Key: "data", Title: "Data", Aliases: []string{"D", "Session data", "Subjective and objective", "Session content", "Client report"}}
-	behavior   = SectionDef{Key: "behavior", Title: "Behavior", Aliases: []string{"B", "Behaviour", "Presenting behavior", "Client behavior", "Observations"}}
+	behavior   = SectionDef{Key: "behavior", Title: "Behavior", Aliases: []string{"B", "Behaviour", "Presenting behavior", "Client behavior", "Observations", "Presentation", "Client presentation"}}
 	goal       = SectionDef{Key: "goal", Title: "Goal", Aliases: []string{"G", "Goals", "Treatment goal", "Session goal", "Focus of session"}}
 	intervent  = SectionDef{Key: "intervention", Title: "Intervention", Aliases: []string{"I", "Interventions", "Interventions used", "Clinician intervention", "Techniques", "Modalities"}}
 	response   = SectionDef{Key: "response", Title: "Response", Aliases: []string{"R", "Response to intervention", "Client response", "Response to treatment"}}
