@@ -87,7 +87,13 @@ func newBrowser(t testing.TB, ts *testServer) *browser {
 // visit sends one request and returns the response with its body read.
 func (b *browser) visit(method, rawURL string, header ...string) (*http.Response, string) {
 	b.t.Helper()
-	req, err := http.NewRequestWithContext(context.Background(), method, rawURL, nil)
+	return b.visitBody(method, rawURL, "", header...)
+}
+
+// visitBody is visit with a request body.
+func (b *browser) visitBody(method, rawURL, body string, header ...string) (*http.Response, string) {
+	b.t.Helper()
+	req, err := http.NewRequestWithContext(context.Background(), method, rawURL, strings.NewReader(body))
 	if err != nil {
 		b.t.Fatal(err)
 	}
@@ -109,7 +115,7 @@ func (b *browser) visit(method, rawURL string, header ...string) (*http.Response
 		b.t.Fatal(err)
 	}
 	defer res.Body.Close()
-	body, _ := io.ReadAll(res.Body)
+	data, _ := io.ReadAll(res.Body)
 	if toServer {
 		for _, c := range res.Cookies() {
 			if c.MaxAge < 0 {
@@ -119,7 +125,7 @@ func (b *browser) visit(method, rawURL string, header ...string) (*http.Response
 			}
 		}
 	}
-	return res, string(body)
+	return res, string(data)
 }
 
 // signIn goes through the whole code flow starting at start (a path on the
