@@ -23,6 +23,7 @@ var fixtureCases = []struct {
 	{"tinymce", note.SOAP, map[string]string{"subjective": "subjective", "objective": "objective", "assessment": "assessment", "plan": "plan"}},
 	{"quill", note.DAP, map[string]string{"data": "data", "assessment": "assessment", "plan": "plan"}},
 	{"tiptap", note.BIRP, map[string]string{"behavior": "behavior", "intervention": "intervention", "response": "response", "plan": "plan"}},
+	{"contenteditable", note.DAP, map[string]string{"data": "data", "assessment": "assessment", "plan": "plan"}},
 	{"lexical", note.GIRP, map[string]string{"goal": "goal", "intervention": "intervention", "response": "response", "plan": "plan"}},
 	{"iframe", note.SOAP, map[string]string{"subjective": "subjective", "objective": "objective", "assessment": "assessment", "plan": "plan"}},
 	{"shadow", note.DAP, map[string]string{"data": "data", "assessment": "assessment", "plan": "plan"}},

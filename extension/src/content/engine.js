@@ -335,6 +335,13 @@
       setNativeValue(field.el, before.value);
       return field.el.value === before.value;
     }
+    if (field.kind === 'contenteditable') {
+      // No editor owns this element: its DOM is the model, so put it back
+      // as it was and tell listeners, as the browser's own undo would.
+      field.el.innerHTML = before.html;
+      field.el.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'historyUndo' }));
+      return field.el.innerHTML === before.html;
+    }
     await select(field, false);
     if (before.text.trim() === '') {
       const event = new InputEvent('beforeinput', { inputType: 'deleteContentBackward', bubbles: true, cancelable: true, composed: true });
