@@ -64,8 +64,9 @@ type Host interface {
 	Config(ctx context.Context) (HostConfig, error)
 	// Connect stores the server URL and token for the extension.
 	Connect(ctx context.Context, serverURL, token string) error
-	// SignIn runs a provider's sign-in flow and returns an API token.
-	SignIn(ctx context.Context, provider string) (string, error)
+	// SignIn runs a provider's sign-in flow against the server and returns
+	// an API token.
+	SignIn(ctx context.Context, serverURL, provider string) (string, error)
 	// Plan proposes where each section of the note goes on the page.
 	Plan(ctx context.Context, noteID string) (match.Plan, error)
 	// Insert writes the note into the page following plan.

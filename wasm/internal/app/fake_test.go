@@ -194,7 +194,7 @@ func (h *fakeHost) Connect(_ context.Context, u, tok string) error {
 	h.connected = append(h.connected, HostConfig{ServerURL: u, Token: tok})
 	return nil
 }
-func (h *fakeHost) SignIn(_ context.Context, p string) (string, error) {
+func (h *fakeHost) SignIn(_ context.Context, _, p string) (string, error) {
 	h.signInWith = p
 	return h.signInTok, nil
 }

@@ -95,7 +95,7 @@ func (a *App) ProviderSignIn(ctx context.Context, provider string) (redirect str
 		return "/auth/" + provider
 	}
 	a.update(func(s *State) { s.SignIn.Busy = true; s.SignIn.Err = "" })
-	token, err := a.d.Host.SignIn(ctx, provider)
+	token, err := a.d.Host.SignIn(ctx, a.d.API.BaseURL(), provider)
 	if err != nil {
 		a.update(func(s *State) { s.SignIn.Busy = false; s.SignIn.Err = s.failed(err) })
 		return ""
@@ -132,6 +132,9 @@ func (a *App) signedIn(ctx context.Context, token string) {
 // SignOut forgets the token on this device and returns to sign-in. The
 // list cache goes too: it names clients.
 func (a *App) SignOut(ctx context.Context) {
+	// Ending it on the server is best effort: offline, the token is still
+	// forgotten here.
+	_ = a.d.API.Logout(ctx)
 	a.d.API.SetToken("")
 	a.d.Store.Remove(keyToken)
 	a.d.Store.Remove(keyListCache)

@@ -164,7 +164,11 @@ func TestSignOutForgetsTokenAndListCopy(t *testing.T) {
 	f.signedIn(sessions(2, "s"), "")
 	f.app.Init(bg)
 	f.api.on("GET /auth/providers", func(*client.Request) reply { return ok([]client.Provider{}) })
+	f.api.on("POST /auth/logout", func(*client.Request) reply { return reply{204, nil} })
 	f.app.SignOut(bg)
+	if r := f.api.last("POST /auth/logout", nil); r.Header["Authorization"] != "Bearer tok-1" {
+		t.Error("sign-out did not revoke the token on the server")
+	}
 	if _, ok := f.store.Get(keyToken); ok {
 		t.Error("token kept after sign-out")
 	}

@@ -210,6 +210,11 @@ func (c *Client) DevLogin(ctx context.Context, email, name string) (string, erro
 	return out.Token, err
 }
 
+// Logout ends the session or revokes the token the request carries.
+func (c *Client) Logout(ctx context.Context) error {
+	return c.do(ctx, &Request{Method: "POST", URL: "/auth/logout"}, nil)
+}
+
 // Me returns the signed-in clinician.
 func (c *Client) Me(ctx context.Context) (api.Clinician, error) {
 	var out api.Clinician

@@ -4,6 +4,7 @@ package jsbridge
 
 import (
 	"context"
+	"strings"
 	"syscall/js"
 
 	"github.com/sidenote/sidenote/shared/match"
@@ -84,10 +85,7 @@ func (h *Host) Config(ctx context.Context) (app.HostConfig, error) {
 		err := h.call(ctx, "getConfig", &cfg)
 		return cfg, err
 	}
-	local := js.Global().Get("chrome")
-	if local.Type() == js.TypeObject {
-		local = local.Get("storage")
-	}
+	local := chromeAPI("storage")
 	if local.Type() == js.TypeObject {
 		local = local.Get("local")
 	}
@@ -105,6 +103,15 @@ func (h *Host) Config(ctx context.Context) (app.HostConfig, error) {
 	return stored.Connection, nil
 }
 
+// chromeAPI returns chrome[name], or undefined outside an extension page.
+func chromeAPI(name string) js.Value {
+	c := js.Global().Get("chrome")
+	if c.Type() != js.TypeObject {
+		return js.Undefined()
+	}
+	return c.Get(name)
+}
+
 func hostErr(err error) error {
 	if je, ok := err.(*JSError); ok && je.Message != "" {
 		return &app.HostError{Message: je.Message}
@@ -116,12 +123,37 @@ func (h *Host) Connect(ctx context.Context, serverURL, token string) error {
 	return h.call(ctx, "connect", nil, serverURL, token)
 }
 
-func (h *Host) SignIn(ctx context.Context, provider string) (string, error) {
+// SignIn runs the provider's sign-in in a browser window the extension
+// controls (chrome.identity.launchWebAuthFlow); the server ends it by
+// redirecting to the extension's chromiumapp.org URI with #token=.
+func (h *Host) SignIn(ctx context.Context, serverURL, provider string) (string, error) {
 	var out struct {
 		Token string `json:"token"`
 	}
-	if err := h.call(ctx, "signIn", &out, provider); err != nil {
-		return "", err
+	if h.h.Get("signIn").Type() == js.TypeFunction {
+		if err := h.call(ctx, "signIn", &out, serverURL, provider); err != nil {
+			return "", err
+		}
+	} else if identity := chromeAPI("identity"); identity.Type() == js.TypeObject {
+		redirect := identity.Call("getRedirectURL").String()
+		enc := js.Global().Get("encodeURIComponent")
+		u := serverURL + "/auth/" + enc.Invoke(provider).String() + "?redirect_uri=" + enc.Invoke(redirect).String()
+		v, err := Call(ctx, identity, "launchWebAuthFlow", map[string]any{"url": u, "interactive": true})
+		if err != nil {
+			if ctx.Err() != nil {
+				return "", ctx.Err()
+			}
+			return "", &app.HostError{Message: "Sign-in was cancelled or could not finish. Please try again."}
+		}
+		if v.Type() == js.TypeString {
+			frag := js.Global().Get("URL").New(v.String()).Get("hash").String()
+			params := js.Global().Get("URLSearchParams").New(strings.TrimPrefix(frag, "#"))
+			if t := params.Call("get", "token"); t.Type() == js.TypeString {
+				out.Token = t.String()
+			}
+		}
+	} else {
+		return "", &app.HostError{Message: "This version of the extension can't sign in. Update Sidenote and try again."}
 	}
 	if out.Token == "" {
 		return "", &app.HostError{Message: "Sign-in did not finish. Please try again."}
