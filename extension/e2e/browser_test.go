@@ -24,10 +24,11 @@ const extensionID = "nkfakkladpjdkjfmfegfanikgkbddhco"
 // suite is the one browser shared by every test of the binary: starting
 // Chromium with the extension takes about a second.
 var suite struct {
-	skip     string // why browser tests cannot run here
-	browser  context.Context
-	ext      context.Context // a tab showing the extension's side panel page
-	fixtures string          // base URL of the fixture pages
+	skip        string // why browser tests cannot run here
+	browser     context.Context
+	ext         context.Context // a tab showing the extension's side panel page
+	fixtures    string          // base URL of the fixture pages
+	fixturesDir string
 }
 
 func repoRoot() string {
@@ -56,6 +57,7 @@ func runSuite(m *testing.M) int {
 		return m.Run()
 	}
 
+	suite.fixturesDir = fixtures
 	srv := httptest.NewServer(http.FileServer(http.Dir(fixtures)))
 	defer srv.Close()
 	suite.fixtures = srv.URL
@@ -196,18 +198,25 @@ var tabSerial atomic.Int64
 
 // page is an open fixture tab.
 type page struct {
-	ctx  context.Context
-	url  string
-	name string
+	ctx   context.Context
+	url   string
+	name  string
+	tabID int // known when the extension opened the tab itself
 }
 
 func openFixture(tb testing.TB, name string) *page {
+	tb.Helper()
+	return openFixtureAt(tb, suite.fixtures, name)
+}
+
+// openFixtureAt opens a fixture page served from base.
+func openFixtureAt(tb testing.TB, base, name string) *page {
 	tb.Helper()
 	needBrowser(tb)
 	ctx, cancel := chromedp.NewContext(suite.browser)
 	tb.Cleanup(cancel)
 	// A query string unique to the tab tells tabs with the same page apart.
-	url := fmt.Sprintf("%s/%s.html?tab=%d", suite.fixtures, name, tabSerial.Add(1))
+	url := fmt.Sprintf("%s/%s.html?tab=%d", base, name, tabSerial.Add(1))
 	err := chromedp.Do(ctx,
 		chromedp.Navigate(url),
 		chromedp.Action[chromedp.Void](chromedp.Poll[chromedp.Void](`window.fixtureReady === true`,
@@ -245,5 +254,8 @@ func (p *page) save(tb testing.TB) string {
 // tabExpr is JavaScript, run in the extension page, that finds this
 // fixture's tab id.
 func (p *page) tabExpr() string {
+	if p.tabID != 0 {
+		return fmt.Sprint(p.tabID)
+	}
 	return fmt.Sprintf(`(await chrome.tabs.query({ url: %s }))[0].id`, jsArgs(p.url))
 }

@@ -60,7 +60,11 @@ function mappingKey(page) {
 
 async function pageOf(tabId) {
   const tab = await chrome.tabs.get(tabId);
-  if (!tab.url || !/^https?:/.test(tab.url)) {
+  if (tab.url === undefined) {
+    // The URL is hidden from us until the clinician grants the site.
+    throw new InsertionError('permission_required', 'Sidenote needs permission to write into this site.');
+  }
+  if (!/^https?:/.test(tab.url)) {
     throw new InsertionError('unsupported_page', 'Open the EHR page in this window first.');
   }
   const url = new URL(tab.url);
