@@ -69,6 +69,7 @@ const pageSize = 50
 // Storage keys. Drafts are removed as soon as the server has the text.
 const (
 	keyToken          = "sidenote.token"
+	keySignedIn       = "sidenote.signedin"
 	keyListCache      = "sidenote.cache.sessions"
 	keyDraftPrefix    = "sidenote.draft."
 	keyNoteDraft      = keyDraftPrefix + "note."
@@ -193,20 +194,47 @@ func (a *App) Init(ctx context.Context) {
 	} else if tok, ok := a.d.Store.Get(keyToken); ok {
 		a.d.API.SetToken(tok)
 	}
+	// When this device was signed in last time, ask for the first page of
+	// sessions together with /me: the list is what the clinician waits for.
+	type pageResult struct {
+		page api.Page[api.Session]
+		err  error
+	}
+	var first chan pageResult
+	f := read(a, func(s *State) Filter { return s.List.Filter })
+	if _, was := a.d.Store.Get(keySignedIn); was || a.d.API.Token() != "" {
+		first = make(chan pageResult, 1)
+		go func() {
+			p, err := a.d.API.Sessions(ctx, f.query("", a.d.Now().Location()))
+			first <- pageResult{p, err}
+		}()
+	}
 	me, err := a.d.API.Me(ctx)
 	switch {
 	case err == nil:
+		_ = a.d.Store.Set(keySignedIn, "1")
 		a.update(func(s *State) {
 			s.reached()
 			s.Me = &me
 			s.Screen = ScreenSessions
+			s.List.Loading = true
 		})
-		a.LoadSessions(ctx)
+		if first != nil {
+			r := <-first
+			a.showFirstPage(ctx, f, r.page, r.err)
+		} else {
+			a.LoadSessions(ctx)
+		}
 		a.RetryPending(ctx)
+		return
 	case isUnreachable(err) && a.loadCachedList():
 		// Show what was last loaded, read-only.
 	default:
+		a.d.Store.Remove(keySignedIn)
 		a.showSignIn(ctx, err)
+	}
+	if first != nil {
+		<-first
 	}
 }
 

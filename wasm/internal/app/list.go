@@ -96,6 +96,11 @@ func (a *App) LoadSessions(ctx context.Context) {
 		s.List.Err = ""
 	})
 	page, err := a.d.API.Sessions(ctx, f.query("", a.d.Now().Location()))
+	a.showFirstPage(ctx, f, page, err)
+}
+
+// showFirstPage shows the first page of the list loaded for filter f.
+func (a *App) showFirstPage(ctx context.Context, f Filter, page api.Page[api.Session], err error) {
 	if err != nil {
 		if isUnreachable(err) && a.loadCachedList() {
 			return

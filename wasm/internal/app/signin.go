@@ -119,6 +119,7 @@ func (a *App) signedIn(ctx context.Context, token string) {
 		a.update(func(s *State) { s.SignIn.Busy = false; s.SignIn.Err = s.failed(err) })
 		return
 	}
+	_ = a.d.Store.Set(keySignedIn, "1")
 	a.update(func(s *State) {
 		s.reached()
 		s.SignIn = SignInState{}
@@ -137,6 +138,7 @@ func (a *App) SignOut(ctx context.Context) {
 	_ = a.d.API.Logout(ctx)
 	a.d.API.SetToken("")
 	a.d.Store.Remove(keyToken)
+	a.d.Store.Remove(keySignedIn)
 	a.d.Store.Remove(keyListCache)
 	if a.d.Host != nil {
 		_ = a.d.Host.Connect(ctx, a.d.API.BaseURL(), "")
