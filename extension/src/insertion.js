@@ -110,7 +110,14 @@ export async function insertNote(tabId, note, { onFilled = 'skip', mapping } = {
   const skipped = [];
   const touchedDocuments = [];
   await Promise.all([...byDocument].map(async ([documentId, group]) => {
-    const [{ result }] = await run({ tabId, documentIds: [documentId] }, 'fill', { insertion, items: group.items, onFilled });
+    let result;
+    try {
+      [{ result }] = await run({ tabId, documentIds: [documentId] }, 'fill', { insertion, items: group.items, onFilled });
+    } catch (err) {
+      if (err.code === 'permission_required') throw err;
+      // The frame navigated or closed since the fields were collected.
+      result = group.items.map(() => ({ status: 'skipped', reason: 'the page changed; try again' }));
+    }
     group.assignments.forEach((a, i) => {
       const r = result[i];
       const sections = a.section.split('+');

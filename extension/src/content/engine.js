@@ -12,7 +12,7 @@
   const TEXT_INPUT_TYPES = new Set(['text', 'search', 'email', 'tel', 'url']);
   // Generic accessible names editors give their editing surface; they say
   // nothing about what the field is for.
-  const GENERIC_LABEL = /rich text (editor|area)|editing area|editor\b/i;
+  const GENERIC_LABEL = /rich text (editor|area)|editing area/i;
 
   /** @type {{el: Element, kind: string, anchor: Element}[]} */
   let fields = [];
@@ -324,6 +324,8 @@
     // update their model before reading back.
     await yieldTask();
     snapshots.set(insertion, touched);
+    // Only the latest insertions can be undone; forget older snapshots.
+    for (const old of [...snapshots.keys()].slice(0, -3)) snapshots.delete(old);
     return results.map(({ text, before, ...r }) => (
       r.status === 'filled' ? { ...r, landed: landed(fields[r.index], text, r.mode, before) } : r));
   }
