@@ -50,7 +50,7 @@ func TestFirstRenderBenchmark(t *testing.T) {
 	const runs = 10
 	appTimes := firstRenders(t, runs, nil, srv.URL+"/app/", func(p page) {
 		eval[chromedp.Void](p, `localStorage.setItem('sidenote.token', `+jsString(token)+`)`)
-	})
+	}, "app-list-1000-400x800.png")
 	report("/app", appTimes)
 
 	dist, ok := extensionDir(t, web)
@@ -69,7 +69,7 @@ func TestFirstRenderBenchmark(t *testing.T) {
 		if _, err := chromedp.Run(ctx, chromedp.Evaluate[chromedp.Void](`sidenoteHost.connect(`+jsString(srv.URL)+`, `+jsString(token)+`)`, chromedp.EvalAwaitPromise)); err != nil {
 			t.Fatal(err)
 		}
-	})
+	}, "sidepanel-list-1000-400x800.png")
 	report("side panel", panelTimes)
 }
 
@@ -110,7 +110,7 @@ func seedSessions(t *testing.T, srv *server, token string, n int) {
 // the milliseconds from navigation start to the first session rows in the
 // DOM (performance.now() as the sidebar records it). setup runs once on the
 // first load, to sign in.
-func firstRenders(t *testing.T, runs int, browserOpts []chromedp.ExecAllocatorOption, url string, setup func(page)) []float64 {
+func firstRenders(t *testing.T, runs int, browserOpts []chromedp.ExecAllocatorOption, url string, setup func(page), screenshot string) []float64 {
 	ctx := newBrowser(t, browserOpts...)
 	p := page{t: t, ctx: ctx}
 	p.do(chromedp.EmulateViewport(400, 800), chromedp.Navigate(url))
@@ -128,6 +128,7 @@ func firstRenders(t *testing.T, runs int, browserOpts []chromedp.ExecAllocatorOp
 			t.Fatalf("first page shows %d sessions, want 50", n)
 		}
 	}
+	p.screenshot(screenshot)
 	return out
 }
 
