@@ -202,3 +202,22 @@ func TestMessagesFromWebPagesAreRefused(t *testing.T) {
 		t.Error("a refused message changed the stored connection")
 	}
 }
+
+// Text the page does not keep is reported, not claimed as inserted.
+func TestEngineReportsTextThatDidNotLand(t *testing.T) {
+	p := openFixture(t, "rejecting")
+	res := insertEngine(t, p, engineNote(t, note.SOAP), "skip")
+	if got := strings.Join(res.filledSections(), ","); got != "subjective,objective,assessment" {
+		t.Errorf("filled %s (%+v)", got, res)
+	}
+	if !hasSkip(res, "plan", "the page did not keep the text") {
+		t.Errorf("plan not reported as lost: %+v", res.Skipped)
+	}
+	// Undo still puts the truncated field back as it was.
+	if u := undoEngine(t, p); !u.OK || u.Restored != 4 {
+		t.Errorf("undo = %+v", u)
+	}
+	if m := p.model(t); m["plan"] != "" || m["subjective"] != "" {
+		t.Errorf("after undo %q", m)
+	}
+}
