@@ -137,3 +137,47 @@ func TestUndoWithoutInsertion(t *testing.T) {
 		t.Errorf("undo = %+v, want nothing_to_undo", u)
 	}
 }
+
+// sidenote.plan shows the side panel where each section would go, without
+// writing anything and without note text.
+func TestPlanThroughTheServer(t *testing.T) {
+	srv := needServer(t)
+	n := srv.readyNote(t, note.SOAP)
+	p := openFixture(t, "mixed")
+	before := p.model(t)
+	var reply struct {
+		OK            bool                `json:"ok"`
+		Origin        string              `json:"origin"`
+		PathPattern   string              `json:"path_pattern"`
+		Assignments   []map[string]any    `json:"assignments"`
+		Candidates    []map[string]any    `json:"candidates"`
+		Unmatched     []map[string]string `json:"unmatched"`
+		LowConfidence bool                `json:"low_confidence"`
+	}
+	sendMessage(t, fmt.Sprintf(`{ type: 'sidenote.plan', tabId: %s, noteId: %s }`, p.tabExpr(), jsArgs(n.ID)), &reply)
+	if !reply.OK || reply.PathPattern != "/mixed.html" || reply.Origin != suite.fixtures {
+		t.Fatalf("plan reply %+v", reply)
+	}
+	labels := map[string]string{}
+	for _, a := range reply.Assignments {
+		if _, hasText := a["text"]; hasText {
+			t.Errorf("plan reply carries note text: %v", a)
+		}
+		labels[a["section"].(string)] = a["field_label"].(string)
+	}
+	documented := 0
+	for _, s := range n.Sections {
+		if s.Text != "" {
+			documented++
+		}
+	}
+	if len(labels) != documented || (labels["plan"] != "" && labels["plan"] != "Plan") {
+		t.Errorf("plan labels %v for %d documented sections", labels, documented)
+	}
+	if len(reply.Candidates) != 4 {
+		t.Errorf("candidates %v: only the four note fields may be offered", reply.Candidates)
+	}
+	if after := p.model(t); !mapsEqual(after, before) {
+		t.Errorf("plan wrote into the page: %q", after)
+	}
+}
