@@ -143,20 +143,34 @@ func (u *ui) render() {
 		u.pageKey = p.Key
 		doc.Set("title", p.Title)
 	}
+	// A slot may sit inside another (a picker's matches inside its panel):
+	// when the outer one is replaced, the inner one starts over empty.
+	var replaced []js.Value
+	inReplaced := func(el js.Value) bool {
+		for _, r := range replaced {
+			if r.Call("contains", el).Bool() {
+				return true
+			}
+		}
+		return false
+	}
 	for _, s := range p.Slots {
 		el := byID(s.ID)
 		if el.IsNull() {
+			delete(u.html, s.ID)
+			delete(u.rows, s.ID)
 			continue
 		}
 		if s.RowsKey != "" {
 			u.renderRows(el, s)
 			continue
 		}
-		if u.html[s.ID] == s.HTML {
+		if cached, ok := u.html[s.ID]; ok && cached == s.HTML && !inReplaced(el) {
 			continue
 		}
 		el.Set("innerHTML", s.HTML)
 		u.html[s.ID] = s.HTML
+		replaced = append(replaced, el)
 	}
 	for id, v := range p.Values {
 		el := byID(id)
@@ -293,6 +307,18 @@ func (u *ui) wire() {
 		}
 	})
 	listen(global, "online", func(js.Value) { u.run(u.app.RetryPending) })
+	// Escape closes the open panel, as a keyboard user expects.
+	listen(doc, "keydown", func(e js.Value) {
+		if e.Get("key").String() != "Escape" {
+			return
+		}
+		for _, act := range []string{"insert-cancel", "sign-cancel", "assign-close", "end-close"} {
+			if el := doc.Call("querySelector", `[data-act="`+act+`"]`); !el.IsNull() {
+				u.act(act, "", el)
+				return
+			}
+		}
+	})
 }
 
 func dataArg(el js.Value) string {

@@ -17,17 +17,19 @@ func renderSession(p *Page, s *app.State, env Env) {
 	p.Skeleton = `<div class="bar"><button type="button" class="link" data-act="back">← Sessions</button></div>` +
 		`<div id="s-head"></div><div id="s-who"></div><div id="s-capture"></div><div id="s-upload"></div>` +
 		`<section class="card" aria-labelledby="note-h"><h2 id="note-h">Note</h2><div id="s-gen"></div><div id="s-notebar"></div><div id="s-save"></div><div id="s-note"></div><div id="s-insert"></div></section>`
-	p.Slots = append(p.Slots,
-		Slot{ID: "s-head", HTML: sessionHead(ss, env, s.Offline)},
-		Slot{ID: "s-who", HTML: whoPanel(p, s)},
-		Slot{ID: "s-capture", HTML: capture(p, ss)},
-		Slot{ID: "s-upload", HTML: uploadStatus(ss)},
-		Slot{ID: "s-gen", HTML: generate(p, ss)},
-		Slot{ID: "s-notebar", HTML: noteBar(ss, s.CanInsert)},
-		Slot{ID: "s-save", HTML: saveStatus(ss.Note)},
-		Slot{ID: "s-note", HTML: noteSections(p, ss.Note)},
-		Slot{ID: "s-insert", HTML: insertPanel(p, ss, s.CanInsert)},
-	)
+	// One at a time: panels may add slots of their own after themselves.
+	add := func(id, html string) { p.Slots = append(p.Slots, Slot{ID: id, HTML: html}) }
+	add("s-head", sessionHead(ss, env, s.Offline))
+	i := len(p.Slots)
+	add("s-who", "")
+	p.Slots[i].HTML = whoPanel(p, s)
+	add("s-capture", capture(p, ss))
+	add("s-upload", uploadStatus(ss))
+	add("s-gen", generate(p, ss))
+	add("s-notebar", noteBar(ss, s.CanInsert))
+	add("s-save", saveStatus(ss.Note))
+	add("s-note", noteSections(p, ss.Note))
+	add("s-insert", insertPanel(p, ss, s.CanInsert))
 }
 
 func sessionHead(ss *app.SessionState, env Env, offline bool) string {
@@ -104,18 +106,22 @@ func whoPanel(p *Page, s *app.State) string {
 		b.w(`<div class="panel" role="group" aria-labelledby="assign-h"><h2 id="assign-h">Assign to a client</h2>`,
 			`<label for="as-query">Find a client</label><input id="as-query" type="search" autocomplete="off" data-input="assign">`)
 		p.Values["as-query"] = as.Query
+		b.w(`<div id="as-results"></div>`)
+		// A slot of its own: typing in the search field re-renders only it.
+		var r builder
 		matches := app.MatchClients(s.Clients.Items, as.Query)
-		b.w(`<ul class="rows compact" aria-label="Matching clients">`)
+		r.w(`<ul class="rows compact" aria-label="Matching clients">`)
 		for i, c := range matches {
 			if i == 8 {
 				break
 			}
-			b.w(`<li><button type="button" class="row" data-act="assign" data-arg="`, esc(c.ID), `"`, attrIf(as.Busy, "disabled"), `>Assign to `, esc(c.DisplayName), kindSuffix(c.Kind), `</button></li>`)
+			r.w(`<li><button type="button" class="row" data-act="assign" data-arg="`, esc(c.ID), `"`, attrIf(as.Busy, "disabled"), `>Assign to `, esc(c.DisplayName), kindSuffix(c.Kind), `</button></li>`)
 		}
-		b.w(`</ul>`)
+		r.w(`</ul>`)
 		if s.Clients.Loaded && len(matches) == 0 {
-			b.w(`<p class="muted">No client matches.</p>`)
+			r.w(`<p class="muted">No client matches.</p>`)
 		}
+		p.Slots = append(p.Slots, Slot{ID: "as-results", HTML: r.String()})
 		b.w(`<form class="stack" data-submit="assign-new" novalidate><label for="as-new">New client <span class="muted">(a pseudonym works)</span></label>`,
 			`<input id="as-new" type="text" autocomplete="off" data-input="assign">`,
 			`<label for="as-kind">Client is</label><select id="as-kind" data-change="assign"><option value="individual">An individual</option><option value="couple">A couple</option></select>`,

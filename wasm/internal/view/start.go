@@ -60,27 +60,32 @@ func renderStart(p *Page, s *app.State) {
 
 	// The client picker is its own slot: it changes as the clinician types.
 	var c builder
+	results := ""
 	if st.Who == app.WhoClient {
 		c.w(`<fieldset class="stack"><legend>Client</legend>`, fieldError(st.Errors, "client"),
 			`<label for="st-query">Find a client</label><input id="st-query" type="search" autocomplete="off" data-input="start" aria-controls="st-results">`)
 		p.Values["st-query"] = st.ClientQuery
+		c.w(`<div id="st-results" class="picker" role="radiogroup" aria-label="Clients"></div>`)
+		// The matches are their own slot inside this one, so typing in the
+		// search field re-renders only them, never the field.
+		var r builder
 		matches := app.MatchClients(s.Clients.Items, st.ClientQuery)
-		c.w(`<div id="st-results" class="picker" role="radiogroup" aria-label="Clients">`)
 		if s.Clients.Loading {
-			c.w(`<p role="status"><span class="spinner" aria-hidden="true"></span> Loading clients…</p>`)
+			r.w(`<p role="status"><span class="spinner" aria-hidden="true"></span> Loading clients…</p>`)
 		}
 		for i, cl := range matches {
 			if i == 8 {
-				c.w(`<p class="muted">`, strconv.Itoa(len(matches)-8), ` more: type to narrow.</p>`)
+				r.w(`<p class="muted">`, strconv.Itoa(len(matches)-8), ` more: type to narrow.</p>`)
 				break
 			}
-			c.w(`<div class="choice"><input type="radio" name="client" id="cl-`, esc(cl.ID), `" value="`, esc(cl.ID), `" data-change="start"`, attrIf(st.ClientID == cl.ID, "checked"), `>`,
+			r.w(`<div class="choice"><input type="radio" name="client" id="cl-`, esc(cl.ID), `" value="`, esc(cl.ID), `" data-change="start"`, attrIf(st.ClientID == cl.ID, "checked"), `>`,
 				`<label for="cl-`, esc(cl.ID), `">`, esc(cl.DisplayName), kindSuffix(cl.Kind), `</label></div>`)
 		}
 		if s.Clients.Loaded && len(matches) == 0 {
-			c.w(`<p class="muted">No client matches. Create one below.</p>`)
+			r.w(`<p class="muted">No client matches. Create one below.</p>`)
 		}
-		c.w(`</div><label for="st-new">Or create a client <span class="muted">(a pseudonym works)</span></label>`,
+		results = r.String()
+		c.w(`<label for="st-new">Or create a client <span class="muted">(a pseudonym works)</span></label>`,
 			`<input id="st-new" type="text" autocomplete="off" data-input="start">`,
 			`<label for="st-newkind">Client is</label><select id="st-newkind" data-change="start"><option value="individual">An individual</option><option value="couple">A couple</option></select>`,
 			`</fieldset>`)
@@ -92,7 +97,7 @@ func renderStart(p *Page, s *app.State) {
 	sub.w(errorText("start-err", st.Err),
 		`<button type="submit" form="start-form" class="primary wide"`, attrIf(st.Busy, "disabled"), `>`, busyLabel(st.Busy, "Start session", "Starting…"), `</button>`)
 
-	p.Slots = append(p.Slots, Slot{ID: "s-start", HTML: b.String()}, Slot{ID: "s-clients", HTML: c.String()}, Slot{ID: "s-start-submit", HTML: sub.String()})
+	p.Slots = append(p.Slots, Slot{ID: "s-start", HTML: b.String()}, Slot{ID: "s-clients", HTML: c.String()}, Slot{ID: "st-results", HTML: results}, Slot{ID: "s-start-submit", HTML: sub.String()})
 }
 
 func kindSuffix(k api.ClientKind) string {
