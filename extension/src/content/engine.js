@@ -103,10 +103,12 @@
       }
     }
     for (const el of new Set([field.anchor, field.el])) {
-      const labels = el.labels?.length ? [...el.labels] : [];
-      const wrapping = el.closest?.('label');
-      if (wrapping) labels.push(wrapping);
-      const t = labels.map(textOf).filter(Boolean).join(' ');
+      // .labels covers label[for] and a wrapping label of form controls; a
+      // contenteditable has no .labels, only a possible wrapping label.
+      const labels = new Set(el.labels ?? []);
+      const wrapping = el.closest('label');
+      if (wrapping) labels.add(wrapping);
+      const t = [...labels].map(textOf).filter(Boolean).join(' ');
       if (t) return t;
     }
     for (const el of new Set([field.el, field.anchor])) {
@@ -179,7 +181,7 @@
 
   function collect() {
     fields = [];
-    if (insideTinyMCE()) return { url: location.href, fields: [] };
+    if (insideTinyMCE()) return { fields: [] };
     const seen = new Set();
     for (const node of elementsIn(document)) {
       const field = editingSurface(node);
@@ -187,7 +189,7 @@
       seen.add(field.el);
       fields.push(field);
     }
-    return { url: location.href, fields: fields.map(describe) };
+    return { fields: fields.map(describe) };
   }
 
   // ---- writing --------------------------------------------------------
