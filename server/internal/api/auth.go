@@ -236,9 +236,8 @@ func (s *Server) finishSignIn(c *gin.Context) {
 			return
 		}
 		if err := s.store.LinkIdentity(ctx, t.ClinicianID, ident.Provider, ident.Subject); err != nil {
-			var apiErr *api.Error
-			if errors.As(err, &apiErr) && apiErr.Code == api.CodeConflict {
-				s.authPage(c, http.StatusConflict, "Already linked", apiErr.Message)
+			if hasCode(err, api.CodeConflict) {
+				s.authPage(c, http.StatusConflict, "Already linked", "This sign-in is already linked to another Sidenote account.")
 				return
 			}
 			fail(c, err)
@@ -313,13 +312,12 @@ func (s *Server) logout(c *gin.Context) {
 		return
 	}
 	t, err := s.store.AuthenticateBrowser(ctx, plain, s.cfg.Auth.SessionTTL)
-	if err == nil {
-		if err := s.checkCSRF(c, t.ID); err != nil {
-			fail(c, err)
-			return
+	switch {
+	case err == nil:
+		if err = s.checkCSRF(c, t.ID); err == nil {
+			err = s.store.EndBrowserSession(ctx, plain)
 		}
-		err = s.store.EndBrowserSession(ctx, plain)
-	} else if e := (*api.Error)(nil); errors.As(err, &e) && e.Code == api.CodeUnauthenticated {
+	case hasCode(err, api.CodeUnauthenticated):
 		err = nil // already over: just clear the cookie
 	}
 	if err != nil {
@@ -342,7 +340,11 @@ func (s *Server) recordFor(c *gin.Context, clinicianID string, action audit.Acti
 // providerFailed answers a failure of the identity provider. The log says
 // which provider and what kind of failure, never tokens or identities.
 func (s *Server) providerFailed(c *gin.Context, provider string, err error) {
-	attrs := []any{"request_id", requestID(c), "provider", provider, "error_type", errorType(errors.Unwrap(err))}
+	cause := err
+	if inner := errors.Unwrap(err); inner != nil {
+		cause = inner
+	}
+	attrs := []any{"request_id", requestID(c), "provider", provider, "error_type", errorType(cause)}
 	var re *oauth2.RetrieveError
 	if errors.As(err, &re) {
 		attrs = append(attrs, "oauth_error", re.ErrorCode)
@@ -407,4 +409,10 @@ func publicOrigin(publicURL string) string {
 // safeMethod reports whether a request cannot change anything.
 func safeMethod(method string) bool {
 	return method == http.MethodGet || method == http.MethodHead || method == http.MethodOptions
+}
+
+// hasCode reports whether err is an API error with the given code.
+func hasCode(err error, code string) bool {
+	var e *api.Error
+	return errors.As(err, &e) && e.Code == code
 }

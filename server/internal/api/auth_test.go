@@ -287,6 +287,23 @@ func TestOIDCSignInRefusesTamperedState(t *testing.T) {
 			t.Fatalf("callback: %d %s", res.StatusCode, body)
 		}
 	})
+	t.Run("provider fails at the token exchange", func(t *testing.T) {
+		b := newBrowser(t, ts)
+		queueUser(m, "unlucky", "unlucky@example.org")
+		res, body := b.signIn("/auth/oidc", func(*url.URL) {
+			// Twice: oauth2 retries with the client secret in the body.
+			for range 2 {
+				m.QueueError(&mockoidc.ServerError{Code: http.StatusBadRequest, Error: "invalid_grant", Description: "no"})
+			}
+		})
+		if res.StatusCode != http.StatusBadGateway || !strings.Contains(body, "could not confirm") {
+			t.Fatalf("callback: %d %s", res.StatusCode, body)
+		}
+		logs := ts.logs.String()
+		if !strings.Contains(logs, "sign-in failed at the identity provider") || !strings.Contains(logs, `"oauth_error":"invalid_grant"`) || strings.Contains(logs, "unlucky") {
+			t.Fatalf("logs: %s", logs)
+		}
+	})
 	t.Run("code replayed", func(t *testing.T) {
 		b := newBrowser(t, ts)
 		var replay string
