@@ -7,7 +7,6 @@ package app
 
 import (
 	"context"
-	"encoding/json"
 	"sync"
 	"time"
 
@@ -273,18 +272,6 @@ func (a *App) Back() {
 		s.Session.Assign = AssignState{}
 		s.Session.End = EndState{}
 	})
-}
-
-func (a *App) saveJSON(key string, v any) {
-	b, err := json.Marshal(v)
-	if err == nil {
-		_ = a.d.Store.Set(key, string(b))
-	}
-}
-
-func (a *App) loadJSON(key string, v any) bool {
-	raw, ok := a.d.Store.Get(key)
-	return ok && json.Unmarshal([]byte(raw), v) == nil
 }
 
 // CanInsertPlan reports whether plan has anything to write.

@@ -6,13 +6,13 @@ package client
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"strconv"
 	"strings"
 
 	"github.com/sidenote/sidenote/shared/api"
 	"github.com/sidenote/sidenote/shared/note"
+	"github.com/sidenote/sidenote/wasm/internal/wire"
 )
 
 // Blob is a body the browser already holds (a recording or a chosen file),
@@ -110,7 +110,9 @@ func (c *Client) BaseURL() string { return c.base }
 // Token returns the bearer token in use.
 func (c *Client) Token() string { return c.token }
 
-func (c *Client) do(ctx context.Context, req *Request, out any) error {
+// do sends req and parses the JSON of a successful answer (null when the
+// answer is empty).
+func (c *Client) do(ctx context.Context, req *Request) (wire.Value, error) {
 	req.URL = c.base + req.URL
 	if req.Header == nil {
 		req.Header = map[string]string{}
@@ -127,28 +129,30 @@ func (c *Client) do(ctx context.Context, req *Request, out any) error {
 	resp, err := c.t.Do(ctx, req)
 	if err != nil {
 		if ctx.Err() != nil {
-			return ctx.Err()
+			return wire.Value{}, ctx.Err()
 		}
-		return errors.Join(ErrUnreachable, err)
+		return wire.Value{}, errors.Join(ErrUnreachable, err)
 	}
 	if resp.CSRFToken != "" {
 		c.csrf = resp.CSRFToken
 	}
 	if resp.Status >= 400 {
-		return decodeError(resp)
+		return wire.Value{}, decodeError(resp)
 	}
-	if out == nil || len(resp.Body) == 0 {
-		return nil
+	if len(resp.Body) == 0 {
+		return wire.Value{}, nil
 	}
-	if err := json.Unmarshal(resp.Body, out); err != nil {
-		return &Error{Status: resp.Status, API: api.Error{Code: api.CodeInternal, Message: "The server sent a reply Sidenote could not read."}}
+	v, err := wire.Parse(resp.Body)
+	if err != nil {
+		return wire.Value{}, &Error{Status: resp.Status, API: api.Error{Code: api.CodeInternal, Message: "The server sent a reply Sidenote could not read."}}
 	}
-	return nil
+	return v, nil
 }
 
 func decodeError(resp *Response) error {
-	var body api.ErrorBody
-	if err := json.Unmarshal(resp.Body, &body); err != nil || body.Error.Code == "" {
+	v, err := wire.Parse(resp.Body)
+	body := decodeAPIError(v)
+	if err != nil || body.Code == "" {
 		// A proxy or a crashed server answers with something else; classify
 		// by status so the sidebar can still say something useful.
 		code := api.CodeInternal
@@ -168,58 +172,43 @@ func decodeError(resp *Response) error {
 		}
 		return &Error{Status: resp.Status, API: api.Error{Code: code}}
 	}
-	return &Error{Status: resp.Status, API: body.Error}
+	return &Error{Status: resp.Status, API: body}
 }
 
-func (c *Client) getJSON(ctx context.Context, path string, out any) error {
-	return c.do(ctx, &Request{Method: "GET", URL: path}, out)
+func (c *Client) get(ctx context.Context, path string) (wire.Value, error) {
+	return c.do(ctx, &Request{Method: "GET", URL: path})
 }
 
-func (c *Client) sendJSON(ctx context.Context, method, path string, in, out any) error {
-	body, err := json.Marshal(in)
-	if err != nil {
-		return err
-	}
-	return c.do(ctx, &Request{Method: method, URL: path, Body: body}, out)
+func (c *Client) send(ctx context.Context, method, path string, body []byte) (wire.Value, error) {
+	return c.do(ctx, &Request{Method: method, URL: path, Body: body})
 }
 
 // Providers lists the enabled sign-in providers.
 func (c *Client) Providers(ctx context.Context) ([]Provider, error) {
-	var raw json.RawMessage
-	if err := c.getJSON(ctx, "/auth/providers", &raw); err != nil {
+	// Accept both a bare list and {"providers":[...]}.
+	v, err := c.get(ctx, "/auth/providers")
+	if err != nil {
 		return nil, err
 	}
-	// Accept both a bare list and {"providers":[...]}.
-	var list []Provider
-	if err := json.Unmarshal(raw, &list); err == nil {
-		return list, nil
-	}
-	var wrapped struct {
-		Providers []Provider `json:"providers"`
-	}
-	if err := json.Unmarshal(raw, &wrapped); err != nil {
-		return nil, &Error{Status: 200, API: api.Error{Code: api.CodeInternal}}
-	}
-	return wrapped.Providers, nil
+	return decodeProviders(v), nil
 }
 
 // DevLogin signs in through the local single-user dev login.
 func (c *Client) DevLogin(ctx context.Context, email, name string) (string, error) {
-	var out api.TokenResponse
-	err := c.sendJSON(ctx, "POST", api.Prefix+"/dev/login", api.DevLoginRequest{Email: email, Name: name}, &out)
-	return out.Token, err
+	v, err := c.send(ctx, "POST", api.Prefix+"/dev/login", wire.NewObj().Str("email", email).Str("name", name).Bytes())
+	return v.Get("token").Str(), err
 }
 
 // Logout ends the session or revokes the token the request carries.
 func (c *Client) Logout(ctx context.Context) error {
-	return c.do(ctx, &Request{Method: "POST", URL: "/auth/logout"}, nil)
+	_, err := c.do(ctx, &Request{Method: "POST", URL: "/auth/logout"})
+	return err
 }
 
 // Me returns the signed-in clinician.
 func (c *Client) Me(ctx context.Context) (api.Clinician, error) {
-	var out api.Clinician
-	err := c.getJSON(ctx, api.Prefix+"/me", &out)
-	return out, err
+	v, err := c.get(ctx, api.Prefix+"/me")
+	return DecodeClinician(v), err
 }
 
 // SessionQuery filters GET /sessions.
@@ -241,37 +230,32 @@ func (q SessionQuery) encode() string {
 
 // Sessions returns one page of sessions, newest first.
 func (c *Client) Sessions(ctx context.Context, q SessionQuery) (api.Page[api.Session], error) {
-	var out api.Page[api.Session]
-	err := c.getJSON(ctx, api.Prefix+"/sessions"+q.encode(), &out)
-	return out, err
+	v, err := c.get(ctx, api.Prefix+"/sessions"+q.encode())
+	return decodeSessionPage(v), err
 }
 
 // Session returns one session.
 func (c *Client) Session(ctx context.Context, id string) (api.Session, error) {
-	var out api.Session
-	err := c.getJSON(ctx, api.Prefix+"/sessions/"+escape(id), &out)
-	return out, err
+	v, err := c.get(ctx, api.Prefix+"/sessions/"+escape(id))
+	return DecodeSession(v), err
 }
 
 // CreateSession starts a session.
 func (c *Client) CreateSession(ctx context.Context, req api.CreateSessionRequest) (api.Session, error) {
-	var out api.Session
-	err := c.sendJSON(ctx, "POST", api.Prefix+"/sessions", req, &out)
-	return out, err
+	v, err := c.send(ctx, "POST", api.Prefix+"/sessions", encodeCreateSession(req))
+	return DecodeSession(v), err
 }
 
 // EndSession ends a session, assigning it as the clinician chose.
 func (c *Client) EndSession(ctx context.Context, id string, req api.EndSessionRequest) (api.Session, error) {
-	var out api.Session
-	err := c.sendJSON(ctx, "POST", api.Prefix+"/sessions/"+escape(id)+"/end", req, &out)
-	return out, err
+	v, err := c.send(ctx, "POST", api.Prefix+"/sessions/"+escape(id)+"/end", encodeEndSession(req))
+	return DecodeSession(v), err
 }
 
 // Assign assigns a session to a client.
 func (c *Client) Assign(ctx context.Context, id, clientID string) (api.Session, error) {
-	var out api.Session
-	err := c.sendJSON(ctx, "POST", api.Prefix+"/sessions/"+escape(id)+"/assign", api.AssignRequest{ClientID: clientID}, &out)
-	return out, err
+	v, err := c.send(ctx, "POST", api.Prefix+"/sessions/"+escape(id)+"/assign", wire.NewObj().Str("client_id", clientID).Bytes())
+	return DecodeSession(v), err
 }
 
 // Clients returns one page of the clinician's clients.
@@ -280,87 +264,76 @@ func (c *Client) Clients(ctx context.Context, limit int, cursor string) (api.Pag
 	if limit > 0 {
 		l = strconv.Itoa(limit)
 	}
-	var out api.Page[api.Client]
-	err := c.getJSON(ctx, api.Prefix+"/clients"+query("limit", l, "cursor", cursor), &out)
-	return out, err
+	v, err := c.get(ctx, api.Prefix+"/clients"+query("limit", l, "cursor", cursor))
+	return decodeClientPage(v), err
 }
 
 // CreateClient creates a client profile (the name may be a pseudonym).
 func (c *Client) CreateClient(ctx context.Context, req api.CreateClientRequest) (api.Client, error) {
-	var out api.Client
-	err := c.sendJSON(ctx, "POST", api.Prefix+"/clients", req, &out)
-	return out, err
+	v, err := c.send(ctx, "POST", api.Prefix+"/clients", encodeCreateClient(req))
+	return DecodeClient(v), err
 }
 
 // PutSummary stores the session's written summary.
 func (c *Client) PutSummary(ctx context.Context, sessionID, text string) error {
-	return c.sendJSON(ctx, "PUT", api.Prefix+"/sessions/"+escape(sessionID)+"/summary", api.TextRequest{Text: text}, nil)
+	_, err := c.send(ctx, "PUT", api.Prefix+"/sessions/"+escape(sessionID)+"/summary", wire.NewObj().Str("text", text).Bytes())
+	return err
 }
 
 // PutTranscript stores the session's transcript.
 func (c *Client) PutTranscript(ctx context.Context, sessionID, text string) error {
-	return c.sendJSON(ctx, "PUT", api.Prefix+"/sessions/"+escape(sessionID)+"/transcript", api.TextRequest{Text: text}, nil)
+	_, err := c.send(ctx, "PUT", api.Prefix+"/sessions/"+escape(sessionID)+"/transcript", wire.NewObj().Str("text", text).Bytes())
+	return err
 }
 
 // UploadRecording sends a recording as the raw request body.
 func (c *Client) UploadRecording(ctx context.Context, sessionID string, b Blob, progress func(sent, total int64)) error {
-	return c.do(ctx, &Request{
+	_, err := c.do(ctx, &Request{
 		Method:      "POST",
 		URL:         api.Prefix + "/sessions/" + escape(sessionID) + "/recording",
 		Blob:        b,
 		ContentType: b.Type(),
 		Progress:    progress,
-	}, nil)
+	})
+	return err
 }
 
 // GenerateNote asks for a note; it comes back generating. The idempotency key
 // makes a retried click return the same note.
 func (c *Client) GenerateNote(ctx context.Context, sessionID string, tmpl note.TemplateID, idempotencyKey string) (api.Note, error) {
-	body, _ := json.Marshal(api.GenerateNoteRequest{Template: tmpl})
-	var out api.Note
+	body := wire.NewObj().Str("template", string(tmpl)).Bytes()
 	req := &Request{Method: "POST", URL: api.Prefix + "/sessions/" + escape(sessionID) + "/notes", Body: body}
 	if idempotencyKey != "" {
 		req.Header = map[string]string{"Idempotency-Key": idempotencyKey}
 	}
-	err := c.do(ctx, req, &out)
-	return out, err
+	v, err := c.do(ctx, req)
+	return DecodeNote(v), err
 }
 
 // SessionNotes lists a session's notes.
 func (c *Client) SessionNotes(ctx context.Context, sessionID string) ([]api.Note, error) {
-	var raw json.RawMessage
-	if err := c.getJSON(ctx, api.Prefix+"/sessions/"+escape(sessionID)+"/notes", &raw); err != nil {
+	// Accept both a bare list and a page.
+	v, err := c.get(ctx, api.Prefix+"/sessions/"+escape(sessionID)+"/notes")
+	if err != nil {
 		return nil, err
 	}
-	// Accept both a bare list and a page.
-	var list []api.Note
-	if err := json.Unmarshal(raw, &list); err == nil {
-		return list, nil
-	}
-	var page api.Page[api.Note]
-	if err := json.Unmarshal(raw, &page); err != nil {
-		return nil, &Error{Status: 200, API: api.Error{Code: api.CodeInternal}}
-	}
-	return page.Items, nil
+	return decodeNotes(v), nil
 }
 
 // Note returns one note.
 func (c *Client) Note(ctx context.Context, id string) (api.Note, error) {
-	var out api.Note
-	err := c.getJSON(ctx, api.Prefix+"/notes/"+escape(id), &out)
-	return out, err
+	v, err := c.get(ctx, api.Prefix+"/notes/"+escape(id))
+	return DecodeNote(v), err
 }
 
 // UpdateNote saves section edits against the version last seen.
 func (c *Client) UpdateNote(ctx context.Context, id string, req api.UpdateNoteRequest) (api.Note, error) {
-	var out api.Note
-	err := c.sendJSON(ctx, "PATCH", api.Prefix+"/notes/"+escape(id), req, &out)
-	return out, err
+	v, err := c.send(ctx, "PATCH", api.Prefix+"/notes/"+escape(id), encodeUpdateNote(req))
+	return DecodeNote(v), err
 }
 
 // SignNote signs a note.
 func (c *Client) SignNote(ctx context.Context, id string) (api.Note, error) {
-	var out api.Note
-	err := c.do(ctx, &Request{Method: "POST", URL: api.Prefix + "/notes/" + escape(id) + "/sign"}, &out)
-	return out, err
+	v, err := c.do(ctx, &Request{Method: "POST", URL: api.Prefix + "/notes/" + escape(id) + "/sign"})
+	return DecodeNote(v), err
 }

@@ -4,11 +4,13 @@ package jsbridge
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"syscall/js"
 
 	"github.com/sidenote/sidenote/shared/match"
 	"github.com/sidenote/sidenote/wasm/internal/app"
+	"github.com/sidenote/sidenote/wasm/internal/wire"
 )
 
 // Host is app.Host over the extension's globalThis.sidenoteHost (written by
@@ -36,54 +38,40 @@ func FindHost() *Host {
 	return &Host{h: h}
 }
 
-// hostReply is the envelope of every answer of the service worker.
-type hostReply struct {
-	OK      *bool  `json:"ok"`
-	Error   string `json:"error"`
-	Message string `json:"message"`
-}
-
 var errHostSilent = &app.HostError{Message: "The extension did not answer. Reload the side panel and try again."}
 
-func (h *Host) call(ctx context.Context, method string, out any, args ...any) error {
+// call calls a host method and returns its answer, turning the service
+// worker's {ok:false, message} into an error.
+func (h *Host) call(ctx context.Context, method string, args ...any) (wire.Value, error) {
 	if h.h.Get(method).Type() != js.TypeFunction {
-		return &app.HostError{Message: "This version of the extension can't do that. Update Sidenote and try again."}
+		return wire.Value{}, &app.HostError{Message: "This version of the extension can't do that. Update Sidenote and try again."}
 	}
 	v, err := Call(ctx, h.h, method, args...)
 	if err != nil {
 		if ctx.Err() != nil {
-			return ctx.Err()
+			return wire.Value{}, ctx.Err()
 		}
-		if je, ok := err.(*JSError); ok && je.Message != "" {
-			return &app.HostError{Message: je.Message}
-		}
-		return errHostSilent
+		return wire.Value{}, hostErr(err)
 	}
 	if v.IsUndefined() || v.IsNull() {
-		if out == nil {
-			return nil
-		}
-		return errHostSilent
+		return wire.Value{}, nil
 	}
-	var env hostReply
-	if err := FromJS(v, &env); err == nil && env.OK != nil && !*env.OK && env.Message != "" {
-		return &app.HostError{Message: env.Message}
+	out, err := FromJS(v)
+	if err != nil {
+		return wire.Value{}, &app.HostError{Message: "The extension sent a reply Sidenote could not read. Reload the side panel and try again."}
 	}
-	if out == nil {
-		return nil
+	if ok := out.Get("ok"); ok.Kind() == wire.Bool && !ok.Bool() && out.Get("message").Str() != "" {
+		return wire.Value{}, &app.HostError{Message: out.Get("message").Str()}
 	}
-	if err := FromJS(v, out); err != nil {
-		return &app.HostError{Message: "The extension sent a reply Sidenote could not read. Reload the side panel and try again."}
-	}
-	return nil
+	return out, nil
 }
 
 // Config returns the connection the extension stored.
 func (h *Host) Config(ctx context.Context) (app.HostConfig, error) {
 	var cfg app.HostConfig
 	if h.h.Get("getConfig").Type() == js.TypeFunction {
-		err := h.call(ctx, "getConfig", &cfg)
-		return cfg, err
+		v, err := h.call(ctx, "getConfig")
+		return app.HostConfig{ServerURL: v.Get("serverUrl").Str(), Token: v.Get("token").Str()}, err
 	}
 	local := chromeAPI("storage")
 	if local.Type() == js.TypeObject {
@@ -96,11 +84,9 @@ func (h *Host) Config(ctx context.Context) (app.HostConfig, error) {
 	if err != nil {
 		return cfg, hostErr(err)
 	}
-	var stored struct {
-		Connection app.HostConfig `json:"connection"`
-	}
-	_ = FromJS(v, &stored)
-	return stored.Connection, nil
+	stored, _ := FromJS(v)
+	conn := stored.Get("connection")
+	return app.HostConfig{ServerURL: conn.Get("serverUrl").Str(), Token: conn.Get("token").Str()}, nil
 }
 
 // chromeAPI returns chrome[name], or undefined outside an extension page.
@@ -120,20 +106,21 @@ func hostErr(err error) error {
 }
 
 func (h *Host) Connect(ctx context.Context, serverURL, token string) error {
-	return h.call(ctx, "connect", nil, serverURL, token)
+	_, err := h.call(ctx, "connect", serverURL, token)
+	return err
 }
 
 // SignIn runs the provider's sign-in in a browser window the extension
 // controls (chrome.identity.launchWebAuthFlow); the server ends it by
 // redirecting to the extension's chromiumapp.org URI with #token=.
 func (h *Host) SignIn(ctx context.Context, serverURL, provider string) (string, error) {
-	var out struct {
-		Token string `json:"token"`
-	}
+	var token string
 	if h.h.Get("signIn").Type() == js.TypeFunction {
-		if err := h.call(ctx, "signIn", &out, serverURL, provider); err != nil {
+		v, err := h.call(ctx, "signIn", serverURL, provider)
+		if err != nil {
 			return "", err
 		}
+		token = v.Get("token").Str()
 	} else if identity := chromeAPI("identity"); identity.Type() == js.TypeObject {
 		redirect := identity.Call("getRedirectURL").String()
 		enc := js.Global().Get("encodeURIComponent")
@@ -149,22 +136,44 @@ func (h *Host) SignIn(ctx context.Context, serverURL, provider string) (string, 
 			frag := js.Global().Get("URL").New(v.String()).Get("hash").String()
 			params := js.Global().Get("URLSearchParams").New(strings.TrimPrefix(frag, "#"))
 			if t := params.Call("get", "token"); t.Type() == js.TypeString {
-				out.Token = t.String()
+				token = t.String()
 			}
 		}
 	} else {
 		return "", &app.HostError{Message: "This version of the extension can't sign in. Update Sidenote and try again."}
 	}
-	if out.Token == "" {
+	if token == "" {
 		return "", &app.HostError{Message: "Sign-in did not finish. Please try again."}
 	}
-	return out.Token, nil
+	return token, nil
 }
 
 func (h *Host) Plan(ctx context.Context, noteID string) (match.Plan, error) {
-	var p match.Plan
-	err := h.call(ctx, "plan", &p, noteID)
-	return p, err
+	v, err := h.call(ctx, "plan", noteID)
+	if err != nil {
+		return match.Plan{}, err
+	}
+	return DecodePlan(v), nil
+}
+
+// DecodePlan reads the matcher's plan as the service worker sends it.
+func DecodePlan(v wire.Value) match.Plan {
+	p := match.Plan{Assignments: []match.Assignment{}, Unmatched: []match.Unmatched{}, Candidates: []match.Candidate{},
+		SingleField: v.Get("single_field").Bool(), LowConfidence: v.Get("low_confidence").Bool()}
+	for _, a := range v.Get("assignments").Items() {
+		p.Assignments = append(p.Assignments, match.Assignment{
+			Section: a.Get("section").Str(), SectionTitle: a.Get("section_title").Str(), FieldID: a.Get("field_id").Str(),
+			FieldLabel: a.Get("field_label").Str(), Signature: a.Get("signature").Str(), Score: a.Get("score").Float(),
+			Remembered: a.Get("remembered").Bool(), Text: a.Get("text").Str(),
+		})
+	}
+	for _, u := range v.Get("unmatched").Items() {
+		p.Unmatched = append(p.Unmatched, match.Unmatched{Section: u.Get("section").Str(), Reason: u.Get("reason").Str()})
+	}
+	for _, c := range v.Get("candidates").Items() {
+		p.Candidates = append(p.Candidates, match.Candidate{FieldID: c.Get("field_id").Str(), Label: c.Get("label").Str(), Signature: c.Get("signature").Str(), HasText: c.Get("has_text").Bool()})
+	}
+	return p
 }
 
 // Mapping turns a plan the clinician may have changed into the extension's
@@ -185,24 +194,32 @@ func Mapping(plan match.Plan) map[string]string {
 }
 
 func (h *Host) Insert(ctx context.Context, noteID string, onFilled app.OnFilled, plan match.Plan) (app.InsertResult, error) {
-	var res app.InsertResult
-	mapping, err := ToJS(Mapping(plan))
-	if err != nil {
-		return res, err
+	m := Mapping(plan)
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
 	}
-	err = h.call(ctx, "insert", &res, noteID, string(onFilled), mapping)
-	return res, err
+	slices.Sort(keys)
+	v, err := h.call(ctx, "insert", noteID, string(onFilled), ToJS(wire.Strings(keys, m)))
+	if err != nil {
+		return app.InsertResult{}, err
+	}
+	res := app.InsertResult{OK: v.Get("ok").Bool(), Filled: []app.FilledField{}, Skipped: []app.SkippedField{}}
+	for _, f := range v.Get("filled").Items() {
+		res.Filled = append(res.Filled, app.FilledField{Section: f.Get("section").Str(), Field: f.Get("field").Str()})
+	}
+	for _, f := range v.Get("skipped").Items() {
+		res.Skipped = append(res.Skipped, app.SkippedField{Section: f.Get("section").Str(), Field: f.Get("field").Str(), Reason: f.Get("reason").Str()})
+	}
+	return res, nil
 }
 
 func (h *Host) Undo(ctx context.Context) error {
-	var res struct {
-		OK     bool `json:"ok"`
-		Failed int  `json:"failed"`
-	}
-	if err := h.call(ctx, "undo", &res); err != nil {
+	v, err := h.call(ctx, "undo")
+	if err != nil {
 		return err
 	}
-	if !res.OK && res.Failed > 0 {
+	if ok := v.Get("ok"); ok.Kind() == wire.Bool && !ok.Bool() && v.Get("failed").Int() > 0 {
 		return &app.HostError{Message: "Some fields could not be restored: the page may have changed since the insertion. Check the form before saving it."}
 	}
 	return nil

@@ -8,9 +8,10 @@ package jsbridge
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"syscall/js"
+
+	"github.com/sidenote/sidenote/wasm/internal/wire"
 )
 
 // JSError is a rejection or exception from JavaScript.
@@ -102,24 +103,19 @@ func Call(ctx context.Context, obj js.Value, method string, args ...any) (v js.V
 	return Await(ctx, obj.Call(method, args...))
 }
 
-// ToJS converts a Go value to a JavaScript value through JSON, the format
-// both sides already agree on for every API type.
-func ToJS(v any) (js.Value, error) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return js.Undefined(), err
-	}
-	return js.Global().Get("JSON").Call("parse", string(b)), nil
+// ToJS parses JSON text into a JavaScript value.
+func ToJS(jsonText []byte) js.Value {
+	return js.Global().Get("JSON").Call("parse", string(jsonText))
 }
 
-// FromJS decodes a JavaScript value into a Go value through JSON.
-func FromJS(v js.Value, out any) error {
+// FromJS reads a JavaScript value as parsed JSON.
+func FromJS(v js.Value) (wire.Value, error) {
 	if v.IsUndefined() {
-		return errors.New("no value")
+		return wire.Value{}, errors.New("no value")
 	}
 	s := js.Global().Get("JSON").Call("stringify", v)
 	if s.Type() != js.TypeString {
-		return errors.New("value cannot be represented as JSON")
+		return wire.Value{}, errors.New("value cannot be represented as JSON")
 	}
-	return json.Unmarshal([]byte(s.String()), out)
+	return wire.Parse([]byte(s.String()))
 }
