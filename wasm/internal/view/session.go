@@ -337,7 +337,7 @@ func noteSections(p *Page, ns *app.NoteState) string {
 			continue
 		}
 		if editable {
-			b.w(`<textarea id="`, esc(id), `" rows="`, strconv.Itoa(rowsFor(sec.Text)), `" data-input="section" data-arg="`, esc(sec.Key), `"`)
+			b.w(`<textarea id="`, esc(id), `" class="grow" rows="3" data-input="section" data-arg="`, esc(sec.Key), `"`)
 			if sec.NotDocumented {
 				b.w(` aria-describedby="nd-`, esc(sec.Key), `" placeholder="Not documented"`)
 			}
@@ -349,13 +349,6 @@ func noteSections(p *Page, ns *app.NoteState) string {
 		b.w(`</div>`)
 	}
 	return b.String()
-}
-
-// rowsFor sizes a section's textarea to its text, within bounds. It only
-// changes when the section is re-rendered, never while typing.
-func rowsFor(text string) int {
-	n := strings.Count(text, "\n") + 1 + len(text)/48
-	return min(max(n, 2), 12)
 }
 
 func insertPanel(p *Page, ss *app.SessionState, canInsert bool) string {
