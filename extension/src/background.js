@@ -3,8 +3,11 @@
 import { Msg, serve } from './connector.js';
 import { getNote, loadConnection, postInsertion, saveConnection } from './api.js';
 import { insertNote, planFor, undoLast, InsertionError } from './insertion.js';
+import { warmUp } from './matcher.js';
 
 chrome.sidePanel?.setPanelBehavior({ openPanelOnActionClick: true }).catch(() => {});
+// The worker wakes for a message; most messages will need the matcher.
+warmUp();
 
 async function readyNote(connection, noteId) {
   if (typeof noteId !== 'string' || noteId === '') throw new InsertionError('bad_request', 'noteId is required.');

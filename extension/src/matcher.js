@@ -15,6 +15,12 @@ function load() {
   return ready;
 }
 
+// warmUp starts compiling the matcher without waiting for it, so a woken
+// service worker overlaps it with fetching the note and reading the page.
+export function warmUp() {
+  load().catch(() => {});
+}
+
 // match returns the plan for a note on a page's fields (see shared/match).
 export async function match(request) {
   await load();
