@@ -205,8 +205,14 @@ func Match(tmpl note.Template, sections []note.Section, fields []Field, remember
 		}
 	}
 	if len(plan.Assignments) == 0 {
-		if f, ok := singleNoteField(candidates); ok {
-			if whole, ok := wholeNote(tmpl, documented, f, sectionDef); ok {
+		var wanted []note.Section // documented and not left out by the clinician
+		for _, s := range documented {
+			if !placed[s.Key] {
+				wanted = append(wanted, s)
+			}
+		}
+		if f, ok := singleNoteField(candidates); ok && len(wanted) > 0 {
+			if whole, ok := wholeNote(tmpl, wanted, f, sectionDef); ok {
 				plan.SingleField = true
 				plan.Assignments = append(plan.Assignments, whole)
 				plan.LowConfidence = whole.Score < confidentScore

@@ -303,6 +303,12 @@ func TestSingleNoteField(t *testing.T) {
 			t.Errorf("plan = %+v", plan)
 		}
 	})
+	t.Run("sections the clinician left out stay out of the whole note", func(t *testing.T) {
+		plan := Match(tmpl, secs, []Field{textarea("n", "Progress note")}, map[string]string{"plan": ""})
+		if !plan.SingleField || strings.Contains(plan.Assignments[0].Text, "Plan:") || plan.Assignments[0].Section != "subjective+assessment" {
+			t.Errorf("plan = %+v", plan)
+		}
+	})
 	t.Run("narrative note into its field", func(t *testing.T) {
 		tmpl, secs := sections(t, note.Narrative)
 		plan := Match(tmpl, secs, []Field{textarea("n", "Session note")}, nil)
