@@ -16,7 +16,7 @@ func renderSession(p *Page, s *app.State, env Env) {
 	p.Title = "Session · Sidenote"
 	p.Skeleton = `<div class="bar"><button type="button" class="link" data-act="back">← Sessions</button></div>` +
 		`<div id="s-head"></div><div id="s-who"></div><div id="s-capture"></div><div id="s-upload"></div>` +
-		`<section class="card" aria-labelledby="note-h"><h2 id="note-h">Note</h2><div id="s-gen"></div><div id="s-notebar"></div><div id="s-save"></div><div id="s-note"></div><div id="s-insert"></div></section>`
+		`<section class="card" aria-labelledby="note-h"><h2 id="note-h">Note</h2><div id="s-gen"></div><div id="s-notebar"></div><div id="s-save"></div><div id="s-note"></div><div id="s-insert"></div><div id="s-regen"></div></section>`
 	// One at a time: panels may add slots of their own after themselves.
 	add := func(id, html string) { p.Slots = append(p.Slots, Slot{ID: id, HTML: html}) }
 	add("s-head", sessionHead(ss, env, s.Offline))
@@ -25,11 +25,13 @@ func renderSession(p *Page, s *app.State, env Env) {
 	p.Slots[i].HTML = whoPanel(p, s)
 	add("s-capture", capture(p, ss))
 	add("s-upload", uploadStatus(ss))
-	add("s-gen", generate(p, ss))
+	top, bottom := generate(p, ss)
+	add("s-gen", top)
 	add("s-notebar", noteBar(ss, s.CanInsert))
 	add("s-save", saveStatus(ss.Note))
 	add("s-note", noteSections(p, ss.Note))
 	add("s-insert", insertPanel(p, ss, s.CanInsert))
+	add("s-regen", bottom)
 }
 
 func sessionHead(ss *app.SessionState, env Env, offline bool) string {
@@ -150,7 +152,12 @@ func textStatus(d *app.TextDraft) string {
 
 func capture(p *Page, ss *app.SessionState) string {
 	var b builder
-	b.w(`<section class="card" aria-labelledby="cap-h"><h2 id="cap-h">Session content</h2>`)
+	// Once there is a note, the content folds away so the note comes first
+	// in a narrow panel; unsaved text keeps it open.
+	hasNote := ss.Note != nil && ss.Note.Note.ID != ""
+	open := !hasNote || (ss.Summary.Text != "" && !ss.Summary.Saved) || (ss.Transcript.Text != "" && !ss.Transcript.Saved) ||
+		ss.Recording.Active || ss.Recording.Err != ""
+	b.w(`<details class="card capture"`, attrIf(open, "open"), `><summary><h2 id="cap-h">Session content</h2></summary>`)
 	b.w(`<label for="summary">Summary</label><textarea id="summary" rows="5" data-input="summary" placeholder="Type or paste your summary of the session"></textarea>`,
 		`<div class="inline"><button type="button" data-act="save-text" data-arg="summary"`, attrIf(ss.Summary.Saving, "disabled"), `>Save summary</button>`, textStatus(&ss.Summary), `</div>`)
 	p.Values["summary"] = ss.Summary.Text
@@ -175,7 +182,7 @@ func capture(p *Page, ss *app.SessionState) string {
 			b.w(`<button type="button" data-act="mic-page">Open the microphone permission page</button>`)
 		}
 	}
-	b.w(`</section>`)
+	b.w(`</details>`)
 	return b.String()
 }
 
@@ -202,8 +209,9 @@ func uploadStatus(ss *app.SessionState) string {
 	return ""
 }
 
-// generate is the template picker and generation progress.
-func generate(p *Page, ss *app.SessionState) string {
+// generate is the template picker and generation progress: above the note
+// while there is none, below it (a second note is the exception) once there is.
+func generate(p *Page, ss *app.SessionState) (top, bottom string) {
 	ns := ss.Note
 	var b builder
 	generating := ns != nil && (ns.GenerateBusy || ns.Note.Status == api.NoteGenerating)
@@ -211,27 +219,32 @@ func generate(p *Page, ss *app.SessionState) string {
 		secs := int(ns.Elapsed / time.Second)
 		b.w(`<div class="progress" role="status"><span>Writing the note from the session content… `, strconv.Itoa(secs), ` s</span>`,
 			`<progress aria-label="Writing the note"></progress></div>`)
-		return b.String()
+		return b.String(), ""
 	}
 	if ns != nil && ns.Note.Status == api.NoteSigned {
-		return ""
+		return "", ""
+	}
+	again := ns != nil && ns.Note.ID != "" && ns.Note.Status != api.NoteFailed
+	if again {
+		b.w(`<details class="regen"><summary>Write a new note</summary><p class="muted">The note above stays as it is; the new one replaces it here.</p>`)
 	}
 	b.w(`<div class="inline"><label for="template">Template</label><select id="template" data-change="template">`)
 	for _, t := range note.Templates() {
 		b.w(`<option value="`, string(t.ID), `">`, esc(t.Name), `</option>`)
 	}
-	b.w(`</select><button type="button" class="primary" data-act="generate">`)
-	if ns != nil && ns.Note.ID != "" && ns.Note.Status != api.NoteFailed {
-		b.w(`Write a new note`)
+	if again {
+		b.w(`</select><button type="button" data-act="generate">Write a new note</button></div></details>`)
 	} else {
-		b.w(`Write note`)
+		b.w(`</select><button type="button" class="primary" data-act="generate">Write note</button></div>`)
 	}
-	b.w(`</button></div>`)
 	p.Values["template"] = string(ss.Template)
 	if ns != nil {
 		b.w(errorText("gen-err", ns.GenerateErr))
 	}
-	return b.String()
+	if again {
+		return "", b.String()
+	}
+	return b.String(), ""
 }
 
 func noteBar(ss *app.SessionState, canInsert bool) string {
