@@ -69,8 +69,11 @@ type Host interface {
 	SignIn(ctx context.Context, serverURL, provider string) (string, error)
 	// Plan proposes where each section of the note goes on the page.
 	Plan(ctx context.Context, noteID string) (match.Plan, error)
-	// Insert writes the note into the page following plan.
-	Insert(ctx context.Context, noteID string, onFilled OnFilled, plan match.Plan) (InsertResult, error)
+	// Insert writes the note into the page. mapping holds the clinician's
+	// choices (section key → field signature, "" to leave a section out),
+	// which the extension remembers for the page; nil lets it follow its
+	// own plan.
+	Insert(ctx context.Context, noteID string, onFilled OnFilled, mapping map[string]string) (InsertResult, error)
 	// Undo restores the fields the last insertion touched.
 	Undo(ctx context.Context) error
 }

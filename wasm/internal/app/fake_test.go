@@ -181,7 +181,7 @@ type fakeHost struct {
 	connected  []HostConfig
 	plan       match.Plan
 	planErr    error
-	inserted   []match.Plan
+	inserted   []map[string]string
 	onFilled   []OnFilled
 	result     InsertResult
 	undos      int
@@ -199,7 +199,7 @@ func (h *fakeHost) SignIn(_ context.Context, _, p string) (string, error) {
 	return h.signInTok, nil
 }
 func (h *fakeHost) Plan(context.Context, string) (match.Plan, error) { return h.plan, h.planErr }
-func (h *fakeHost) Insert(_ context.Context, _ string, m OnFilled, p match.Plan) (InsertResult, error) {
+func (h *fakeHost) Insert(_ context.Context, _ string, m OnFilled, p map[string]string) (InsertResult, error) {
 	h.inserted = append(h.inserted, p)
 	h.onFilled = append(h.onFilled, m)
 	return h.result, nil

@@ -673,7 +673,7 @@ func (a *App) Insert(ctx context.Context) {
 		a.setInsert(id, func(in *InsertState) { in.Busy, in.Plan, in.Confirm = false, &plan, true })
 		return
 	}
-	a.insertWith(ctx, id, plan)
+	a.insertWith(ctx, id, nil)
 }
 
 // ChangeMapping sends a section to another field, or leaves it out when
@@ -748,7 +748,24 @@ func (a *App) ConfirmInsert(ctx context.Context) {
 		})
 		return
 	}
-	a.insertWith(ctx, id, plan)
+	a.insertWith(ctx, id, Mapping(plan))
+}
+
+// Mapping is the clinician's reviewed plan as the extension takes it:
+// section key → field signature, "" for a section left out.
+func Mapping(plan match.Plan) map[string]string {
+	m := map[string]string{}
+	for _, a := range plan.Assignments {
+		if a.Signature != "" {
+			m[a.Section] = a.Signature
+		}
+	}
+	for _, u := range plan.Unmatched {
+		if u.Reason == match.ReasonClinician {
+			m[u.Section] = ""
+		}
+	}
+	return m
 }
 
 // CancelInsert closes the mapping without writing anything.
@@ -760,9 +777,9 @@ func (a *App) CancelInsert() {
 	})
 }
 
-func (a *App) insertWith(ctx context.Context, id string, plan match.Plan) {
+func (a *App) insertWith(ctx context.Context, id string, mapping map[string]string) {
 	onFilled := read(a, func(s *State) OnFilled { return s.Session.OnFilled })
-	res, err := a.d.Host.Insert(ctx, id, onFilled, plan)
+	res, err := a.d.Host.Insert(ctx, id, onFilled, mapping)
 	a.setInsert(id, func(in *InsertState) {
 		in.Busy, in.Plan, in.Confirm = false, nil, false
 		if err != nil {

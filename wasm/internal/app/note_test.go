@@ -2,6 +2,7 @@ package app
 
 import (
 	"errors"
+	"maps"
 	"strings"
 	"testing"
 
@@ -395,7 +396,7 @@ func confidentPlan() match.Plan {
 			{Section: "plan", SectionTitle: "Plan", FieldID: "0:2", FieldLabel: "Plan", Score: 0.9},
 		},
 		Unmatched:  []match.Unmatched{{Section: "objective", Reason: match.ReasonNotDocumented}, {Section: "assessment", Reason: match.ReasonNoField}},
-		Candidates: []match.Candidate{{FieldID: "0:1", Label: "Subjective"}, {FieldID: "0:2", Label: "Plan"}, {FieldID: "0:3", Label: "Clinical impression"}},
+		Candidates: []match.Candidate{{FieldID: "0:1", Label: "Subjective", Signature: "name:subj"}, {FieldID: "0:2", Label: "Plan", Signature: "name:plan"}, {FieldID: "0:3", Label: "Clinical impression", Signature: "label:clinical impression"}},
 	}
 }
 
@@ -410,6 +411,9 @@ func TestInsertConfidentPlanThenUndo(t *testing.T) {
 	f.app.Insert(bg)
 	if len(host.inserted) != 1 || host.onFilled[0] != FilledAppend {
 		t.Fatalf("insert calls %d, onFilled %v", len(host.inserted), host.onFilled)
+	}
+	if host.inserted[0] != nil {
+		t.Errorf("a confident plan the clinician did not review was sent as their choice: %v", host.inserted[0])
 	}
 	ns := f.state().Session.Note
 	if ns.Insert.Result == nil || len(ns.Insert.Result.Filled) != 2 {
@@ -452,17 +456,13 @@ func TestInsertLowConfidenceShowsMappingTheClinicianCanChange(t *testing.T) {
 	if len(host.inserted) != 1 {
 		t.Fatal("confirm did not insert")
 	}
-	got := host.inserted[0]
-	if len(got.Assignments) != 1 || got.Assignments[0].Section != "assessment" || got.Assignments[0].FieldID != "0:3" ||
-		got.Assignments[0].FieldLabel != "Clinical impression" || got.Assignments[0].Text != "Mood appears improved, edited." {
-		t.Errorf("assignments = %+v", got.Assignments)
+	want := map[string]string{"assessment": "label:clinical impression", "plan": "", "subjective": ""}
+	if got := host.inserted[0]; !maps.Equal(got, want) {
+		t.Errorf("mapping sent = %v, want %v", got, want)
 	}
-	reasons := map[string]string{}
-	for _, u := range got.Unmatched {
-		reasons[u.Section] = u.Reason
-	}
-	if reasons["plan"] != match.ReasonClinician || reasons["subjective"] != match.ReasonClinician {
-		t.Errorf("unmatched = %+v", got.Unmatched)
+	p := f.state().Session.Note.Insert
+	if p.Plan != nil || p.Confirm {
+		t.Error("the mapping stays open after inserting")
 	}
 }
 

@@ -176,31 +176,17 @@ func DecodePlan(v wire.Value) match.Plan {
 	return p
 }
 
-// Mapping turns a plan the clinician may have changed into the extension's
-// mapping: section key → field signature, "" for a section left out.
-func Mapping(plan match.Plan) map[string]string {
-	m := map[string]string{}
-	for _, a := range plan.Assignments {
-		if a.Signature != "" {
-			m[a.Section] = a.Signature
+func (h *Host) Insert(ctx context.Context, noteID string, onFilled app.OnFilled, mapping map[string]string) (app.InsertResult, error) {
+	jsMapping := js.Undefined()
+	if mapping != nil {
+		keys := make([]string, 0, len(mapping))
+		for k := range mapping {
+			keys = append(keys, k)
 		}
+		slices.Sort(keys)
+		jsMapping = ToJS(wire.Strings(keys, mapping))
 	}
-	for _, u := range plan.Unmatched {
-		if u.Reason == match.ReasonClinician {
-			m[u.Section] = ""
-		}
-	}
-	return m
-}
-
-func (h *Host) Insert(ctx context.Context, noteID string, onFilled app.OnFilled, plan match.Plan) (app.InsertResult, error) {
-	m := Mapping(plan)
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	v, err := h.call(ctx, "insert", noteID, string(onFilled), ToJS(wire.Strings(keys, m)))
+	v, err := h.call(ctx, "insert", noteID, string(onFilled), jsMapping)
 	if err != nil {
 		return app.InsertResult{}, err
 	}

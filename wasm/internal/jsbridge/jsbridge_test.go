@@ -145,10 +145,15 @@ func TestHostAdapterSpeaksTheServiceWorkerEnvelope(t *testing.T) {
 	if err != nil || !plan.LowConfidence || plan.Assignments[0].Signature != "name:plan" {
 		t.Fatalf("plan = %+v, %v", plan, err)
 	}
-	plan.Unmatched = append(plan.Unmatched, match.Unmatched{Section: "subjective", Reason: match.ReasonClinician})
-	res, err := h.Insert(ctx, "n1", app.FilledAppend, plan)
+	res, err := h.Insert(ctx, "n1", app.FilledAppend, map[string]string{"subjective": "", "plan": "name:plan"})
 	if err != nil || !res.OK || res.Filled[0].Field != "Plan" || res.Skipped[0].Reason != "not documented" {
 		t.Fatalf("insert = %+v, %v", res, err)
+	}
+	if _, err := h.Insert(ctx, "n1", app.FilledSkip, nil); err != nil {
+		t.Fatal(err)
+	}
+	if m := js.Global().Get("sidenoteHost").Get("calls").Index(2).Index(3); !m.IsUndefined() {
+		t.Errorf("insert without choices sent mapping %v", m)
 	}
 	call := js.Global().Get("sidenoteHost").Get("calls").Index(1)
 	if call.Index(2).String() != "append" || call.Index(3).String() != `{"plan":"name:plan","subjective":""}` {
