@@ -216,6 +216,8 @@ type fixture struct {
 	app   *App
 	now   time.Time
 	saves int
+	// saved is the summary and transcript the server holds for s1.
+	saved map[string]string
 }
 
 var t0 = time.Date(2026, 3, 10, 15, 0, 0, 0, time.UTC)

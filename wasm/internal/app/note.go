@@ -271,7 +271,20 @@ func (a *App) GenerateNote(ctx context.Context) {
 		})
 		return
 	}
-	n, err := a.d.API.GenerateNote(ctx, sessionID, tmpl, a.d.NewKey())
+	// A failed note is tried again as it was; anything else asks for a new one.
+	retry := read(a, func(s *State) string {
+		if ns := s.Session.Note; ns != nil && ns.Note.Status == api.NoteFailed && ns.Note.Template == tmpl {
+			return ns.Note.ID
+		}
+		return ""
+	})
+	var n api.Note
+	var err error
+	if retry != "" {
+		n, err = a.d.API.RetryNote(ctx, retry)
+	} else {
+		n, err = a.d.API.GenerateNote(ctx, sessionID, tmpl, a.d.NewKey())
+	}
 	a.update(func(s *State) {
 		if s.Session.Session.ID != sessionID {
 			return

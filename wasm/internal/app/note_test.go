@@ -88,6 +88,17 @@ func TestGenerateNoteFailureAndNoSourceExplained(t *testing.T) {
 	if !strings.Contains(got, "did not answer in time") || !strings.Contains(got, "try again") {
 		t.Errorf("failure message = %q", got)
 	}
+
+	// Trying again with the same template retries the failed note.
+	f.api.on("POST /api/v1/notes/n2/retry", func(*client.Request) reply { return reply{202, soapNote("n2", 1, api.NoteGenerating)} })
+	f.api.on("GET /api/v1/notes/n2", func(*client.Request) reply { return ok(soapNote("n2", 1, api.NoteReady)) })
+	f.app.GenerateNote(bg)
+	if f.api.count("POST /api/v1/notes/n2/retry") != 1 || f.api.count("POST /api/v1/sessions/s1/notes") != 2 {
+		t.Errorf("retry requests %d, generate requests %d", f.api.count("POST /api/v1/notes/n2/retry"), f.api.count("POST /api/v1/sessions/s1/notes"))
+	}
+	if ns := f.state().Session.Note; ns.Note.Status != api.NoteReady || ns.GenerateErr != "" {
+		t.Errorf("after retry: %q %q", ns.Note.Status, ns.GenerateErr)
+	}
 }
 
 func TestReopeningAGeneratingNoteResumesPolling(t *testing.T) {

@@ -134,6 +134,18 @@ func (a *App) OpenSession(ctx context.Context, id string) {
 		a.update(func(s *State) { s.Session.Loading = false; s.Session.Err = s.failed(err) })
 		return
 	}
+	// What the server already has, unless something typed here replaces it.
+	for _, kind := range []string{TextSummary, TextTranscript} {
+		text, err := a.d.API.Text(ctx, id, kind)
+		if err != nil || text == "" {
+			continue
+		}
+		a.update(func(s *State) {
+			if d := s.Session.text(kind); s.Session.Session.ID == id && d.Text == "" {
+				d.Text, d.Saved = text, true
+			}
+		})
+	}
 	a.showSession(ctx, sess, notes)
 }
 

@@ -134,7 +134,11 @@ func (f *fixture) openSession(notes ...api.Note) {
 	f.t.Helper()
 	s := session("s1", t0, api.AnonymousCouple)
 	f.api.on("GET /api/v1/sessions/s1", func(*client.Request) reply { return ok(s) })
-	f.api.on("GET /api/v1/sessions/s1/notes", func(*client.Request) reply { return ok(notes) })
+	f.api.on("GET /api/v1/sessions/s1/notes", func(*client.Request) reply { return ok(api.Page[api.Note]{Items: notes}) })
+	for _, kind := range []string{"summary", "transcript"} {
+		text := f.saved[kind]
+		f.api.on("GET /api/v1/sessions/s1/"+kind, func(*client.Request) reply { return ok(api.TextRequest{Text: text}) })
+	}
 	f.app.OpenSession(bg, "s1")
 	if st := f.state(); st.Screen != ScreenSession || st.Session.Err != "" {
 		f.t.Fatalf("open session: screen %q err %q", st.Screen, st.Session.Err)
@@ -168,6 +172,26 @@ func TestSummaryDraftSurvivesReloadAndIsSaved(t *testing.T) {
 	}
 	if keys := f.store.Keys(keyDraftPrefix); len(keys) != 0 {
 		t.Errorf("draft kept after save: %v", keys)
+	}
+}
+
+func TestSavedSummaryShownUnlessADraftReplacesIt(t *testing.T) {
+	f := newFixture(t)
+	f.signedIn(nil, "")
+	f.app.Init(bg)
+	f.saved = map[string]string{"summary": "Saved summary.", "transcript": "Clinician: Hello."}
+	f.openSession()
+	st := f.state().Session
+	if st.Summary.Text != "Saved summary." || !st.Summary.Saved || st.Transcript.Text != "Clinician: Hello." {
+		t.Fatalf("summary %+v transcript %+v", st.Summary, st.Transcript)
+	}
+	f.app.SetText(TextSummary, "Typed here, not saved yet.")
+	f.start(nil)
+	f.signedIn(nil, "")
+	f.app.Init(bg)
+	f.openSession()
+	if st := f.state().Session; st.Summary.Text != "Typed here, not saved yet." || st.Summary.Saved {
+		t.Errorf("draft lost to the saved text: %+v", st.Summary)
 	}
 }
 

@@ -286,6 +286,19 @@ func (c *Client) PutTranscript(ctx context.Context, sessionID, text string) erro
 	return err
 }
 
+// Text returns the session's saved summary or transcript (kind "summary" or
+// "transcript"), "" when there is none.
+func (c *Client) Text(ctx context.Context, sessionID, kind string) (string, error) {
+	v, err := c.get(ctx, api.Prefix+"/sessions/"+escape(sessionID)+"/"+escape(kind))
+	return v.Get("text").Str(), err
+}
+
+// RetryNote generates a failed note again.
+func (c *Client) RetryNote(ctx context.Context, id string) (api.Note, error) {
+	v, err := c.do(ctx, &Request{Method: "POST", URL: api.Prefix + "/notes/" + escape(id) + "/retry"})
+	return DecodeNote(v), err
+}
+
 // UploadRecording sends a recording as the raw request body.
 func (c *Client) UploadRecording(ctx context.Context, sessionID string, b Blob, progress func(sent, total int64)) error {
 	_, err := c.do(ctx, &Request{
