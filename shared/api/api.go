@@ -342,3 +342,14 @@ type Token struct {
 // it on every cookie-authenticated response, and a cookie-authenticated
 // write must send it back. Bearer-token requests need none.
 const CSRFHeader = "X-CSRF-Token"
+
+// Recording describes a session's uploaded audio and its transcription
+// (status pending, done, failed or not_configured).
+type Recording struct {
+	ContentType         string    `json:"content_type"`
+	SizeBytes           int64     `json:"size_bytes"`
+	SHA256              string    `json:"sha256"`
+	TranscriptionStatus string    `json:"transcription_status"`
+	TranscriptionError  string    `json:"transcription_error,omitempty"`
+	UploadedAt          time.Time `json:"uploaded_at"`
+}

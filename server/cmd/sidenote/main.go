@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 	"time"
 
@@ -19,6 +20,8 @@ import (
 
 	"github.com/sidenote/sidenote/server/internal/api"
 	"github.com/sidenote/sidenote/server/internal/config"
+	"github.com/sidenote/sidenote/server/internal/jobs"
+	"github.com/sidenote/sidenote/server/internal/recordings"
 	"github.com/sidenote/sidenote/server/internal/store"
 )
 
@@ -52,12 +55,30 @@ func run(log *slog.Logger) error {
 	}
 	defer st.Close()
 
+	files, err := recordings.NewDir(filepath.Join(cfg.DataDir, "recordings"))
+	if err != nil {
+		return err
+	}
+	deps, err := jobs.DepsFromConfig(cfg, st, files, log)
+	if err != nil {
+		return err
+	}
+	queue, err := jobs.New(ctx, cfg.DatabaseURL, deps, jobs.Options{})
+	if err != nil {
+		return err
+	}
+	// Jobs run on their own context: SIGTERM stops them only after the HTTP
+	// server has drained (below).
+	if err := queue.Start(context.Background()); err != nil {
+		return fmt.Errorf("job queue: %w", err)
+	}
+
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return err
 	}
 	srv := &http.Server{
-		Handler:           api.New(cfg, st, log),
+		Handler:           api.New(cfg, st, log, api.WithJobs(queue), api.WithRecordings(files)),
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 	}
@@ -67,6 +88,7 @@ func run(log *slog.Logger) error {
 	go func() { serveErr <- srv.Serve(ln) }()
 	select {
 	case err := <-serveErr:
+		queue.Stop(context.Background())
 		return err
 	case <-ctx.Done():
 	}
@@ -76,6 +98,10 @@ func run(log *slog.Logger) error {
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("shutdown: %w", err)
+	}
+	// Running jobs finish or, past the timeout, are left for the next start.
+	if err := queue.Stop(shutdownCtx); err != nil {
+		log.Warn("job queue did not stop cleanly", "error_type", fmt.Sprintf("%T", err))
 	}
 	return nil
 }

@@ -1,8 +1,11 @@
 package api
 
 import (
+	"encoding/json"
+
 	"github.com/sidenote/sidenote/server/internal/store"
 	"github.com/sidenote/sidenote/shared/api"
+	"github.com/sidenote/sidenote/shared/note"
 )
 
 func toClient(c *store.Client) *api.Client {
@@ -45,5 +48,24 @@ func toAssignments(hs []store.SessionAssignment) []api.Assignment {
 			out[i].Anonymous = &a
 		}
 	}
+	return out
+}
+
+func toNote(n *store.Note, addenda []store.NoteAddendum) api.Note {
+	out := api.Note{
+		ID: n.ID, SessionID: n.SessionID, Template: note.TemplateID(n.Template), Status: api.NoteStatus(n.Status),
+		FailureReason: n.FailureReason, Sections: store.SectionsOf(n.Sections), Version: n.Version,
+		Generator: n.Generator, SignedAt: n.SignedAt, Addenda: make([]api.Addendum, len(addenda)),
+		CreatedAt: n.CreatedAt, UpdatedAt: n.UpdatedAt,
+	}
+	for i, a := range addenda {
+		out.Addenda[i] = api.Addendum{ID: a.ID, Text: a.Text, CreatedAt: a.CreatedAt}
+	}
+	return out
+}
+
+func toInsertion(i *store.NoteInsertion) api.Insertion {
+	out := api.Insertion{ID: i.ID, NoteID: i.NoteID, Origin: i.Origin, NoteVersion: i.NoteVersion, CreatedAt: i.CreatedAt}
+	_ = json.Unmarshal([]byte(i.Fields), &out.Fields) // written by RecordInsertion
 	return out
 }

@@ -25,6 +25,8 @@ type idorFixture struct {
 	assignedSession  string // belongs to client
 	anonymousSession string
 	apiToken         string // a second token of A's
+	note             string // a ready note of the anonymous session
+	signedNote       string // a signed note of the assigned session
 
 	// B's own ids.
 	clientB, sessionB string
@@ -94,6 +96,66 @@ var idorCases = map[string][]idorCase{
 		{name: "B's session to A's client", path: func(f *idorFixture) string { return "/api/v1/sessions/" + f.sessionB + "/end" },
 			body: func(f *idorFixture) any { return api.EndSessionRequest{ClientID: &f.client} }},
 	},
+	"PUT /api/v1/sessions/:id/summary": {
+		{name: "A's anonymous session", path: func(f *idorFixture) string { return "/api/v1/sessions/" + f.anonymousSession + "/summary" },
+			body: func(*idorFixture) any { return api.TextRequest{Text: "Overwritten by B."} }},
+	},
+	"PUT /api/v1/sessions/:id/transcript": {
+		{name: "A's assigned session", path: func(f *idorFixture) string { return "/api/v1/sessions/" + f.assignedSession + "/transcript" },
+			body: func(*idorFixture) any { return api.TextRequest{Text: "Client: overwritten by B."} }},
+	},
+	"GET /api/v1/sessions/:id/summary": {
+		{name: "A's anonymous session", path: func(f *idorFixture) string { return "/api/v1/sessions/" + f.anonymousSession + "/summary" }},
+	},
+	"GET /api/v1/sessions/:id/transcript": {
+		{name: "A's assigned session", path: func(f *idorFixture) string { return "/api/v1/sessions/" + f.assignedSession + "/transcript" }},
+	},
+	"POST /api/v1/sessions/:id/recording": {
+		{name: "A's anonymous session", path: func(f *idorFixture) string { return "/api/v1/sessions/" + f.anonymousSession + "/recording" },
+			body: func(*idorFixture) any { return rawBody{contentType: "audio/webm", data: "B's audio"} }},
+	},
+	"GET /api/v1/sessions/:id/recording": {
+		{name: "A's anonymous session", path: func(f *idorFixture) string { return "/api/v1/sessions/" + f.anonymousSession + "/recording" }},
+	},
+	"POST /api/v1/sessions/:id/notes": {
+		{name: "A's anonymous session", path: func(f *idorFixture) string { return "/api/v1/sessions/" + f.anonymousSession + "/notes" },
+			body: func(*idorFixture) any { return api.GenerateNoteRequest{Template: "dap"} }},
+	},
+	"GET /api/v1/sessions/:id/notes": {
+		{name: "A's anonymous session", path: func(f *idorFixture) string { return "/api/v1/sessions/" + f.anonymousSession + "/notes" }},
+	},
+	"GET /api/v1/notes/:id": {
+		{name: "A's note", path: func(f *idorFixture) string { return "/api/v1/notes/" + f.note }},
+		{name: "A's signed note", path: func(f *idorFixture) string { return "/api/v1/notes/" + f.signedNote }},
+	},
+	"PATCH /api/v1/notes/:id": {
+		{name: "A's note", path: func(f *idorFixture) string { return "/api/v1/notes/" + f.note },
+			body: func(*idorFixture) any {
+				return api.UpdateNoteRequest{Version: 1, Sections: []api.SectionEdit{{Key: "subjective", Text: "Rewritten by B."}}}
+			}},
+	},
+	"GET /api/v1/notes/:id/versions": {
+		{name: "A's note", path: func(f *idorFixture) string { return "/api/v1/notes/" + f.note + "/versions" }},
+	},
+	"POST /api/v1/notes/:id/sign": {
+		{name: "A's note", path: func(f *idorFixture) string { return "/api/v1/notes/" + f.note + "/sign" }},
+	},
+	"POST /api/v1/notes/:id/retry": {
+		{name: "A's note", path: func(f *idorFixture) string { return "/api/v1/notes/" + f.note + "/retry" }},
+	},
+	"POST /api/v1/notes/:id/addenda": {
+		{name: "A's signed note", path: func(f *idorFixture) string { return "/api/v1/notes/" + f.signedNote + "/addenda" },
+			body: func(*idorFixture) any { return api.TextRequest{Text: "Addendum by B."} }},
+	},
+	"POST /api/v1/notes/:id/insertions": {
+		{name: "A's note", path: func(f *idorFixture) string { return "/api/v1/notes/" + f.note + "/insertions" },
+			body: func(*idorFixture) any {
+				return api.InsertionRequest{Origin: "https://ehr.example.com", NoteVersion: 1, Fields: []api.InsertionField{{Section: "subjective", FieldLabel: "S"}}}
+			}},
+	},
+	"GET /api/v1/notes/:id/insertions": {
+		{name: "A's note", path: func(f *idorFixture) string { return "/api/v1/notes/" + f.note + "/insertions" }},
+	},
 	"DELETE /api/v1/tokens/:id": {
 		{name: "A's token", path: func(f *idorFixture) string { return "/api/v1/tokens/" + f.apiToken }},
 	},
@@ -139,7 +201,7 @@ func TestIDORMatrix(t *testing.T) {
 		// ghost is f with A's ids replaced by ids nobody has: B's attempts
 		// on A's ids must answer exactly like attempts on those.
 		ghost := *f
-		for _, id := range []*string{&ghost.client, &ghost.assignedSession, &ghost.anonymousSession, &ghost.apiToken} {
+		for _, id := range []*string{&ghost.client, &ghost.assignedSession, &ghost.anonymousSession, &ghost.apiToken, &ghost.note, &ghost.signedNote} {
 			*id = uuid.NewString()
 		}
 		before := snapshotA(t, ts, f)
@@ -216,6 +278,16 @@ func newIDORFixture(t *testing.T, ts *testServer) *idorFixture {
 	}, http.StatusCreated, &assigned)
 	f.assignedSession = assigned.ID
 	f.anonymousSession = ts.createAnonymousSession(f.tokenA, api.SessionTelehealth, api.AnonymousIndividual).ID
+
+	// A's notes: one ready, one signed; a recording and both inputs.
+	ts.do(f.tokenA, http.MethodPut, "/api/v1/sessions/"+f.anonymousSession+"/summary",
+		api.TextRequest{Text: "Client reports sleeping better. Plan to continue the sleep diary."}, http.StatusOK, nil)
+	ts.do(f.tokenA, http.MethodPut, "/api/v1/sessions/"+f.assignedSession+"/transcript",
+		api.TextRequest{Text: "Client: I practiced the breathing every day.\nClinician: We will review it next session."}, http.StatusOK, nil)
+	f.note = ts.generateNote(f.tokenA, f.anonymousSession, "soap").ID
+	f.signedNote = ts.generateNote(f.tokenA, f.assignedSession, "birp").ID
+	ts.do(f.tokenA, http.MethodPost, "/api/v1/notes/"+f.signedNote+"/sign", nil, http.StatusOK, nil)
+	ts.upload(f.tokenA, f.anonymousSession, "audio/webm", []byte("fictional audio bytes"), http.StatusCreated)
 
 	f.clientB = ts.createClient(f.tokenB, "B's client", api.ClientCouple).ID
 	f.sessionB = ts.createAnonymousSession(f.tokenB, api.SessionInPerson, api.AnonymousCouple).ID

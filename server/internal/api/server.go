@@ -12,6 +12,8 @@ import (
 
 	"github.com/sidenote/sidenote/server/internal/audit"
 	"github.com/sidenote/sidenote/server/internal/config"
+	"github.com/sidenote/sidenote/server/internal/jobs"
+	"github.com/sidenote/sidenote/server/internal/recordings"
 	"github.com/sidenote/sidenote/server/internal/store"
 )
 
@@ -23,12 +25,27 @@ type Server struct {
 	log    *slog.Logger
 	engine *gin.Engine
 	authn  *authentication
+	jobs   *jobs.Queue
+	files  recordings.Storage
 }
 
+// Option configures optional parts of the Server.
+type Option func(*Server)
+
+// WithJobs connects the background job queue (note generation,
+// transcription). Without it, generating a note answers 503.
+func WithJobs(q *jobs.Queue) Option { return func(s *Server) { s.jobs = q } }
+
+// WithRecordings sets where uploaded recordings are stored.
+func WithRecordings(r recordings.Storage) Option { return func(s *Server) { s.files = r } }
+
 // New builds the HTTP handler for cfg and st.
-func New(cfg *config.Config, st *store.Store, log *slog.Logger) *Server {
+func New(cfg *config.Config, st *store.Store, log *slog.Logger, opts ...Option) *Server {
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{cfg: cfg, store: st, log: log, engine: gin.New()}
+	for _, o := range opts {
+		o(s)
+	}
 	s.audit = audit.New(st.DB(), store.NewID, st.Now)
 	s.authn = newAuthentication(cfg, log, nil)
 	// Client IPs come from the connection unless proxies are configured
@@ -64,6 +81,8 @@ func (s *Server) routes() {
 	authed.GET("/me", s.me)
 	s.clientRoutes(authed)
 	s.sessionRoutes(authed)
+	s.sourceRoutes(authed)
+	s.noteRoutes(authed)
 	s.tokenRoutes(authed)
 	s.auditRoutes(authed)
 }

@@ -8,11 +8,15 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/sidenote/sidenote/server/internal/config"
+	"github.com/sidenote/sidenote/server/internal/jobs"
+	"github.com/sidenote/sidenote/server/internal/recordings"
 	"github.com/sidenote/sidenote/server/internal/store"
 	"github.com/sidenote/sidenote/server/internal/store/storetest"
 	"github.com/sidenote/sidenote/shared/api"
@@ -54,6 +58,9 @@ func testConfig(t testing.TB, databaseURL string, env map[string]string) *config
 		"SIDENOTE_DATABASE_URL": databaseURL,
 		"SIDENOTE_DEV_LOGIN":    "1",
 		"SIDENOTE_DATA_DIR":     t.TempDir(),
+		// Tests hammer one token and one IP; ratelimit_test.go sets limits.
+		"SIDENOTE_API_RATE_LIMIT":  "0",
+		"SIDENOTE_AUTH_RATE_LIMIT": "0",
 	}
 	for k, v := range env {
 		vars[k] = v
@@ -75,10 +82,38 @@ func newTestServer(t testing.TB, databaseURL string, env ...map[string]string) *
 	cfg := testConfig(t, databaseURL, extra)
 	st := storetest.MustOpen(t, cfg.DatabaseURL)
 	logs := &logBuffer{}
-	srv := New(cfg, st, slog.New(slog.NewJSONHandler(logs, nil)))
+	log := slog.New(slog.NewJSONHandler(logs, nil))
+	files, err := recordings.NewDir(filepath.Join(cfg.DataDir, "recordings"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	queue := startQueue(t, cfg, st, files, log)
+	srv := New(cfg, st, log, WithJobs(queue), WithRecordings(files))
 	hs := httptest.NewServer(srv)
 	t.Cleanup(hs.Close)
 	return &testServer{t: t, cfg: cfg, store: st, srv: srv, http: hs, logs: logs}
+}
+
+// startQueue runs the real job queue for the test's database.
+func startQueue(t testing.TB, cfg *config.Config, st *store.Store, files recordings.Storage, log *slog.Logger) *jobs.Queue {
+	t.Helper()
+	deps, err := jobs.DepsFromConfig(cfg, st, files, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := jobs.New(context.Background(), cfg.DatabaseURL, deps, jobs.Options{PollInterval: 20 * time.Millisecond})
+	if err != nil {
+		t.Fatalf("job queue: %v", err)
+	}
+	if err := q.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		q.Stop(ctx)
+	})
+	return q
 }
 
 // login signs in through dev login and returns a bearer token.
@@ -107,8 +142,11 @@ func (r response) Error() api.Error {
 func (ts *testServer) raw(token, method, path string, body any, header ...string) response {
 	ts.t.Helper()
 	var rd io.Reader
+	contentType := "application/json"
 	switch b := body.(type) {
 	case nil:
+	case rawBody:
+		rd, contentType = strings.NewReader(b.data), b.contentType
 	case string:
 		rd = strings.NewReader(b)
 	case []byte:
@@ -125,7 +163,7 @@ func (ts *testServer) raw(token, method, path string, body any, header ...string
 		ts.t.Fatal(err)
 	}
 	if rd != nil {
-		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Content-Type", contentType)
 	}
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
@@ -179,4 +217,45 @@ func (ts *testServer) createClient(token, name string, kind api.ClientKind) api.
 	var c api.Client
 	ts.do(token, http.MethodPost, "/api/v1/clients", api.CreateClientRequest{DisplayName: name, Kind: kind}, http.StatusCreated, &c)
 	return c
+}
+
+// rawBody is a request body sent as is with its own Content-Type.
+type rawBody struct {
+	contentType string
+	data        string
+}
+
+// upload posts a recording and fails the test unless the status is want.
+func (ts *testServer) upload(token, sessionID, contentType string, data []byte, want int) response {
+	ts.t.Helper()
+	res := ts.raw(token, http.MethodPost, "/api/v1/sessions/"+sessionID+"/recording", rawBody{contentType: contentType, data: string(data)})
+	if res.Status != want {
+		ts.t.Fatalf("upload: status %d, want %d; body %s", res.Status, want, res.Body)
+	}
+	return res
+}
+
+// generateNote asks for a note and waits until it is no longer generating.
+func (ts *testServer) generateNote(token, sessionID string, template string) api.Note {
+	ts.t.Helper()
+	var n api.Note
+	ts.do(token, http.MethodPost, "/api/v1/sessions/"+sessionID+"/notes", map[string]string{"template": template}, http.StatusAccepted, &n)
+	return ts.waitNote(token, n.ID)
+}
+
+// waitNote polls a note until its generation has finished.
+func (ts *testServer) waitNote(token, noteID string) api.Note {
+	ts.t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		var n api.Note
+		ts.do(token, http.MethodGet, "/api/v1/notes/"+noteID, nil, http.StatusOK, &n)
+		if n.Status != api.NoteGenerating {
+			return n
+		}
+		if time.Now().After(deadline) {
+			ts.t.Fatalf("note %s still generating after 20s", noteID)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }

@@ -154,3 +154,9 @@ func IsUnavailable(err error) bool {
 func (s *Store) Transaction(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	return s.db.WithContext(ctx).Transaction(fn)
 }
+
+// IsNotFound reports whether err is the not-found error.
+func IsNotFound(err error) bool {
+	var e *api.Error
+	return errors.As(err, &e) && e.Code == api.CodeNotFound
+}

@@ -1,0 +1,468 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/url"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"gorm.io/gorm"
+
+	"github.com/sidenote/sidenote/shared/api"
+	"github.com/sidenote/sidenote/shared/note"
+)
+
+// Note is a progress note. Sections is the JSON of []note.Section.
+type Note struct {
+	ID             string
+	ClinicianID    string
+	SessionID      string
+	Template       string
+	Status         string
+	FailureReason  string
+	Version        int
+	Sections       string
+	Generator      string
+	IdempotencyKey *string
+	SignedAt       *time.Time
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+}
+
+// NoteVersion is one saved version of a note's sections.
+type NoteVersion struct {
+	NoteID    string
+	Version   int
+	Sections  string
+	CreatedAt time.Time
+}
+
+// NoteAddendum is text added to a signed note.
+type NoteAddendum struct {
+	ID          string
+	NoteID      string
+	ClinicianID string
+	Text        string
+	CreatedAt   time.Time
+}
+
+// TableName binds NoteAddendum to note_addenda.
+func (NoteAddendum) TableName() string { return "note_addenda" }
+
+// NoteInsertion is a receipt of where a note was inserted.
+type NoteInsertion struct {
+	ID          string
+	NoteID      string
+	ClinicianID string
+	Origin      string
+	NoteVersion int
+	Fields      string
+	CreatedAt   time.Time
+}
+
+// SectionsOf decodes a note's sections.
+func SectionsOf(raw string) []note.Section {
+	var ss []note.Section
+	if raw != "" {
+		_ = json.Unmarshal([]byte(raw), &ss) // written only by this package
+	}
+	if ss == nil {
+		ss = []note.Section{}
+	}
+	return ss
+}
+
+func encodeSections(ss []note.Section) string {
+	b, _ := json.Marshal(ss)
+	return string(b)
+}
+
+// Enqueue schedules background work inside the transaction that creates
+// the row it works on, so a job exists exactly when its row does.
+type Enqueue func(tx *gorm.DB, noteID string) error
+
+var (
+	errNoteSigned     = &api.Error{Code: api.CodeNoteSigned, Message: "This note is signed and can no longer be edited; add an addendum instead."}
+	errNoteGenerating = &api.Error{Code: api.CodeConflict, Message: "This note is still being written; wait until it is ready."}
+	errNoSource       = &api.Error{Code: api.CodeNoSource, Message: "Add a summary or a transcript to the session before generating a note."}
+)
+
+// CreateNote starts generating a note of the template for a session. With a
+// non-empty idempotency key, asking again for the same session and template
+// returns the note created the first time (created is false then).
+func (s *Store) CreateNote(ctx context.Context, clinicianID, sessionID string, tmpl note.TemplateID, idempotencyKey string, enqueue Enqueue) (n *Note, created bool, err error) {
+	if err := tmpl.Validate(); err != nil {
+		return nil, false, invalid("template", "template must be one of soap, dap, birp, girp or narrative.")
+	}
+	if len(idempotencyKey) > 200 {
+		return nil, false, invalid("Idempotency-Key", "The Idempotency-Key header is too long (200 characters at most).")
+	}
+	if _, err := s.Session(ctx, clinicianID, sessionID); err != nil {
+		return nil, false, err
+	}
+	var key *string
+	if idempotencyKey != "" {
+		key = &idempotencyKey
+		if existing, err := s.noteByIdempotencyKey(ctx, clinicianID, sessionID, tmpl, idempotencyKey); err == nil {
+			return existing, false, nil
+		}
+	}
+	summary, transcript, err := s.Sources(ctx, clinicianID, sessionID)
+	if err != nil {
+		return nil, false, err
+	}
+	if strings.TrimSpace(summary) == "" && strings.TrimSpace(transcript) == "" {
+		return nil, false, errNoSource
+	}
+	now := s.now()
+	n = &Note{
+		ID: NewID(), ClinicianID: clinicianID, SessionID: sessionID, Template: string(tmpl),
+		Status: string(api.NoteGenerating), Sections: "[]", IdempotencyKey: key, CreatedAt: now, UpdatedAt: now,
+	}
+	err = s.Transaction(ctx, func(tx *gorm.DB) error {
+		if err := tx.Create(n).Error; err != nil {
+			return err
+		}
+		if err := setSessionNoteStatus(tx, clinicianID, sessionID, api.NoteGenerating); err != nil {
+			return err
+		}
+		return enqueue(tx, n.ID)
+	})
+	if errors.Is(err, gorm.ErrDuplicatedKey) && key != nil {
+		// Another request with the same key won the race.
+		existing, err := s.noteByIdempotencyKey(ctx, clinicianID, sessionID, tmpl, idempotencyKey)
+		return existing, false, err
+	}
+	if err != nil {
+		return nil, false, dbError(err, "Note")
+	}
+	return n, true, nil
+}
+
+func (s *Store) noteByIdempotencyKey(ctx context.Context, clinicianID, sessionID string, tmpl note.TemplateID, key string) (*Note, error) {
+	var n Note
+	err := s.db.WithContext(ctx).
+		Where("clinician_id = ? AND session_id = ? AND template = ? AND idempotency_key = ?", clinicianID, sessionID, string(tmpl), key).
+		Take(&n).Error
+	if err != nil {
+		return nil, dbError(err, "Note")
+	}
+	return &n, nil
+}
+
+func setSessionNoteStatus(tx *gorm.DB, clinicianID, sessionID string, status api.NoteStatus) error {
+	return tx.Model(&Session{}).Where("id = ? AND clinician_id = ?", sessionID, clinicianID).
+		Update("note_status", string(status)).Error
+}
+
+// Note returns one of the clinician's notes.
+func (s *Store) Note(ctx context.Context, clinicianID, id string) (*Note, error) {
+	if !ValidID(id) {
+		return nil, ErrNotFound("Note")
+	}
+	var n Note
+	err := s.db.WithContext(ctx).Where("id = ? AND clinician_id = ?", id, clinicianID).Take(&n).Error
+	if err != nil {
+		return nil, dbError(err, "Note")
+	}
+	return &n, nil
+}
+
+// SessionNotes returns a session's notes, newest first.
+func (s *Store) SessionNotes(ctx context.Context, clinicianID, sessionID string) ([]Note, error) {
+	if _, err := s.Session(ctx, clinicianID, sessionID); err != nil {
+		return nil, err
+	}
+	var ns []Note
+	err := s.db.WithContext(ctx).Where("session_id = ? AND clinician_id = ?", sessionID, clinicianID).
+		Order("created_at DESC, id DESC").Find(&ns).Error
+	return ns, dbError(err, "Note")
+}
+
+// CompleteNote stores the generated sections as version 1 and marks the
+// note ready. A note that is no longer generating is left alone, so a job
+// that runs twice changes nothing the second time.
+func (s *Store) CompleteNote(ctx context.Context, clinicianID, id string, sections []note.Section, generator string) error {
+	err := s.Transaction(ctx, func(tx *gorm.DB) error {
+		var n Note
+		if err := tx.Where("id = ? AND clinician_id = ?", id, clinicianID).Take(&n).Error; err != nil {
+			return err
+		}
+		if n.Status != string(api.NoteGenerating) {
+			return nil
+		}
+		now := s.now()
+		raw := encodeSections(sections)
+		version := n.Version + 1
+		res := tx.Model(&Note{}).Where("id = ? AND status = ?", id, api.NoteGenerating).Updates(map[string]any{
+			"status": string(api.NoteReady), "sections": raw, "version": version, "generator": generator,
+			"failure_reason": "", "updated_at": now,
+		})
+		if res.Error != nil || res.RowsAffected == 0 {
+			return res.Error
+		}
+		if err := tx.Create(&NoteVersion{NoteID: id, Version: version, Sections: raw, CreatedAt: now}).Error; err != nil {
+			return err
+		}
+		return setSessionNoteStatus(tx, clinicianID, n.SessionID, api.NoteReady)
+	})
+	return dbError(err, "Note")
+}
+
+// FailNote marks a generating note failed with a reason the clinician can
+// read; generating again is possible.
+func (s *Store) FailNote(ctx context.Context, clinicianID, id, reason string) error {
+	err := s.Transaction(ctx, func(tx *gorm.DB) error {
+		var n Note
+		if err := tx.Where("id = ? AND clinician_id = ?", id, clinicianID).Take(&n).Error; err != nil {
+			return err
+		}
+		if n.Status != string(api.NoteGenerating) {
+			return nil
+		}
+		err := tx.Model(&Note{}).Where("id = ?", id).Updates(map[string]any{
+			"status": string(api.NoteFailed), "failure_reason": reason, "updated_at": s.now(),
+		}).Error
+		if err != nil {
+			return err
+		}
+		return setSessionNoteStatus(tx, clinicianID, n.SessionID, api.NoteFailed)
+	})
+	return dbError(err, "Note")
+}
+
+// RetryNote generates a failed note again.
+func (s *Store) RetryNote(ctx context.Context, clinicianID, id string, enqueue Enqueue) (*Note, error) {
+	n, err := s.Note(ctx, clinicianID, id)
+	if err != nil {
+		return nil, err
+	}
+	if n.Status != string(api.NoteFailed) {
+		return nil, &api.Error{Code: api.CodeConflict, Message: "Only a note whose generation failed can be retried."}
+	}
+	summary, transcript, err := s.Sources(ctx, clinicianID, n.SessionID)
+	if err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(summary) == "" && strings.TrimSpace(transcript) == "" {
+		return nil, errNoSource
+	}
+	err = s.Transaction(ctx, func(tx *gorm.DB) error {
+		res := tx.Model(&Note{}).Where("id = ? AND status = ?", id, api.NoteFailed).
+			Updates(map[string]any{"status": string(api.NoteGenerating), "failure_reason": "", "updated_at": s.now()})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return &api.Error{Code: api.CodeConflict, Message: "This note is already being generated again."}
+		}
+		if err := setSessionNoteStatus(tx, clinicianID, n.SessionID, api.NoteGenerating); err != nil {
+			return err
+		}
+		return enqueue(tx, id)
+	})
+	if err != nil {
+		return nil, dbError(err, "Note")
+	}
+	return s.Note(ctx, clinicianID, id)
+}
+
+// UpdateNote saves edited sections as a new version. expected is the
+// version the clinician last saw: a stale one is a conflict and nothing is
+// overwritten.
+func (s *Store) UpdateNote(ctx context.Context, clinicianID, id string, req api.UpdateNoteRequest) (*Note, error) {
+	n, err := s.Note(ctx, clinicianID, id)
+	if err != nil {
+		return nil, err
+	}
+	switch api.NoteStatus(n.Status) {
+	case api.NoteSigned:
+		return nil, errNoteSigned
+	case api.NoteGenerating:
+		return nil, errNoteGenerating
+	}
+	if len(req.Sections) == 0 {
+		return nil, invalid("sections", "Send at least one section to save.")
+	}
+	sections := SectionsOf(n.Sections)
+	if len(sections) == 0 {
+		// A failed note has no sections yet: start from the template.
+		tmpl, _ := note.Lookup(note.TemplateID(n.Template))
+		for _, d := range tmpl.Sections {
+			sections = append(sections, note.Section{Key: d.Key, Title: d.Title, NotDocumented: true, Sources: []note.Span{}})
+		}
+	}
+	for i, e := range req.Sections {
+		idx := -1
+		for j := range sections {
+			if sections[j].Key == e.Key {
+				idx = j
+			}
+		}
+		if idx < 0 {
+			return nil, invalid("sections["+itoa(i)+"].key", "This note has no section "+quote(e.Key)+".")
+		}
+		if !utf8.ValidString(e.Text) {
+			return nil, &api.Error{Code: api.CodeInvalidUTF8, Message: "The text is not valid UTF-8."}
+		}
+		if sections[idx].Text != e.Text {
+			sections[idx].Text = e.Text
+			// Edited by the clinician: the source spans no longer describe it.
+			sections[idx].Sources = []note.Span{}
+			sections[idx].NotDocumented = strings.TrimSpace(e.Text) == ""
+		}
+	}
+	raw := encodeSections(sections)
+	version := n.Version + 1
+	now := s.now()
+	err = s.Transaction(ctx, func(tx *gorm.DB) error {
+		res := tx.Model(&Note{}).
+			Where("id = ? AND clinician_id = ? AND version = ? AND status IN ?", id, clinicianID, req.Version, []string{string(api.NoteReady), string(api.NoteFailed)}).
+			Updates(map[string]any{"sections": raw, "version": version, "status": string(api.NoteReady), "failure_reason": "", "updated_at": now})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return &api.Error{Code: api.CodeVersionConflict, Message: "This note was changed elsewhere since you opened it. Both versions are kept: reload to compare."}
+		}
+		if err := tx.Create(&NoteVersion{NoteID: id, Version: version, Sections: raw, CreatedAt: now}).Error; err != nil {
+			return err
+		}
+		return setSessionNoteStatus(tx, clinicianID, n.SessionID, api.NoteReady)
+	})
+	if err != nil {
+		return nil, dbError(err, "Note")
+	}
+	n.Sections, n.Version, n.Status, n.FailureReason, n.UpdatedAt = raw, version, string(api.NoteReady), "", now
+	return n, nil
+}
+
+// NoteVersions returns every saved version of a note, newest first.
+func (s *Store) NoteVersions(ctx context.Context, clinicianID, id string) ([]NoteVersion, error) {
+	if _, err := s.Note(ctx, clinicianID, id); err != nil {
+		return nil, err
+	}
+	var vs []NoteVersion
+	err := s.db.WithContext(ctx).Where("note_id = ?", id).Order("version DESC").Find(&vs).Error
+	return vs, dbError(err, "Note")
+}
+
+// SignNote signs a ready note; it can no longer be edited afterwards.
+func (s *Store) SignNote(ctx context.Context, clinicianID, id string) (*Note, error) {
+	n, err := s.Note(ctx, clinicianID, id)
+	if err != nil {
+		return nil, err
+	}
+	switch api.NoteStatus(n.Status) {
+	case api.NoteSigned:
+		return nil, errNoteSigned
+	case api.NoteGenerating:
+		return nil, errNoteGenerating
+	case api.NoteFailed:
+		return nil, &api.Error{Code: api.CodeConflict, Message: "This note has no content yet: retry generating it or write it first."}
+	}
+	now := s.now()
+	err = s.Transaction(ctx, func(tx *gorm.DB) error {
+		res := tx.Model(&Note{}).Where("id = ? AND clinician_id = ? AND status = ?", id, clinicianID, api.NoteReady).
+			Updates(map[string]any{"status": string(api.NoteSigned), "signed_at": now, "updated_at": now})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return errNoteSigned
+		}
+		return setSessionNoteStatus(tx, clinicianID, n.SessionID, api.NoteSigned)
+	})
+	if err != nil {
+		return nil, dbError(err, "Note")
+	}
+	n.Status, n.SignedAt, n.UpdatedAt = string(api.NoteSigned), &now, now
+	return n, nil
+}
+
+// AddAddendum adds text to a signed note.
+func (s *Store) AddAddendum(ctx context.Context, clinicianID, id, text string) (*NoteAddendum, error) {
+	n, err := s.Note(ctx, clinicianID, id)
+	if err != nil {
+		return nil, err
+	}
+	if n.Status != string(api.NoteSigned) {
+		return nil, &api.Error{Code: api.CodeConflict, Message: "Addenda are for signed notes; edit the note itself until it is signed."}
+	}
+	if strings.TrimSpace(text) == "" {
+		return nil, invalid("text", "Write the addendum first.")
+	}
+	a := &NoteAddendum{ID: NewID(), NoteID: id, ClinicianID: clinicianID, Text: text, CreatedAt: s.now()}
+	if err := s.db.WithContext(ctx).Create(a).Error; err != nil {
+		return nil, dbError(err, "Note")
+	}
+	return a, nil
+}
+
+// Addenda returns a note's addenda, oldest first.
+func (s *Store) Addenda(ctx context.Context, clinicianID, noteID string) ([]NoteAddendum, error) {
+	var as []NoteAddendum
+	err := s.db.WithContext(ctx).Where("note_id = ? AND clinician_id = ?", noteID, clinicianID).
+		Order("created_at, id").Find(&as).Error
+	return as, dbError(err, "Note")
+}
+
+// RecordInsertion keeps a receipt of where a note version was inserted:
+// the page's origin and field labels, never page content.
+func (s *Store) RecordInsertion(ctx context.Context, clinicianID, id string, req api.InsertionRequest) (*NoteInsertion, error) {
+	n, err := s.Note(ctx, clinicianID, id)
+	if err != nil {
+		return nil, err
+	}
+	u, perr := url.Parse(req.Origin)
+	if perr != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return nil, invalid("origin", "origin must be a web origin such as https://ehr.example.com.")
+	}
+	if req.NoteVersion < 1 || req.NoteVersion > n.Version {
+		return nil, invalid("note_version", "note_version must be a version this note has.")
+	}
+	if len(req.Fields) == 0 {
+		return nil, invalid("fields", "List at least one field the note went into.")
+	}
+	tmpl, _ := note.Lookup(note.TemplateID(n.Template))
+	for i, f := range req.Fields {
+		if !hasSection(tmpl, f.Section) && f.Section != "note" {
+			return nil, invalid("fields["+itoa(i)+"].section", "This note has no section "+quote(f.Section)+".")
+		}
+		if strings.TrimSpace(f.FieldLabel) == "" || utf8.RuneCountInString(f.FieldLabel) > maxNameLen {
+			return nil, invalid("fields["+itoa(i)+"].field_label", "field_label must be 1 to 200 characters.")
+		}
+	}
+	fields, _ := json.Marshal(req.Fields)
+	ins := &NoteInsertion{
+		ID: NewID(), NoteID: id, ClinicianID: clinicianID, Origin: strings.TrimSuffix(req.Origin, "/"),
+		NoteVersion: req.NoteVersion, Fields: string(fields), CreatedAt: s.now(),
+	}
+	if err := s.db.WithContext(ctx).Create(ins).Error; err != nil {
+		return nil, dbError(err, "Note")
+	}
+	return ins, nil
+}
+
+func hasSection(t note.Template, key string) bool {
+	for _, d := range t.Sections {
+		if d.Key == key {
+			return true
+		}
+	}
+	return false
+}
+
+// Insertions returns a note's insertion receipts, newest first.
+func (s *Store) Insertions(ctx context.Context, clinicianID, id string) ([]NoteInsertion, error) {
+	if _, err := s.Note(ctx, clinicianID, id); err != nil {
+		return nil, err
+	}
+	var is []NoteInsertion
+	err := s.db.WithContext(ctx).Where("note_id = ? AND clinician_id = ?", id, clinicianID).
+		Order("created_at DESC, id DESC").Find(&is).Error
+	return is, dbError(err, "Note")
+}
