@@ -368,7 +368,7 @@ func (u *ui) act(act, arg string, el js.Value) {
 	case "start":
 		u.run(a.OpenStart)
 	case "back":
-		a.Back()
+		u.run(a.Back)
 	case "open":
 		u.run(func(ctx context.Context) { a.OpenSession(ctx, arg) })
 	case "more":

@@ -265,13 +265,19 @@ func (a *App) showSignIn(ctx context.Context, cause error) {
 	})
 }
 
-// Back returns to the sessions list.
-func (a *App) Back() {
+// Back returns to the sessions list. A list of one page is refreshed, to
+// show sessions started elsewhere; a longer one stays as scrolled.
+func (a *App) Back(ctx context.Context) {
+	refresh := false
 	a.update(func(s *State) {
 		s.Screen = ScreenSessions
 		s.Session.Assign = AssignState{}
 		s.Session.End = EndState{}
+		refresh = len(s.List.Items) <= pageSize && !s.List.Loading
 	})
+	if refresh {
+		a.LoadSessions(ctx)
+	}
 }
 
 // CanInsertPlan reports whether plan has anything to write.

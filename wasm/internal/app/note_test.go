@@ -301,7 +301,7 @@ func TestNoteEditsOfflineAreQueuedAndRetriedForEveryNote(t *testing.T) {
 		t.Fatalf("offline save status = %q", ns.Save)
 	}
 	// The clinician leaves the note; the edit must still reach the server.
-	f.app.Back()
+	f.app.Back(bg)
 	f.api.setDown(false)
 	f.api.on("PATCH /api/v1/notes/n1", func(*client.Request) reply { return ok(soapNote("n1", 2, api.NoteReady)) })
 	f.app.RetryPending(bg)

@@ -288,6 +288,9 @@ func renderSessions(p *Page, s *app.State, env Env) {
 	}
 
 	var m builder
+	if l.Loaded && !l.Cached && !l.Loading {
+		m.w(`<div class="actions center-row"><button type="button" class="link" data-act="reload">Refresh the list</button></div>`)
+	}
 	switch {
 	case l.Loading:
 		m.w(`<p class="center" role="status"><span class="spinner" aria-hidden="true"></span> Loading sessions…</p>`)
