@@ -23,6 +23,9 @@ import (
 // autosaveDelay is the pause in typing after which a note is saved.
 const autosaveDelay = 800 * time.Millisecond
 
+// noticeFor is how long a confirmation stays on screen (errors stay).
+const noticeFor = 6 * time.Second
+
 // retryEvery is how often kept work is retried while the server is away.
 const retryEvery = 10 * time.Second
 
@@ -49,6 +52,7 @@ type ui struct {
 	recorder  js.Value
 	recStop   chan struct{}
 	inExt     bool
+	noticeSeq int
 }
 
 type rowsState struct {
@@ -122,8 +126,13 @@ func (u *ui) env() view.Env {
 
 func (u *ui) render() {
 	var p view.Page
+	var notice app.Notice
 	env := u.env()
-	u.app.View(func(s *app.State) { p = view.Render(s, env) })
+	u.app.View(func(s *app.State) { p = view.Render(s, env); notice = s.Notice })
+	if notice.Text != "" && notice.Seq != u.noticeSeq {
+		u.noticeSeq = notice.Seq
+		time.AfterFunc(noticeFor, func() { u.app.ExpireNotice(notice.Seq) })
+	}
 
 	active := doc.Get("activeElement")
 	activeID := ""

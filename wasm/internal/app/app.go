@@ -181,6 +181,18 @@ func (a *App) DismissNotice() {
 	a.update(func(s *State) { s.Notice.Text = "" })
 }
 
+// ExpireNotice clears the notice numbered seq if it is still the one shown;
+// errors stay until dismissed.
+func (a *App) ExpireNotice(seq int) {
+	if read(a, func(s *State) bool { return s.Notice.Seq == seq && s.Notice.Kind != NoticeError && s.Notice.Text != "" }) {
+		a.update(func(s *State) {
+			if s.Notice.Seq == seq {
+				s.Notice.Text = ""
+			}
+		})
+	}
+}
+
 // Init finds out who is signed in and opens the first screen.
 func (a *App) Init(ctx context.Context) {
 	if a.d.Host != nil {

@@ -159,6 +159,26 @@ func TestExpiredSignInMidSessionReturnsToSignIn(t *testing.T) {
 	}
 }
 
+func TestConfirmationsExpireErrorsStay(t *testing.T) {
+	f := newFixture(t)
+	f.app.update(func(s *State) { s.notify(NoticeSuccess, "Saved.") })
+	seq := f.state().Notice.Seq
+	f.app.update(func(s *State) { s.notify(NoticeSuccess, "Copied.") })
+	f.app.ExpireNotice(seq) // an older notice's timer
+	if f.state().Notice.Text != "Copied." {
+		t.Fatal("an old timer cleared a newer notice")
+	}
+	f.app.ExpireNotice(f.state().Notice.Seq)
+	if f.state().Notice.Text != "" {
+		t.Error("confirmation did not expire")
+	}
+	f.app.update(func(s *State) { s.notify(NoticeError, "Couldn't copy.") })
+	f.app.ExpireNotice(f.state().Notice.Seq)
+	if f.state().Notice.Text == "" {
+		t.Error("an error expired before the clinician read it")
+	}
+}
+
 func TestSignOutForgetsTokenAndListCopy(t *testing.T) {
 	f := newFixture(t)
 	f.signedIn(sessions(2, "s"), "")
