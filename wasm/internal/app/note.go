@@ -486,15 +486,10 @@ func (a *App) conflictWith(ctx context.Context, id string, baseVersion int) {
 			return
 		}
 		s.reached()
+		// The conflict is shown where the clinician is typing, and its
+		// status is announced; a notice would only cover it.
 		a.reconcile(ns, baseVersion, ns.Edits, ns.Base, n)
 		a.storeNoteDraft(ns)
-		if ns.Conflict != nil {
-			if ns.Conflict.Signed {
-				s.notify(NoticeError, codeMessages[api.CodeNoteSigned]+" Your text is kept below so you can copy it.")
-			} else {
-				s.notify(NoticeError, codeMessages[api.CodeVersionConflict])
-			}
-		}
 	})
 	a.kickSave()
 }
