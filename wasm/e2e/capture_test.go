@@ -1,0 +1,103 @@
+//go:build !js
+
+package e2e
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/dom"
+	"github.com/chromedp/chromedp"
+
+	"github.com/sidenote/sidenote/shared/api"
+)
+
+// silentWAV returns a valid PCM WAV file of n silent samples.
+func silentWAV(n int) []byte {
+	data := make([]byte, 2*n)
+	h := make([]byte, 44)
+	copy(h[0:], "RIFF")
+	binary.LittleEndian.PutUint32(h[4:], uint32(36+len(data)))
+	copy(h[8:], "WAVEfmt ")
+	binary.LittleEndian.PutUint32(h[16:], 16)
+	binary.LittleEndian.PutUint16(h[20:], 1)     // PCM
+	binary.LittleEndian.PutUint16(h[22:], 1)     // mono
+	binary.LittleEndian.PutUint32(h[24:], 16000) // sample rate
+	binary.LittleEndian.PutUint32(h[28:], 32000) // byte rate
+	binary.LittleEndian.PutUint16(h[32:], 2)
+	binary.LittleEndian.PutUint16(h[34:], 16)
+	copy(h[36:], "data")
+	binary.LittleEndian.PutUint32(h[40:], uint32(len(data)))
+	return append(h, data...)
+}
+
+func TestTelehealthEndsAsAnonymousAndAudioFileUploads(t *testing.T) {
+	srv := startServer(t)
+	token := srv.devToken(t, "dr.capture@example.test")
+	ctx := newBrowser(t)
+	p := page{t: t, ctx: ctx}
+	p.do(chromedp.EmulateViewport(400, 800), chromedp.Navigate(srv.URL+"/app/"))
+	eval[chromedp.Void](p, `localStorage.setItem('sidenote.token', `+jsString(token)+`)`)
+	p.do(chromedp.Navigate(srv.URL + "/app/"))
+	p.waitFor("the empty list", `!!document.querySelector('.empty')`)
+
+	// A telehealth session may start before anyone is chosen...
+	p.click(`[data-act="start"]`)
+	p.waitFor("the start form", `!!document.querySelector('#st-type')`)
+	p.set("#st-type", "telehealth", "change")
+	p.waitFor("the decide-later choice", `!!document.querySelector('#who-later')`)
+	p.click(`#who-later`)
+	p.click(`#st-consent`)
+	p.set("#st-method", "electronic", "change")
+	p.click(`button[form="start-form"]`)
+	p.waitFor("the open session", `!!document.querySelector('[data-act="end-open"]')`)
+	var page api.Page[api.Session]
+	srv.call(t, token, "GET", "/api/v1/sessions", nil, &page)
+	if len(page.Items) != 1 || page.Items[0].Type != api.SessionTelehealth || page.Items[0].Status != api.SessionOpen || page.Items[0].Anonymous != nil || page.Items[0].Client != nil {
+		t.Fatalf("sessions = %+v", page.Items)
+	}
+	id := page.Items[0].ID
+
+	// ...and ending it asks who it was with.
+	p.click(`[data-act="end-open"]`)
+	p.waitFor("the end panel", `!!document.querySelector('#end-client')`)
+	p.click(`[data-act="end-anon"][data-arg="anonymous_individual"]`)
+	p.waitFor("the ended session", `document.querySelector('#h')?.textContent === 'Anonymous individual' && !document.querySelector('[data-act="end-open"]')`)
+	var ended api.Session
+	srv.call(t, token, "GET", "/api/v1/sessions/"+id, nil, &ended)
+	if ended.Status == api.SessionOpen || ended.Anonymous == nil || *ended.Anonymous != api.AnonymousIndividual {
+		t.Fatalf("after end: %+v", ended)
+	}
+
+	// Upload an audio file through the file picker, with progress.
+	wav := silentWAV(16000)
+	file := filepath.Join(t.TempDir(), "session.wav")
+	if err := os.WriteFile(file, wav, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p.do(chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		doc, err := cdp.Call(ctx, tg, dom.GetDocument, dom.GetDocumentParams{})
+		if err != nil {
+			return err
+		}
+		q, err := cdp.Call(ctx, tg, dom.QuerySelector, dom.QuerySelectorParams{NodeID: doc.Root.NodeID, Selector: "#file"})
+		if err != nil {
+			return err
+		}
+		_, err = cdp.Call(ctx, tg, dom.SetFileInputFiles, dom.SetFileInputFilesParams{Files: []string{file}, NodeID: q.NodeID})
+		return err
+	}))
+	p.waitFor("the upload", `document.querySelector('#s-upload')?.textContent.includes('session.wav uploaded')`)
+	var rec api.Recording
+	srv.call(t, token, "GET", "/api/v1/sessions/"+id+"/recording", nil, &rec)
+	sum := sha256.Sum256(wav)
+	if rec.SizeBytes != int64(len(wav)) || rec.SHA256 != hex.EncodeToString(sum[:]) || rec.ContentType != "audio/wav" {
+		t.Fatalf("recording = %+v", rec)
+	}
+}
