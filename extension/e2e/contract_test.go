@@ -84,6 +84,7 @@ func TestInsertEachFixtureThroughTheServer(t *testing.T) {
 			if got := slices.Sorted(slices.Values(res.filledSections())); !slices.Equal(got, wantFilled) {
 				t.Fatalf("filled %v, want %v (%+v)", got, wantFilled, res)
 			}
+			t.Logf("%s note %s: filled %v, skipped %v", tc.template, n.ID, res.filledSections(), res.Skipped)
 			after := p.model(t)
 			for key, section := range tc.fields {
 				if got, want := plainText(after[key]), strings.TrimSpace(sectionText(n.Sections, section)); got != want {

@@ -46,14 +46,14 @@ func startServer() (stop func(), err error) {
 		server.skip = "server/cmd/sidenote not present"
 		return func() {}, nil
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	admin, err := pgx.Connect(ctx, adminURL)
-	if err != nil {
+	probe, cancelProbe := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancelProbe()
+	if conn, err := pgx.Connect(probe, adminURL); err != nil {
 		server.skip = "PostgreSQL not reachable: " + err.Error()
 		return func() {}, nil
+	} else {
+		conn.Close(probe)
 	}
-	defer admin.Close(context.Background())
 
 	dir, err := os.MkdirTemp("", "sidenote-ext-e2e-")
 	if err != nil {
@@ -72,7 +72,7 @@ func startServer() (stop func(), err error) {
 	suffix := make([]byte, 6)
 	rand.Read(suffix)
 	db := "sidenote_ext_e2e_" + hex.EncodeToString(suffix)
-	if _, err := admin.Exec(ctx, "CREATE DATABASE "+db); err != nil {
+	if err := createDatabase(db); err != nil {
 		os.RemoveAll(dir)
 		return nil, fmt.Errorf("create database: %w", err)
 	}
@@ -141,6 +141,18 @@ func startServer() (stop func(), err error) {
 	}
 	server.sidenoteServer = s
 	return stop, nil
+}
+
+func createDatabase(name string) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, adminURL)
+	if err != nil {
+		return err
+	}
+	defer conn.Close(context.Background())
+	_, err = conn.Exec(ctx, "CREATE DATABASE "+name)
+	return err
 }
 
 func readFile(path string) string {
