@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/sidenote/sidenote/shared/api"
-	"github.com/sidenote/sidenote/shared/match"
 	"github.com/sidenote/sidenote/shared/note"
 	"github.com/sidenote/sidenote/wasm/internal/client"
 )
@@ -67,13 +66,13 @@ const pageSize = 50
 
 // Storage keys. Drafts are removed as soon as the server has the text.
 const (
-	keyToken          = "sidenote.token"
-	keySignedIn       = "sidenote.signedin"
-	keyListCache      = "sidenote.cache.sessions"
-	keyDraftPrefix    = "sidenote.draft."
-	keyNoteDraft      = keyDraftPrefix + "note."
-	keySummaryDraft   = keyDraftPrefix + "summary."
-	keyTranscriptDraf = keyDraftPrefix + "transcript."
+	keyToken           = "sidenote.token"
+	keySignedIn        = "sidenote.signedin"
+	keyListCache       = "sidenote.cache.sessions"
+	keyDraftPrefix     = "sidenote.draft."
+	keyNoteDraft       = keyDraftPrefix + "note."
+	keySummaryDraft    = keyDraftPrefix + "summary."
+	keyTranscriptDraft = keyDraftPrefix + "transcript."
 )
 
 // Deps are what the view-model needs from its surroundings.
@@ -291,6 +290,3 @@ func (a *App) Back(ctx context.Context) {
 		a.LoadSessions(ctx)
 	}
 }
-
-// CanInsertPlan reports whether plan has anything to write.
-func CanInsertPlan(p *match.Plan) bool { return p != nil && len(p.Assignments) > 0 }

@@ -33,7 +33,7 @@ func (a *App) RetryPending(ctx context.Context) {
 		}
 		var err error
 		switch {
-		case strings.HasPrefix(key, keySummaryDraft), strings.HasPrefix(key, keyTranscriptDraf):
+		case strings.HasPrefix(key, keySummaryDraft), strings.HasPrefix(key, keyTranscriptDraft):
 			err = a.retryText(ctx, key)
 		case strings.HasPrefix(key, keyNoteDraft):
 			id := strings.TrimPrefix(key, keyNoteDraft)
@@ -60,8 +60,8 @@ func (a *App) retryText(ctx context.Context, key string) error {
 		return nil
 	}
 	kind, id := TextSummary, strings.TrimPrefix(key, keySummaryDraft)
-	if strings.HasPrefix(key, keyTranscriptDraf) {
-		kind, id = TextTranscript, strings.TrimPrefix(key, keyTranscriptDraf)
+	if strings.HasPrefix(key, keyTranscriptDraft) {
+		kind, id = TextTranscript, strings.TrimPrefix(key, keyTranscriptDraft)
 	}
 	err := a.putText(ctx, kind, id, d.Text)
 	if err == nil {

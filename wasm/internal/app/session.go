@@ -96,7 +96,7 @@ const (
 
 func textKey(kind, sessionID string) string {
 	if kind == TextTranscript {
-		return keyTranscriptDraf + sessionID
+		return keyTranscriptDraft + sessionID
 	}
 	return keySummaryDraft + sessionID
 }
