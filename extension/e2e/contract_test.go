@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sidenote/sidenote/shared/api"
 	"github.com/sidenote/sidenote/shared/note"
@@ -98,9 +99,14 @@ func TestInsertEachFixtureThroughTheServer(t *testing.T) {
 				}
 			}
 
+			// The receipt is sent right after the reply.
 			receipts := srv.insertions(t, n.ID)
-			if len(receipts) != receiptsBefore+1 {
-				t.Fatalf("receipts %d, want %d", len(receipts), receiptsBefore+1)
+			for deadline := time.Now().Add(5 * time.Second); len(receipts) == receiptsBefore && time.Now().Before(deadline); {
+				time.Sleep(20 * time.Millisecond)
+				receipts = srv.insertions(t, n.ID)
+			}
+			if res.Receipt != "queued" || len(receipts) != receiptsBefore+1 {
+				t.Fatalf("receipt %q; receipts %d, want %d", res.Receipt, len(receipts), receiptsBefore+1)
 			}
 			last := receipts[len(receipts)-1]
 			if last.Origin != strings.TrimSuffix(suite.fixtures, "/") || last.NoteVersion != n.Version || len(last.Fields) != len(res.Filled) {
@@ -181,4 +187,37 @@ func TestPlanThroughTheServer(t *testing.T) {
 	if after := p.model(t); !mapsEqual(after, before) {
 		t.Errorf("plan wrote into the page: %q", after)
 	}
+}
+
+// A receipt a previous service-worker life could not send stays queued and
+// goes out on the next flush (here: reconnecting).
+func TestQueuedReceiptIsSentLater(t *testing.T) {
+	srv := needServer(t)
+	n := srv.readyNote(t, note.DAP)
+	receipt := map[string]any{"origin": "https://ehr.example.test", "note_version": n.Version,
+		"fields": []map[string]string{{"section": "data", "field_label": "Data"}}}
+	queued := []map[string]any{{"id": "left-over", "serverUrl": srv.url, "noteId": n.ID, "receipt": receipt}}
+	if err := evalAsync(suite.ext, fmt.Sprintf(`chrome.storage.local.set({ pendingReceipts: %s })`, jsArgs(queued)), nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := connectExtension(srv); err != nil {
+		t.Fatal(err)
+	}
+	var got []api.Insertion
+	for deadline := time.Now().Add(5 * time.Second); len(got) == 0 && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		got = srv.insertions(t, n.ID)
+	}
+	if len(got) != 1 || got[0].Origin != "https://ehr.example.test" || got[0].Fields[0].FieldLabel != "Data" {
+		t.Fatalf("insertions %+v", got)
+	}
+	var left []any
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if err := evalAsync(suite.ext, `chrome.storage.local.get('pendingReceipts').then((r) => r.pendingReceipts ?? [])`, &left); err != nil {
+			t.Fatal(err)
+		}
+		if len(left) == 0 {
+			return
+		}
+	}
+	t.Errorf("receipt still queued after it was sent: %v", left)
 }

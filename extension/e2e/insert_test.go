@@ -26,6 +26,10 @@ type insertResult struct {
 	SingleField   bool        `json:"single_field"`
 	LowConfidence bool        `json:"low_confidence"`
 	Receipt       string      `json:"receipt"`
+	Timings       struct {
+		InsertMS  float64 `json:"insert_ms"`
+		ReceiptMS float64 `json:"receipt_ms"`
+	} `json:"timings"`
 }
 
 func (r insertResult) filledSections() []string {

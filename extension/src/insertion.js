@@ -71,30 +71,31 @@ async function pageOf(tabId) {
   return { origin: url.origin, pattern: await pathPattern(url.pathname) };
 }
 
-// planFor matches a note to the tab's fields. mapping (section key → field
-// signature, "" to leave a section out) is the clinician's choice; it is
-// remembered for this site's page pattern when remember is set.
-export async function planFor(tabId, note, { mapping, remember } = {}) {
-  const page = await pageOf(tabId);
+// planFor matches a note to the tab's fields. note may be a promise: the
+// page is read while the note is still being fetched. mapping (section key
+// → field signature, "" to leave a section out) is the clinician's choice;
+// it is remembered for this site's page pattern when remember is set.
+export async function planFor(tabId, notePromise, { mapping, remember } = {}) {
+  const [page, { fields, frames }, note] = await Promise.all([pageOf(tabId), collectFields(tabId), notePromise]);
   const key = mappingKey(page);
   let remembered = (await chrome.storage.local.get(key))[key] ?? {};
   if (mapping && Object.keys(mapping).length) {
     remembered = { ...remembered, ...mapping };
     if (remember) await chrome.storage.local.set({ [key]: remembered });
   }
-  const { fields, frames } = await collectFields(tabId);
   const plan = await match({ template: note.template, sections: note.sections, fields, remembered });
-  return { plan, page, frames };
+  return { plan, page, frames, note };
 }
 
 const undoKey = (tabId) => `undo:${tabId}`;
 
-// insertNote fills the tab with the note and returns what went where.
-export async function insertNote(tabId, note, { onFilled = 'skip', mapping } = {}) {
+// insertNote fills the tab with the note (or a promise of it) and returns
+// what went where.
+export async function insertNote(tabId, notePromise, { onFilled = 'skip', mapping } = {}) {
   if (!['skip', 'replace', 'append'].includes(onFilled)) {
     throw new InsertionError('bad_request', 'onFilled must be skip, replace or append.');
   }
-  const { plan, page, frames } = await planFor(tabId, note, { mapping, remember: true });
+  const { plan, page, frames, note } = await planFor(tabId, notePromise, { mapping, remember: true });
   const insertion = crypto.randomUUID();
 
   // One engine call per document, in parallel.
@@ -141,7 +142,7 @@ export async function insertNote(tabId, note, { onFilled = 'skip', mapping } = {
     await chrome.storage.session.set({ [undoKey(tabId)]: { insertion, documentIds: touchedDocuments } });
   }
   return {
-    ok: true, filled, skipped, origin: page.origin,
+    ok: true, filled, skipped, origin: page.origin, note_id: note.id, note_version: note.version,
     single_field: plan.single_field, low_confidence: plan.low_confidence,
   };
 }
