@@ -165,7 +165,12 @@ func freePort(t testing.TB) int {
 
 // server is the real Sidenote binary running for one test.
 type server struct {
-	URL string
+	URL  string
+	t    testing.TB
+	bin  string
+	env  []string
+	cmd  *exec.Cmd
+	logs bytes.Buffer
 }
 
 // startServer runs the server on a fresh database with dev login on.
@@ -174,48 +179,65 @@ func startServer(t testing.TB, extraEnv ...string) *server {
 	bin, web := build(t)
 	db := freshDatabase(t)
 	addr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
-	cmd := exec.Command(bin)
-	cmd.Env = append(os.Environ(),
+	s := &server{URL: "http://" + addr, t: t, bin: bin}
+	s.env = append(os.Environ(),
 		"SIDENOTE_ADDR="+addr,
 		"SIDENOTE_DATABASE_URL="+db,
 		"SIDENOTE_DEV_LOGIN=1",
 		"SIDENOTE_WEB_DIR="+web,
 		"SIDENOTE_DATA_DIR="+t.TempDir(),
 	)
-	cmd.Env = append(cmd.Env, extraEnv...)
-	var logs bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &logs, &logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	s.env = append(s.env, extraEnv...)
 	t.Cleanup(func() {
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		done := make(chan struct{})
-		go func() { _ = cmd.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(10 * time.Second):
-			_ = cmd.Process.Kill()
-		}
+		s.stop()
 		if t.Failed() {
-			t.Logf("server log:\n%s", logs.String())
+			t.Logf("server log:\n%s", s.logs.String())
 		}
 	})
-	s := &server{URL: "http://" + addr}
+	s.start()
+	return s
+}
+
+// start starts the server process and waits until it is ready.
+func (s *server) start() {
+	s.t.Helper()
+	s.cmd = exec.Command(s.bin)
+	s.cmd.Env = s.env
+	s.cmd.Stdout, s.cmd.Stderr = &s.logs, &s.logs
+	if err := s.cmd.Start(); err != nil {
+		s.t.Fatal(err)
+	}
 	deadline := time.Now().Add(20 * time.Second)
 	for {
 		resp, err := http.Get(s.URL + "/readyz")
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == 200 {
-				return s
+				return
 			}
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("server did not become ready: %v\n%s", err, logs.String())
+			s.t.Fatalf("server did not become ready: %v\n%s", err, s.logs.String())
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// stop stops the server process (SIGTERM, then kill after 10 s).
+func (s *server) stop() {
+	if s.cmd == nil || s.cmd.Process == nil {
+		return
+	}
+	_ = s.cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() { _ = s.cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		_ = s.cmd.Process.Kill()
+		<-done
+	}
+	s.cmd = nil
 }
 
 // call makes an API request with a bearer token and decodes the answer.
