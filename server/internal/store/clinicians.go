@@ -7,7 +7,6 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
-	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -112,38 +111,6 @@ func (s *Store) CreateToken(ctx context.Context, clinicianID, kind, label string
 const slideEvery = time.Minute
 
 var errUnauthenticated = &api.Error{Code: api.CodeUnauthenticated, Message: "Please sign in again."}
-
-// Authenticate returns the token a plain bearer token stands for. A
-// missing, revoked or expired token is unauthenticated. The expiry slides:
-// each use pushes it to ttl from now.
-func (s *Store) Authenticate(ctx context.Context, plain string, ttl time.Duration) (*APIToken, error) {
-	if !strings.HasPrefix(plain, tokenPrefix) {
-		return nil, errUnauthenticated
-	}
-	var t APIToken
-	err := s.db.WithContext(ctx).
-		Where("token_hash = ? AND revoked_at IS NULL", HashToken(plain)).
-		Take(&t).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, errUnauthenticated
-	}
-	if err != nil {
-		return nil, dbError(err, "Token")
-	}
-	now := s.now()
-	if !now.Before(t.ExpiresAt) {
-		return nil, errUnauthenticated
-	}
-	if now.Sub(t.LastUsedAt) >= slideEvery {
-		t.LastUsedAt, t.ExpiresAt = now, now.Add(ttl)
-		err := s.db.WithContext(ctx).Model(&APIToken{}).Where("id = ?", t.ID).
-			Updates(map[string]any{"last_used_at": t.LastUsedAt, "expires_at": t.ExpiresAt}).Error
-		if err != nil {
-			return nil, dbError(err, "Token")
-		}
-	}
-	return &t, nil
-}
 
 // ListTokens returns a clinician's live tokens, newest first.
 func (s *Store) ListTokens(ctx context.Context, clinicianID string) ([]APIToken, error) {

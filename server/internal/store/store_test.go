@@ -51,17 +51,17 @@ func TestTokensAreHashedAndExpire(t *testing.T) {
 			t.Fatal("token stored in plain text")
 		}
 		// A 1ns TTL has expired by the time it is used.
-		if _, err := s.Authenticate(ctx, plain, 1); err == nil {
+		if _, err := s.AuthenticateBearer(ctx, plain, 1); err == nil {
 			t.Fatal("expired token accepted")
 		}
 		plain2, tok2, _ := s.CreateToken(ctx, c.ID, store.TokenDev, "test", 3600e9)
-		if _, err := s.Authenticate(ctx, plain2, 3600e9); err != nil {
+		if _, err := s.AuthenticateBearer(ctx, plain2, 3600e9); err != nil {
 			t.Fatal(err)
 		}
 		if err := s.RevokeToken(ctx, c.ID, tok2.ID); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.Authenticate(ctx, plain2, 3600e9); err == nil {
+		if _, err := s.AuthenticateBearer(ctx, plain2, 3600e9); err == nil {
 			t.Fatal("revoked token accepted")
 		}
 	})
