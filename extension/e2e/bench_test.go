@@ -58,7 +58,11 @@ func BenchmarkInsert(b *testing.B) {
 			median := times[len(times)/2]
 			b.ReportMetric(float64(median.Microseconds())/1000, "ms/insert-median")
 			b.ReportMetric(0, "ns/op")
-			fmt.Printf("insert %-15s %d fields: median %6.1f ms (min %.1f, max %.1f)", tc.page, len(tc.fields),
+			mode := "engine"
+			if server.sidenoteServer != nil {
+				mode = "sidenote.insert"
+			}
+			fmt.Printf("%s %-15s %d fields: median %6.1f ms (min %.1f, max %.1f)", mode, tc.page, len(tc.fields),
 				float64(median.Microseconds())/1000, float64(times[0].Microseconds())/1000, float64(times[len(times)-1].Microseconds())/1000)
 			if server.sidenoteServer != nil {
 				fmt.Printf("; in the service worker: fetch+collect+match+fill %.1f, queue receipt %.1f ms", medianOf(work), medianOf(queue))

@@ -114,10 +114,12 @@ func runSuite(m *testing.M) int {
 		// Tests that need the server skip with this reason, or fail under
 		// REQUIRE_BROWSER=1; the engine tests still run.
 		server.skip = "the server did not start: " + err.Error()
-		fmt.Fprintln(os.Stderr, server.skip)
 		stopServer = func() {}
 	}
 	defer stopServer()
+	if server.skip != "" {
+		fmt.Fprintln(os.Stderr, "tests needing the server will skip:", server.skip)
+	}
 	if server.sidenoteServer != nil {
 		if err := connectExtension(server.sidenoteServer); err != nil {
 			fmt.Fprintln(os.Stderr, "connect extension:", err)
