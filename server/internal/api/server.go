@@ -72,6 +72,7 @@ func (s *Server) routes() {
 	r.GET("/readyz", s.readyz)
 	s.appRoutes(r)
 	s.authRoutes(r)
+	s.joinRoutes(r)
 
 	v1 := r.Group("/api/v1")
 	if s.cfg.DevLogin {
@@ -83,6 +84,7 @@ func (s *Server) routes() {
 	s.sessionRoutes(authed)
 	s.sourceRoutes(authed)
 	s.noteRoutes(authed)
+	s.telehealthRoutes(authed)
 	s.tokenRoutes(authed)
 	s.auditRoutes(authed)
 }

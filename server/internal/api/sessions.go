@@ -31,6 +31,10 @@ func (s *Server) createSession(c *gin.Context) {
 		fail(c, err)
 		return
 	}
+	if req.Type == api.SessionTelehealth {
+		s.respondTelehealthSession(c, sess)
+		return
+	}
 	s.respondSession(c, http.StatusCreated, sess)
 }
 

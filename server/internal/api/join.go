@@ -1,0 +1,100 @@
+package api
+
+import (
+	"embed"
+	"errors"
+	"html/template"
+	"net/http"
+	"net/mail"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/sidenote/sidenote/server/internal/store"
+)
+
+//go:embed templates/join.html
+var joinFS embed.FS
+
+var joinPage = template.Must(template.ParseFS(joinFS, "templates/join.html"))
+
+// joinView is what the guest page shows.
+type joinView struct {
+	Title string
+	State string // form, joined or invalid
+	Error string
+}
+
+// joinCSP allows the page's own stylesheet and its form, nothing else: no
+// script at all.
+const joinCSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+
+// joinRoutes serve the telehealth guest page, outside the API: the guest has
+// no account, only the code in their link.
+func (s *Server) joinRoutes(r *gin.Engine) {
+	r.GET("/join/:code", s.joinForm)
+	r.POST("/join/:code", s.limitSignIn, s.join)
+}
+
+func (s *Server) joinForm(c *gin.Context) {
+	if _, err := s.store.TelehealthLinkByCode(c.Request.Context(), c.Param("code")); err != nil {
+		s.renderJoin(c, err, joinView{})
+		return
+	}
+	s.renderJoin(c, nil, joinView{Title: "Join your session", State: "form"})
+}
+
+// join records that the guest joined and consented. The email is checked
+// for shape and then dropped: it is never stored, logged or queued.
+func (s *Server) join(c *gin.Context) {
+	ctx := c.Request.Context()
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, 4<<10)
+	email := strings.TrimSpace(c.PostForm("email"))
+	consented := c.PostForm("consent") == "yes"
+	if _, err := s.store.TelehealthLinkByCode(ctx, c.Param("code")); err != nil {
+		s.renderJoin(c, err, joinView{})
+		return
+	}
+	if problem := guestFormProblem(email, consented); problem != "" {
+		c.Status(http.StatusUnprocessableEntity)
+		s.renderJoin(c, nil, joinView{Title: "Join your session", State: "form", Error: problem})
+		return
+	}
+	_, err := s.store.RecordGuestJoin(ctx, c.Param("code"))
+	s.renderJoin(c, err, joinView{Title: "Joined", State: "joined"})
+}
+
+// guestFormProblem explains what the guest must fix, or returns "".
+func guestFormProblem(email string, consented bool) string {
+	if addr, err := mail.ParseAddress(email); err != nil || addr.Address != email || !strings.Contains(email, "@") {
+		return "Enter your email address, for example name@example.com."
+	}
+	if !consented {
+		return "Tick the consent box to join the session."
+	}
+	return ""
+}
+
+// renderJoin writes the page for view, or the invalid-link page for an
+// unknown or expired code, or a plain error page.
+func (s *Server) renderJoin(c *gin.Context, err error, view joinView) {
+	h := c.Writer.Header()
+	h.Set("Content-Security-Policy", joinCSP)
+	h.Set("Cache-Control", "no-store")
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("X-Content-Type-Options", "nosniff")
+	status := c.Writer.Status() // 200 unless the caller set another
+	switch {
+	case errors.Is(err, store.ErrJoinLinkInvalid):
+		status, view = http.StatusNotFound, joinView{Title: "Link not valid", State: "invalid"}
+	case err != nil:
+		s.log.Error("guest join failed", "request_id", requestID(c), "error_type", errorType(err))
+		c.String(http.StatusInternalServerError, "Something went wrong. Please try again in a moment.")
+		return
+	}
+	c.Status(status)
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	if err := joinPage.Execute(c.Writer, view); err != nil {
+		s.log.Warn("guest page not rendered", "request_id", requestID(c))
+	}
+}

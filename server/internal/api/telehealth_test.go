@@ -1,0 +1,182 @@
+package api
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/sidenote/sidenote/server/internal/config"
+	"github.com/sidenote/sidenote/server/internal/store/storetest"
+	"github.com/sidenote/sidenote/shared/api"
+)
+
+// guestEmail is the address the guest types; it must end up nowhere.
+const guestEmail = "river.guest.7f3a@example.org"
+
+func joinForm(email, consent string) rawBody {
+	v := url.Values{"email": {email}}
+	if consent != "" {
+		v.Set("consent", consent)
+	}
+	return rawBody{contentType: "application/x-www-form-urlencoded", data: v.Encode()}
+}
+
+// joinPath turns a join URL into the path on the test server.
+func joinPath(t *testing.T, ts *testServer, joinURL string) string {
+	t.Helper()
+	if !strings.HasPrefix(joinURL, ts.cfg.PublicURL+"/join/") {
+		t.Fatalf("join_url %q is not under %s/join/", joinURL, ts.cfg.PublicURL)
+	}
+	return strings.TrimPrefix(joinURL, ts.cfg.PublicURL)
+}
+
+func TestTelehealthJoin(t *testing.T) {
+	storetest.EachDialect(t, func(t *testing.T, databaseURL string) {
+		ts := newTestServer(t, databaseURL)
+		a, b := ts.login("a@example.com"), ts.login("b@example.com")
+		var sess api.Session
+		ts.do(a, http.MethodPost, "/api/v1/sessions", api.CreateSessionRequest{
+			Type: api.SessionTelehealth, Consent: &api.Consent{Obtained: true, Method: api.ConsentElectronic},
+		}, http.StatusCreated, &sess)
+		path := joinPath(t, ts, sess.JoinURL)
+		code := strings.TrimPrefix(path, "/join/")
+		if len(code) < 22 {
+			t.Fatalf("join code %q is shorter than 128 bits", code)
+		}
+
+		// The page is a form without script.
+		page := ts.raw("", http.MethodGet, path, nil)
+		if page.Status != http.StatusOK || !strings.Contains(string(page.Body), `name="email"`) || !strings.Contains(string(page.Body), `name="consent"`) {
+			t.Fatalf("join page: %d %s", page.Status, page.Body)
+		}
+		if strings.Contains(string(page.Body), "<script") || !strings.Contains(page.Header.Get("Content-Security-Policy"), "default-src 'none'") {
+			t.Fatalf("join page must carry no script and a strict CSP; CSP %q", page.Header.Get("Content-Security-Policy"))
+		}
+		if !strings.Contains(string(page.Body), `name="viewport"`) {
+			t.Fatal("join page has no viewport meta for phones")
+		}
+
+		// Unknown code, bad email, missing consent.
+		if res := ts.raw("", http.MethodGet, "/join/"+strings.Repeat("A", 22), nil); res.Status != http.StatusNotFound {
+			t.Fatalf("unknown code: %d", res.Status)
+		}
+		if res := ts.raw("", http.MethodPost, path, joinForm("not an email", "yes")); res.Status != http.StatusUnprocessableEntity {
+			t.Fatalf("bad email: %d", res.Status)
+		}
+		if res := ts.raw("", http.MethodPost, path, joinForm(guestEmail, "")); res.Status != http.StatusUnprocessableEntity {
+			t.Fatalf("no consent: %d", res.Status)
+		}
+		var link api.TelehealthLink
+		ts.do(a, http.MethodGet, "/api/v1/sessions/"+sess.ID+"/telehealth", nil, http.StatusOK, &link)
+		if link.GuestJoinedAt != nil {
+			t.Fatal("a rejected form recorded a join")
+		}
+
+		res := ts.raw("", http.MethodPost, path, joinForm(guestEmail, "yes"))
+		if res.Status != http.StatusOK || !strings.Contains(string(res.Body), "You have joined") {
+			t.Fatalf("join: %d %s", res.Status, res.Body)
+		}
+		ts.do(a, http.MethodGet, "/api/v1/sessions/"+sess.ID+"/telehealth", nil, http.StatusOK, &link)
+		if link.GuestJoinedAt == nil || link.GuestConsentedAt == nil || link.JoinURL != "" {
+			t.Fatalf("after join: %+v", link)
+		}
+		// Another clinician sees nothing; no client profile was created.
+		ts.do(b, http.MethodGet, "/api/v1/sessions/"+sess.ID+"/telehealth", nil, http.StatusNotFound, nil)
+		var clients api.Page[api.Client]
+		ts.do(a, http.MethodGet, "/api/v1/clients", nil, http.StatusOK, &clients)
+		if len(clients.Items) != 0 {
+			t.Fatalf("joining created client profiles: %+v", clients.Items)
+		}
+
+		// A renewed link replaces the old code.
+		var renewed api.TelehealthLink
+		ts.do(a, http.MethodPost, "/api/v1/sessions/"+sess.ID+"/telehealth", nil, http.StatusCreated, &renewed)
+		if ts.raw("", http.MethodGet, path, nil).Status != http.StatusNotFound {
+			t.Fatal("the replaced code still works")
+		}
+		if ts.raw("", http.MethodGet, joinPath(t, ts, renewed.JoinURL), nil).Status != http.StatusOK {
+			t.Fatal("the renewed code does not work")
+		}
+		// End the session as Anonymous individual and write a note, so job
+		// tables hold rows too when the database is searched below.
+		anon := api.AnonymousIndividual
+		ts.do(a, http.MethodPost, "/api/v1/sessions/"+sess.ID+"/end", api.EndSessionRequest{Anonymous: &anon}, http.StatusOK, nil)
+		ts.do(a, http.MethodPut, "/api/v1/sessions/"+sess.ID+"/summary", api.TextRequest{Text: "Client reports feeling calmer this week. Plan to continue weekly sessions."}, http.StatusOK, nil)
+		ts.generateNote(a, sess.ID, "soap")
+
+		assertNowhere(t, ts, guestEmail)
+	})
+}
+
+// assertNowhere fails if needle occurs in any column of any row of any table
+// of the test's database, or in any log line the server wrote.
+func assertNowhere(t *testing.T, ts *testServer, needle string) {
+	t.Helper()
+	ctx := context.Background()
+	db := ts.store.SQL()
+	listTables := `SELECT name FROM sqlite_master WHERE type = 'table'`
+	if ts.store.Dialect() == config.Postgres {
+		listTables = `SELECT table_schema || '.' || table_name FROM information_schema.tables
+			WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema')`
+	}
+	rows, err := db.QueryContext(ctx, listTables)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tables []string
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			t.Fatal(err)
+		}
+		tables = append(tables, name)
+	}
+	rows.Close()
+	if len(tables) < 5 {
+		t.Fatalf("found only tables %v", tables)
+	}
+	needle = strings.ToLower(needle)
+	cells := 0
+	for _, table := range tables {
+		rows, err := db.QueryContext(ctx, "SELECT * FROM "+table)
+		if err != nil {
+			t.Fatalf("%s: %v", table, err)
+		}
+		cols, _ := rows.Columns()
+		for rows.Next() {
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			if err := rows.Scan(ptrs...); err != nil {
+				t.Fatalf("%s: %v", table, err)
+			}
+			for i, v := range vals {
+				text := fmt.Sprint(v)
+				if b, ok := v.([]byte); ok {
+					text = string(b)
+				}
+				cells++
+				if strings.Contains(strings.ToLower(text), needle) {
+					t.Errorf("the guest email is stored in %s.%s", table, cols[i])
+				}
+			}
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+		rows.Close()
+	}
+	logs := ts.logs.String()
+	if strings.Count(logs, "\n") < 5 {
+		t.Fatalf("captured only %q from the server log", logs)
+	}
+	if strings.Contains(strings.ToLower(logs), needle) {
+		t.Errorf("the guest email is in the server log")
+	}
+	t.Logf("searched %d cells in %d tables and %d log lines", cells, len(tables), strings.Count(logs, "\n"))
+}
