@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/chromedp"
+
 	"github.com/sidenote/sidenote/shared/note"
 )
 
@@ -219,5 +221,21 @@ func TestEngineReportsTextThatDidNotLand(t *testing.T) {
 	}
 	if m := p.model(t); m["plan"] != "" || m["subjective"] != "" {
 		t.Errorf("after undo %q", m)
+	}
+}
+
+// After the page reloads its fields are new: undo says it could not
+// restore them instead of claiming success.
+func TestEngineUndoAfterReloadReportsFailure(t *testing.T) {
+	p := openFixture(t, "plain")
+	if res := insertEngine(t, p, engineNote(t, note.SOAP), "skip"); len(res.Filled) != 4 {
+		t.Fatalf("insert %+v", res)
+	}
+	if err := chromedp.Do(p.ctx, chromedp.Reload()); err != nil {
+		t.Fatal(err)
+	}
+	u := undoEngine(t, p)
+	if u.OK || u.Failed == 0 || u.Restored != 0 {
+		t.Errorf("undo after reload = %+v, want a reported failure", u)
 	}
 }

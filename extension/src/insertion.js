@@ -102,7 +102,7 @@ export async function insertNote(tabId, notePromise, { onFilled = 'skip', mappin
   const byDocument = new Map();
   for (const a of plan.assignments) {
     const where = frames.get(a.field_id);
-    const group = byDocument.get(where.documentId) ?? { frameId: where.frameId, items: [], assignments: [] };
+    const group = byDocument.get(where.documentId) ?? { items: [], assignments: [] };
     group.items.push({ index: where.index, text: a.text });
     group.assignments.push(a);
     byDocument.set(where.documentId, group);
@@ -157,8 +157,12 @@ export async function undoLast(tabId) {
   for (const documentId of record.documentIds) {
     try {
       const [{ result }] = await run({ tabId, documentIds: [documentId] }, 'undo', { insertion: record.insertion });
+      if (result.missing) {
+        failed++; // the engine's snapshots went with an earlier document
+        continue;
+      }
       restored += result.restored;
-      failed += result.failed + (result.missing ? 1 : 0);
+      failed += result.failed;
     } catch {
       failed++; // the page navigated away: its fields are gone
     }
