@@ -156,6 +156,15 @@ var idorCases = map[string][]idorCase{
 	"GET /api/v1/notes/:id/insertions": {
 		{name: "A's note", path: func(f *idorFixture) string { return "/api/v1/notes/" + f.note + "/insertions" }},
 	},
+	"POST /api/v1/sessions/:id/recording/transcribe": {
+		{name: "A's anonymous session", path: func(f *idorFixture) string { return "/api/v1/sessions/" + f.anonymousSession + "/recording/transcribe" }},
+	},
+	"GET /api/v1/sessions/:id/telehealth": {
+		{name: "A's telehealth session", path: func(f *idorFixture) string { return "/api/v1/sessions/" + f.anonymousSession + "/telehealth" }},
+	},
+	"POST /api/v1/sessions/:id/telehealth": {
+		{name: "A's telehealth session", path: func(f *idorFixture) string { return "/api/v1/sessions/" + f.anonymousSession + "/telehealth" }},
+	},
 	"DELETE /api/v1/tokens/:id": {
 		{name: "A's token", path: func(f *idorFixture) string { return "/api/v1/tokens/" + f.apiToken }},
 	},
@@ -167,6 +176,8 @@ var routesWithoutIDs = map[string]string{
 	"GET /auth/:provider/callback": "a sign-in provider",
 	"GET /app/*filepath":           "a static file of the sidebar",
 	"HEAD /app/*filepath":          "a static file of the sidebar",
+	"GET /join/:code":              "a telehealth guest's join code, for guests without an account",
+	"POST /join/:code":             "a telehealth guest's join code, for guests without an account",
 }
 
 // snapshotPaths are A's lists, read before and after every attempt.

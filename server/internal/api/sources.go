@@ -20,6 +20,7 @@ func (s *Server) sourceRoutes(r *gin.RouterGroup) {
 	r.GET("/sessions/:id/transcript", s.getSource(store.SourceTranscript, audit.TranscriptRead))
 	r.POST("/sessions/:id/recording", s.uploadRecording)
 	r.GET("/sessions/:id/recording", s.getRecording)
+	r.POST("/sessions/:id/recording/transcribe", s.retryTranscription)
 }
 
 func (s *Server) putSource(kind string, action audit.Action) gin.HandlerFunc {
@@ -145,4 +146,26 @@ func toRecording(r *store.Recording) api.Recording {
 		ContentType: r.ContentType, SizeBytes: r.SizeBytes, SHA256: r.SHA256,
 		TranscriptionStatus: r.TranscriptionStatus, TranscriptionError: r.TranscriptionError, UploadedAt: r.UpdatedAt,
 	}
+}
+
+// retryTranscription sends a recording to the speech-to-text provider again
+// after a failure.
+func (s *Server) retryTranscription(c *gin.Context) {
+	if _, err := s.store.Recording(c.Request.Context(), caller(c), c.Param("id")); err != nil {
+		fail(c, err)
+		return
+	}
+	if !s.cfg.ASR.Enabled() || s.jobs == nil {
+		fail(c, &api.Error{Code: api.CodeUnavailable, Message: "No speech-to-text service is configured; paste a transcript instead."})
+		return
+	}
+	rec, err := s.store.RetryTranscription(c.Request.Context(), caller(c), c.Param("id"), s.jobs.Transcribe(caller(c)))
+	if err == nil {
+		err = s.record(c, audit.RecordingWrite, c.Param("id"))
+	}
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusAccepted, toRecording(rec))
 }

@@ -112,6 +112,9 @@ type Provider struct {
 	URL    string
 	Model  string
 	APIKey string
+	// Timeout bounds one request (SIDENOTE_LLM_TIMEOUT, SIDENOTE_ASR_TIMEOUT);
+	// zero keeps the client's default.
+	Timeout time.Duration
 }
 
 // Enabled reports whether the provider is configured.
@@ -419,8 +422,9 @@ func (r *reader) oauthClient(prefix string) OAuthClient {
 
 func (r *reader) provider(prefix string) Provider {
 	return Provider{
-		URL:    r.str(prefix+"_URL", ""),
-		Model:  r.str(prefix+"_MODEL", ""),
-		APIKey: r.secret(prefix + "_API_KEY"),
+		URL:     r.str(prefix+"_URL", ""),
+		Model:   r.str(prefix+"_MODEL", ""),
+		APIKey:  r.secret(prefix + "_API_KEY"),
+		Timeout: r.duration(prefix+"_TIMEOUT", 0),
 	}
 }

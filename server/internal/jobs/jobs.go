@@ -176,14 +176,14 @@ func (q *Queue) Transcribe(clinicianID string) store.Enqueue {
 func DepsFromConfig(cfg *config.Config, st *store.Store, files recordings.Storage, log *slog.Logger) (Deps, error) {
 	deps := Deps{Store: st, Generator: notes.NewBuiltin(), Recordings: files, Log: log}
 	if cfg.LLM.Enabled() {
-		llm, err := notes.NewLLM(notes.LLMConfig{URL: cfg.LLM.URL, Model: cfg.LLM.Model, APIKey: cfg.LLM.APIKey})
+		llm, err := notes.NewLLM(notes.LLMConfig{URL: cfg.LLM.URL, Model: cfg.LLM.Model, APIKey: cfg.LLM.APIKey, Timeout: cfg.LLM.Timeout})
 		if err != nil {
 			return Deps{}, fmt.Errorf("SIDENOTE_LLM_URL: %w", err)
 		}
 		deps.Generator = llm
 	}
 	if cfg.ASR.Enabled() {
-		c, err := asr.New(asr.Config{URL: cfg.ASR.URL, Model: cfg.ASR.Model, APIKey: cfg.ASR.APIKey})
+		c, err := asr.New(asr.Config{URL: cfg.ASR.URL, Model: cfg.ASR.Model, APIKey: cfg.ASR.APIKey, Timeout: cfg.ASR.Timeout})
 		if err != nil {
 			return Deps{}, fmt.Errorf("SIDENOTE_ASR_URL: %w", err)
 		}

@@ -114,3 +114,37 @@ func (s *Store) FailTranscription(ctx context.Context, clinicianID, sessionID, r
 	})
 	return dbError(err, "Recording")
 }
+
+// errNothingToTranscribe answers a retry for a recording that is being or
+// has been transcribed.
+var errNothingToTranscribe = &api.Error{Code: api.CodeConflict, Message: "This recording is already transcribed or being transcribed."}
+
+// RetryTranscription schedules transcribing a session's recording again
+// after a failure (or once a provider has been configured).
+func (s *Store) RetryTranscription(ctx context.Context, clinicianID, sessionID string, enqueue Enqueue) (*Recording, error) {
+	rec, err := s.Recording(ctx, clinicianID, sessionID)
+	if err != nil {
+		return nil, err
+	}
+	if rec.TranscriptionStatus != TranscriptionFailed && rec.TranscriptionStatus != TranscriptionNotConfigured {
+		return nil, errNothingToTranscribe
+	}
+	now := s.now()
+	err = s.Transaction(ctx, func(tx *gorm.DB) error {
+		res := tx.Model(&Recording{}).
+			Where("session_id = ? AND clinician_id = ? AND transcription_status = ?", sessionID, clinicianID, rec.TranscriptionStatus).
+			Updates(map[string]any{"transcription_status": TranscriptionPending, "transcription_error": "", "updated_at": now})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 { // a concurrent retry won
+			return errNothingToTranscribe
+		}
+		return enqueue(tx, sessionID)
+	})
+	if err != nil {
+		return nil, dbError(err, "Recording")
+	}
+	rec.TranscriptionStatus, rec.TranscriptionError, rec.UpdatedAt = TranscriptionPending, "", now
+	return rec, nil
+}
