@@ -69,3 +69,51 @@ func TestEngineRemembersTheClinicianMapping(t *testing.T) {
 		t.Errorf("model %q", m)
 	}
 }
+
+// A low-confidence plan is never written unseen: insert without a mapping
+// is refused; once the clinician confirms, the choice is remembered.
+func TestEngineAsksBeforeWritingAGuess(t *testing.T) {
+	p := openFixture(t, "comments")
+	n := engineNote(t, note.SOAP)
+	res := insertEngine(t, p, n, "skip")
+	if res.OK || res.Error != "needs_confirmation" {
+		t.Fatalf("insert without confirmation = %+v", res)
+	}
+	if m := p.model(t); m["comments"] != "" {
+		t.Fatalf("a guess was written: %q", m)
+	}
+
+	proposed := planEngine(t, p, n, nil)
+	if !proposed.Plan.LowConfidence || !proposed.Plan.SingleField {
+		t.Fatalf("plan %+v, want a low-confidence whole-note guess", proposed.Plan)
+	}
+	key := "mapping:" + proposed.Page.Origin + proposed.Page.Pattern
+	t.Cleanup(func() { evalAsync(suite.ext, fmt.Sprintf(`chrome.storage.local.remove(%s)`, jsArgs(key)), nil) })
+	a := proposed.Plan.Assignments[0]
+	confirmed := insertWithMapping(t, p, n, map[string]string{a.Section: a.Signature})
+	if !confirmed.OK || len(confirmed.Filled) != 4 {
+		t.Fatalf("confirmed insert %+v", confirmed)
+	}
+	if got, want := p.model(t)["comments"], note.Compose(n.Sections); got != want {
+		t.Errorf("comments = %q, want %q", got, want)
+	}
+
+	again := openFixture(t, "comments")
+	if res := insertEngine(t, again, n, "skip"); !res.OK || len(res.Filled) != 4 || res.LowConfidence {
+		t.Errorf("insert on the next visit = %+v, want the remembered choice", res)
+	}
+}
+
+func insertWithMapping(tb testing.TB, p *page, n api.Note, mapping map[string]string) insertResult {
+	tb.Helper()
+	var res insertResult
+	expr := fmt.Sprintf(`(async () => {
+		const { insertNote } = await import('./insertion.js');
+		try { return await insertNote(%s, %s, { onFilled: 'skip', mapping: %s }); }
+		catch (e) { return { ok: false, error: e.code ?? 'failed', message: e.message }; }
+	})()`, p.tabExpr(), jsArgs(n), jsArgs(mapping))
+	if err := evalAsync(suite.ext, expr, &res); err != nil {
+		tb.Fatalf("insert: %v", err)
+	}
+	return res
+}

@@ -95,7 +95,13 @@ export async function insertNote(tabId, notePromise, { onFilled = 'skip', mappin
   if (!['skip', 'replace', 'append'].includes(onFilled)) {
     throw new InsertionError('bad_request', 'onFilled must be skip, replace or append.');
   }
+  const chosen = mapping && Object.keys(mapping).length > 0;
   const { plan, page, frames, note } = await planFor(tabId, notePromise, { mapping, remember: true });
+  if (plan.low_confidence && !chosen) {
+    // A guess is never written unseen: the side panel shows the plan
+    // (sidenote.plan) and inserts with the clinician's mapping.
+    throw new InsertionError('needs_confirmation', 'Check where each section goes, then insert.');
+  }
   const insertion = crypto.randomUUID();
 
   // One engine call per document, in parallel.

@@ -213,6 +213,9 @@ func Match(tmpl note.Template, sections []note.Section, fields []Field, remember
 		}
 		if f, ok := singleNoteField(candidates); ok && len(wanted) > 0 {
 			if whole, ok := wholeNote(tmpl, wanted, f, sectionDef); ok {
+				if rememberedWhole(remembered, f) {
+					whole.Score, whole.Remembered = 1, true
+				}
 				plan.SingleField = true
 				plan.Assignments = append(plan.Assignments, whole)
 				plan.LowConfidence = whole.Score < confidentScore
@@ -290,6 +293,18 @@ func Match(tmpl note.Template, sections []note.Section, fields []Field, remember
 	}
 	slices.SortStableFunc(plan.Assignments, func(a, b Assignment) int { return cmp.Compare(order[a.Section], order[b.Section]) })
 	return plan
+}
+
+// rememberedWhole reports whether the clinician chose this field for a
+// whole note before: a whole-note assignment's section is the section keys
+// joined by "+", and that is the key its mapping is remembered under.
+func rememberedWhole(remembered map[string]string, f Field) bool {
+	for key, sig := range remembered {
+		if strings.Contains(key, "+") && sig == f.Signature() {
+			return true
+		}
+	}
+	return false
 }
 
 // singleNoteField returns the page's only multi-line candidate, when there

@@ -291,6 +291,13 @@ func TestSingleNoteField(t *testing.T) {
 			t.Errorf("plan = %+v, want single field with low confidence", plan)
 		}
 	})
+	t.Run("a lone field the clinician chose for the whole note is confident", func(t *testing.T) {
+		f := textarea("c", "Comments")
+		plan := Match(tmpl, secs, []Field{f}, map[string]string{"subjective+objective+assessment+plan": f.Signature()})
+		if !plan.SingleField || plan.LowConfidence || !plan.Assignments[0].Remembered {
+			t.Errorf("plan = %+v, want a remembered whole-note assignment", plan)
+		}
+	})
 	t.Run("a lone field for one section gets only that section", func(t *testing.T) {
 		plan := Match(tmpl, secs, []Field{textarea("p", "Plan")}, nil)
 		if plan.SingleField || len(plan.Assignments) != 1 || plan.Assignments[0].Section != "plan" {
