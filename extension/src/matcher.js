@@ -24,7 +24,7 @@ export function warmUp() {
 // match returns the plan for a note on a page's fields (see shared/match).
 export async function match(request) {
   await load();
-  const plan = JSON.parse(globalThis.sidenoteMatch(JSON.stringify(request)));
+  const plan = globalThis.sidenoteMatch(request);
   if (plan.error) throw new Error(plan.error);
   return plan;
 }
