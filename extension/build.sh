@@ -14,7 +14,7 @@ GOOS=js GOARCH=wasm go build -trimpath -ldflags=-s -o "$out/matcher.wasm" ./wasm
 go run ./extension/cmd/icons "$out/icons"
 
 # The sidebar app (wasm/, built by `make wasm`) runs in the side panel.
-for f in app.css boot.js sidebar.wasm; do
+for f in app.css boot.js sidebar.wasm mic.html mic.js; do
   if [ -f "wasm/web/$f" ]; then
     cp "wasm/web/$f" "$out/"
   else
