@@ -239,3 +239,41 @@ func TestEngineUndoAfterReloadReportsFailure(t *testing.T) {
 		t.Errorf("undo after reload = %+v, want a reported failure", u)
 	}
 }
+
+// Connecting with an empty token signs the extension out: the token is
+// forgotten, the server address kept.
+func TestConnectWithEmptyTokenSignsOut(t *testing.T) {
+	var before struct {
+		ServerURL string `json:"serverUrl"`
+		Token     string `json:"token"`
+	}
+	if err := evalAsync(suite.ext, `chrome.storage.local.get('connection').then(({ connection }) => connection ?? {})`, &before); err != nil {
+		t.Fatal(err)
+	}
+	if before.ServerURL == "" {
+		t.Skip("the suite has not connected the extension to a server")
+	}
+	defer func() {
+		// Restore the suite's connection for the tests that follow.
+		restore := fmt.Sprintf(`chrome.runtime.sendMessage({ type: 'sidenote.connect', serverUrl: %q, token: %q })`, before.ServerURL, before.Token)
+		var ok struct{ OK bool }
+		if err := evalAsync(suite.ext, restore, &ok); err != nil || !ok.OK {
+			t.Fatalf("restore connection: %v %+v", err, ok)
+		}
+	}()
+	var reply struct{ OK bool }
+	expr := fmt.Sprintf(`chrome.runtime.sendMessage({ type: 'sidenote.connect', serverUrl: %q, token: '' })`, before.ServerURL)
+	if err := evalAsync(suite.ext, expr, &reply); err != nil || !reply.OK {
+		t.Fatalf("sign out: %v %+v", err, reply)
+	}
+	var after struct {
+		ServerURL string `json:"serverUrl"`
+		Token     string `json:"token"`
+	}
+	if err := evalAsync(suite.ext, `chrome.storage.local.get('connection').then(({ connection }) => connection ?? {})`, &after); err != nil {
+		t.Fatal(err)
+	}
+	if after.Token != "" || after.ServerURL != before.ServerURL {
+		t.Fatalf("after sign-out the connection is %+v", after)
+	}
+}

@@ -21,8 +21,9 @@ export async function saveConnection(serverUrl, token) {
   if (url.protocol !== 'https:' && url.hostname !== '127.0.0.1' && url.hostname !== 'localhost') {
     throw new APIError('bad_request', 'The Sidenote server must use https.', 0);
   }
-  if (typeof token !== 'string' || token === '') throw new APIError('bad_request', 'A token is required.', 0);
-  await chrome.storage.local.set({ connection: { serverUrl: url.origin, token } });
+  if (typeof token !== 'string') throw new APIError('bad_request', 'A token is required.', 0);
+  // An empty token signs out: the server stays remembered, the token goes.
+  await chrome.storage.local.set({ connection: token === '' ? { serverUrl: url.origin } : { serverUrl: url.origin, token } });
 }
 
 async function call(connection, method, path, body) {
