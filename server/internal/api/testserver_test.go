@@ -101,7 +101,7 @@ func startQueue(t testing.TB, cfg *config.Config, st *store.Store, files recordi
 	if err != nil {
 		t.Fatal(err)
 	}
-	q, err := jobs.New(context.Background(), cfg.DatabaseURL, deps, jobs.Options{PollInterval: 20 * time.Millisecond})
+	q, err := jobs.New(context.Background(), cfg.DatabaseURL, deps, jobs.Options{})
 	if err != nil {
 		t.Fatalf("job queue: %v", err)
 	}
