@@ -66,13 +66,18 @@ func (s *Store) OpenTelehealthLink(ctx context.Context, clinicianID, sessionID s
 	return code, link, nil
 }
 
-// TelehealthLinkByCode finds the live link for a join code.
+// TelehealthLinkByCode finds the live link for a join code: unexpired, of a
+// session that has not ended.
 func (s *Store) TelehealthLinkByCode(ctx context.Context, code string) (*TelehealthLink, error) {
 	if code == "" || len(code) > 64 {
 		return nil, ErrJoinLinkInvalid
 	}
 	var link TelehealthLink
-	err := s.db.WithContext(ctx).Where("code_hash = ? AND expires_at > ?", hashJoinCode(code), s.now()).Take(&link).Error
+	// A link dies with its session's end (or deletion) as well as by expiry.
+	err := s.db.WithContext(ctx).Model(&TelehealthLink{}).Select("telehealth_links.*").
+		Joins("JOIN sessions ON sessions.id = telehealth_links.session_id AND sessions.ended_at IS NULL AND sessions.deleted_at IS NULL").
+		Where("telehealth_links.code_hash = ? AND telehealth_links.expires_at > ?", hashJoinCode(code), s.now()).
+		Take(&link).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, ErrJoinLinkInvalid
 	}

@@ -49,12 +49,24 @@ func TestTelehealthLinks(t *testing.T) {
 			t.Fatalf("a second join moved the first join's time: %+v, %v", again, err)
 		}
 
-		// An expired code, and a replaced one, no longer work.
+		// An expired code, a replaced one, and any once the session ended, no
+		// longer work.
 		expired, _, err := s.OpenTelehealthLink(ctx, c.ID, sess.ID, -time.Second)
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, dead := range []string{code, expired, "", strings.Repeat("x", 200)} {
+		live, _, err := s.OpenTelehealthLink(ctx, c.ID, sess.ID, time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.TelehealthLinkByCode(ctx, live); err != nil {
+			t.Fatalf("live code: %v", err)
+		}
+		anon := api.AnonymousIndividual
+		if _, err := s.EndSession(ctx, c.ID, sess.ID, api.EndSessionRequest{Anonymous: &anon}); err != nil {
+			t.Fatal(err)
+		}
+		for _, dead := range []string{code, expired, live, "", strings.Repeat("x", 200)} {
 			if _, err := s.TelehealthLinkByCode(ctx, dead); !errors.Is(err, store.ErrJoinLinkInvalid) {
 				t.Errorf("code %.10q: %v, want ErrJoinLinkInvalid", dead, err)
 			}
