@@ -22,29 +22,31 @@ import (
 // every queue of a test, as if it were the outside world they all reach).
 type countingGenerator struct {
 	notes.Generator
-	runs *atomic.Int64
+	runs, mine *atomic.Int64 // all processes' runs, this process's runs
 }
 
 func (g countingGenerator) Generate(ctx context.Context, t note.Template, src notes.Source) ([]note.Section, error) {
 	g.runs.Add(1)
+	g.mine.Add(1)
 	return g.Generator.Generate(ctx, t, src)
 }
 
 // process is one server process's view of the database: its own store
 // connections and its own queue.
-func process(t *testing.T, databaseURL string, runs *atomic.Int64) (*store.Store, *jobs.Queue) {
+func process(t *testing.T, databaseURL string, runs *atomic.Int64) (*store.Store, *jobs.Queue, *atomic.Int64) {
 	t.Helper()
 	st := storetest.MustOpen(t, databaseURL)
 	files, err := recordings.NewDir(filepath.Join(t.TempDir(), "recordings"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	deps := jobs.Deps{Store: st, Generator: countingGenerator{notes.NewBuiltin(), runs}, Recordings: files, Log: slog.New(slog.DiscardHandler)}
+	mine := new(atomic.Int64)
+	deps := jobs.Deps{Store: st, Generator: countingGenerator{notes.NewBuiltin(), runs, mine}, Recordings: files, Log: slog.New(slog.DiscardHandler)}
 	q, err := jobs.New(context.Background(), databaseURL, deps, jobs.Options{PollInterval: 20 * time.Millisecond})
 	if err != nil {
 		t.Fatalf("job queue: %v", err)
 	}
-	return st, q
+	return st, q, mine
 }
 
 func stop(q *jobs.Queue) {
@@ -111,7 +113,7 @@ func waitReady(t *testing.T, st *store.Store, clinicianID string, ids []string) 
 func TestJobSurvivesRestart(t *testing.T) {
 	storetest.EachDialect(t, func(t *testing.T, databaseURL string) {
 		var runs atomic.Int64
-		first, q1 := process(t, databaseURL, &runs)
+		first, q1, _ := process(t, databaseURL, &runs)
 		clinicianID, ids := seedNotes(t, first, q1, 3) // q1 never started
 		stop(q1)
 		first.Close()
@@ -120,7 +122,7 @@ func TestJobSurvivesRestart(t *testing.T) {
 			t.Fatalf("a stopped queue ran %d jobs", runs.Load())
 		}
 
-		second, q2 := process(t, databaseURL, &runs)
+		second, q2, _ := process(t, databaseURL, &runs)
 		n, err := second.Note(context.Background(), clinicianID, ids[0])
 		if err != nil || n.Status != string(api.NoteGenerating) {
 			t.Fatalf("before the restart the note is %+v, %v", n, err)
@@ -141,8 +143,8 @@ func TestJobSurvivesRestart(t *testing.T) {
 func TestJobRunsOnceAcrossProcesses(t *testing.T) {
 	databaseURL := storetest.PostgresURL(t)
 	var runs atomic.Int64
-	st1, q1 := process(t, databaseURL, &runs)
-	_, q2 := process(t, databaseURL, &runs)
+	st1, q1, ran1 := process(t, databaseURL, &runs)
+	_, q2, ran2 := process(t, databaseURL, &runs)
 	const jobsWanted = 60
 	clinicianID, ids := seedNotes(t, st1, q1, jobsWanted)
 	ctx := context.Background()
@@ -159,6 +161,7 @@ func TestJobRunsOnceAcrossProcesses(t *testing.T) {
 	if got := runs.Load(); got != jobsWanted {
 		t.Fatalf("generator ran %d times for %d jobs", got, jobsWanted)
 	}
+	t.Logf("process 1 worked %d jobs, process 2 worked %d", ran1.Load(), ran2.Load())
 	var attempts []int
 	if err := st1.DB().Raw("SELECT attempt FROM river_job WHERE kind = ?", jobs.GenerateNoteArgs{}.Kind()).Scan(&attempts).Error; err != nil {
 		t.Fatal(err)
