@@ -8,10 +8,12 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/sidenote/sidenote/server/internal/store/storetest"
 	"github.com/sidenote/sidenote/shared/api"
+	"github.com/sidenote/sidenote/shared/note"
 )
 
 // fictionalSummary is a made-up session summary.
@@ -265,4 +267,85 @@ func sectionText(n api.Note, key string) string {
 		}
 	}
 	return ""
+}
+
+func TestEachTemplate(t *testing.T) {
+	storetest.EachDialect(t, func(t *testing.T, databaseURL string) {
+		ts := newTestServer(t, databaseURL)
+		a := ts.login("a@example.com")
+		sess := ts.createAnonymousSession(a, api.SessionWrittenSummary, api.AnonymousIndividual)
+		ts.do(a, http.MethodPut, "/api/v1/sessions/"+sess.ID+"/summary", api.TextRequest{Text: fictionalSummary}, http.StatusOK, nil)
+		for _, tmpl := range note.Templates() {
+			n := ts.generateNote(a, sess.ID, string(tmpl.ID))
+			if n.Status != api.NoteReady || len(n.Sections) != len(tmpl.Sections) {
+				t.Fatalf("%s: %+v", tmpl.ID, n)
+			}
+			for i, sec := range n.Sections {
+				if sec.Key != tmpl.Sections[i].Key {
+					t.Errorf("%s section %d is %q, want %q", tmpl.ID, i, sec.Key, tmpl.Sections[i].Key)
+				}
+				if (sec.Text == "") != sec.NotDocumented {
+					t.Errorf("%s/%s: text %q, not_documented %v", tmpl.ID, sec.Key, sec.Text, sec.NotDocumented)
+				}
+			}
+		}
+	})
+}
+
+func TestConcurrentIdempotentGenerate(t *testing.T) {
+	storetest.EachDialect(t, func(t *testing.T, databaseURL string) {
+		ts := newTestServer(t, databaseURL)
+		a := ts.login("a@example.com")
+		sess := ts.createAnonymousSession(a, api.SessionWrittenSummary, api.AnonymousIndividual)
+		ts.do(a, http.MethodPut, "/api/v1/sessions/"+sess.ID+"/summary", api.TextRequest{Text: fictionalSummary}, http.StatusOK, nil)
+		notesPath := "/api/v1/sessions/" + sess.ID + "/notes"
+
+		const callers = 8
+		ids := make([]string, callers)
+		statuses := make([]int, callers)
+		var wg sync.WaitGroup
+		for i := range callers {
+			wg.Go(func() {
+				res := ts.raw(a, http.MethodPost, notesPath, api.GenerateNoteRequest{Template: "dap"}, "Idempotency-Key", "same-click")
+				statuses[i] = res.Status
+				var n api.Note
+				if json.Unmarshal(res.Body, &n) == nil {
+					ids[i] = n.ID
+				}
+			})
+		}
+		wg.Wait()
+		for i := range callers {
+			if statuses[i] != http.StatusAccepted || ids[i] == "" || ids[i] != ids[0] {
+				t.Fatalf("caller %d: status %d note %q, caller 0 note %q", i, statuses[i], ids[i], ids[0])
+			}
+		}
+		if n := countRowsWhere(t, ts.store, "notes", "session_id = ?", sess.ID); n != 1 {
+			t.Fatalf("%d notes for one Idempotency-Key, want 1", n)
+		}
+
+		// The session list follows the note: generating → ready → signed.
+		sessionNoteStatus := func() api.NoteStatus {
+			var page api.Page[api.Session]
+			ts.do(a, http.MethodGet, "/api/v1/sessions", nil, http.StatusOK, &page)
+			for _, s := range page.Items {
+				if s.ID == sess.ID {
+					return s.NoteStatus
+				}
+			}
+			t.Fatal("session missing from the list")
+			return ""
+		}
+		if st := sessionNoteStatus(); st != api.NoteGenerating && st != api.NoteReady {
+			t.Fatalf("listed note_status %q right after generating", st)
+		}
+		ts.waitNote(a, ids[0])
+		if st := sessionNoteStatus(); st != api.NoteReady {
+			t.Fatalf("listed note_status %q, want ready", st)
+		}
+		ts.do(a, http.MethodPost, "/api/v1/notes/"+ids[0]+"/sign", nil, http.StatusOK, nil)
+		if st := sessionNoteStatus(); st != api.NoteSigned {
+			t.Fatalf("listed note_status %q, want signed", st)
+		}
+	})
 }
