@@ -165,6 +165,13 @@ var idorCases = map[string][]idorCase{
 	"POST /api/v1/sessions/:id/telehealth": {
 		{name: "A's telehealth session", path: func(f *idorFixture) string { return "/api/v1/sessions/" + f.anonymousSession + "/telehealth" }},
 	},
+	"POST /api/v1/clients/:id/treatment-plan": {
+		{name: "A's client", path: func(f *idorFixture) string { return "/api/v1/clients/" + f.client + "/treatment-plan" }},
+	},
+	"POST /api/v1/sessions/:id/treatment-plan": {
+		{name: "A's assigned session", path: func(f *idorFixture) string { return "/api/v1/sessions/" + f.assignedSession + "/treatment-plan" }},
+		{name: "A's anonymous session", path: func(f *idorFixture) string { return "/api/v1/sessions/" + f.anonymousSession + "/treatment-plan" }},
+	},
 	"DELETE /api/v1/tokens/:id": {
 		{name: "A's token", path: func(f *idorFixture) string { return "/api/v1/tokens/" + f.apiToken }},
 	},

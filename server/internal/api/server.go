@@ -85,6 +85,7 @@ func (s *Server) routes() {
 	s.sourceRoutes(authed)
 	s.noteRoutes(authed)
 	s.telehealthRoutes(authed)
+	s.planRoutes(authed)
 	s.tokenRoutes(authed)
 	s.auditRoutes(authed)
 }
