@@ -1,28 +1,57 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"embed"
 	"fmt"
 	"io/fs"
+	"testing/fstest"
 
 	"github.com/pressly/goose/v3"
 
 	"github.com/sidenote/sidenote/server/internal/config"
 )
 
-// Migrations are plain SQL, one directory per dialect, applied in version
-// order at start and recorded in goose's version table.
+// Migrations are plain SQL written for PostgreSQL, applied in version order
+// at start and recorded in goose's version table. SQLite runs the same files
+// with one rewrite (see sqliteMigrations), so the schema is written once.
 //
-//go:embed migrations
+//go:embed migrations/*.sql
 var migrations embed.FS
 
-func (s *Store) migrations() (*goose.Provider, error) {
-	dir, dialect := "migrations/postgres", goose.DialectPostgres
-	if s.dialect == config.SQLite {
-		dir, dialect = "migrations/sqlite", goose.DialectSQLite3
+// sqliteMigrations adapts the PostgreSQL migrations to SQLite: TIMESTAMPTZ
+// becomes DATETIME, the declared type under which the SQLite driver reads
+// and writes time.Time. Everything else the migrations use (TEXT, BOOLEAN,
+// INTEGER, BIGINT, CHECK, UNIQUE, indexes) means the same in both.
+func sqliteMigrations() (fs.FS, error) {
+	files, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return nil, err
 	}
-	fsys, err := fs.Sub(migrations, dir)
+	out := fstest.MapFS{}
+	for _, name := range files {
+		data, err := migrations.ReadFile(name)
+		if err != nil {
+			return nil, err
+		}
+		out[name[len("migrations/"):]] = &fstest.MapFile{Data: bytes.ReplaceAll(data, []byte("TIMESTAMPTZ"), []byte("DATETIME"))}
+	}
+	return out, nil
+}
+
+func (s *Store) migrations() (*goose.Provider, error) {
+	var (
+		fsys    fs.FS
+		err     error
+		dialect = goose.DialectPostgres
+	)
+	if s.dialect == config.SQLite {
+		dialect = goose.DialectSQLite3
+		fsys, err = sqliteMigrations()
+	} else {
+		fsys, err = fs.Sub(migrations, "migrations")
+	}
 	if err != nil {
 		return nil, err
 	}
