@@ -44,9 +44,11 @@ test-go:
 test-wasm:
 	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec="$(GOROOT)/lib/wasm/go_js_wasm_exec" ./shared/... ./wasm/...
 
-## bench: print the benchmark figures the issues ask for
+## bench: print the benchmark figures the issues ask for (takes a few minutes)
 bench: wasm extension fixtures
-	SIDENOTE_BENCH=1 $(GO) test -count=1 -run '^$$' -bench . -benchtime 1x -timeout 20m ./...
+	$(GO) test -count=1 -run '^$$' -bench . -benchmem ./server/internal/notes/ ./wasm/internal/view/
+	$(GO) test -count=1 -run '^$$' -bench . -benchtime 1x -timeout 20m ./server/internal/api/ ./extension/e2e/
+	SIDENOTE_BENCH=1 $(GO) test -count=1 -run '^TestFirstRenderBenchmark$$' -v ./wasm/e2e/
 
 ## fuzz: run each fuzz target for FUZZTIME (default 30s)
 FUZZTIME ?= 30s
