@@ -1,7 +1,8 @@
 package match
 
 import (
-	"fmt"
+	"errors"
+	"strconv"
 
 	"github.com/sidenote/sidenote/shared/note"
 )
@@ -18,7 +19,7 @@ type Request struct {
 func Run(req Request) (Plan, error) {
 	tmpl, ok := note.Lookup(req.Template)
 	if !ok {
-		return Plan{}, fmt.Errorf("unknown template %q", req.Template)
+		return Plan{}, errors.New("unknown template " + strconv.Quote(string(req.Template)))
 	}
 	return Match(tmpl, req.Sections, req.Fields, req.Remembered), nil
 }

@@ -4,7 +4,7 @@
 // It must compile for GOOS=js GOARCH=wasm: standard library only.
 package note
 
-import "fmt"
+import "errors"
 
 // TemplateID names a note template as it appears in the API.
 type TemplateID string
@@ -77,7 +77,7 @@ func (id TemplateID) Validate() error {
 	if _, ok := Lookup(id); ok {
 		return nil
 	}
-	return fmt.Errorf("template must be one of soap, dap, birp, girp, narrative")
+	return errors.New("template must be one of soap, dap, birp, girp, narrative")
 }
 
 // Span locates the text a section used in one of the session's sources, as
