@@ -40,14 +40,20 @@ func (s *Server) generateNote(c *gin.Context) {
 	}
 	key := strings.TrimSpace(c.GetHeader("Idempotency-Key"))
 	n, _, err := s.store.CreateNote(c.Request.Context(), caller(c), c.Param("id"), req.Template, key, s.jobs.GenerateNote(caller(c)))
+	s.respondAudited(c, http.StatusAccepted, audit.NoteCreate, n, err)
+}
+
+// respondAudited finishes a handler that read or changed one note: unless
+// err, it audits action on the note and writes it with status.
+func (s *Server) respondAudited(c *gin.Context, status int, action audit.Action, n *store.Note, err error) {
 	if err == nil {
-		err = s.record(c, audit.NoteCreate, n.ID)
+		err = s.record(c, action, n.ID)
 	}
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	s.respondNote(c, http.StatusAccepted, n)
+	s.respondNote(c, status, n)
 }
 
 // respondNote writes a note with its addenda.
@@ -79,14 +85,7 @@ func (s *Server) listSessionNotes(c *gin.Context) {
 
 func (s *Server) getNote(c *gin.Context) {
 	n, err := s.store.Note(c.Request.Context(), caller(c), c.Param("id"))
-	if err == nil {
-		err = s.record(c, audit.NoteRead, n.ID)
-	}
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	s.respondNote(c, http.StatusOK, n)
+	s.respondAudited(c, http.StatusOK, audit.NoteRead, n, err)
 }
 
 func (s *Server) updateNote(c *gin.Context) {
@@ -96,14 +95,7 @@ func (s *Server) updateNote(c *gin.Context) {
 		return
 	}
 	n, err := s.store.UpdateNote(c.Request.Context(), caller(c), c.Param("id"), req)
-	if err == nil {
-		err = s.record(c, audit.NoteWrite, n.ID)
-	}
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	s.respondNote(c, http.StatusOK, n)
+	s.respondAudited(c, http.StatusOK, audit.NoteWrite, n, err)
 }
 
 func (s *Server) noteVersions(c *gin.Context) {
@@ -124,14 +116,7 @@ func (s *Server) noteVersions(c *gin.Context) {
 
 func (s *Server) signNote(c *gin.Context) {
 	n, err := s.store.SignNote(c.Request.Context(), caller(c), c.Param("id"))
-	if err == nil {
-		err = s.record(c, audit.NoteSign, n.ID)
-	}
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	s.respondNote(c, http.StatusOK, n)
+	s.respondAudited(c, http.StatusOK, audit.NoteSign, n, err)
 }
 
 func (s *Server) retryNote(c *gin.Context) {
@@ -140,14 +125,7 @@ func (s *Server) retryNote(c *gin.Context) {
 		return
 	}
 	n, err := s.store.RetryNote(c.Request.Context(), caller(c), c.Param("id"), s.jobs.GenerateNote(caller(c)))
-	if err == nil {
-		err = s.record(c, audit.NoteCreate, n.ID)
-	}
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	s.respondNote(c, http.StatusAccepted, n)
+	s.respondAudited(c, http.StatusAccepted, audit.NoteCreate, n, err)
 }
 
 func (s *Server) addAddendum(c *gin.Context) {
