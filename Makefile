@@ -3,6 +3,8 @@ GO        ?= go
 GOROOT    := $(shell $(GO) env GOROOT)
 WASM_EXEC := $(GOROOT)/lib/wasm/wasm_exec.js
 WEB_DIR   := wasm/web
+# The unpacked dev build's id, fixed by the key in extension/src/manifest.json.
+DEV_EXTENSION_ID := nkfakkladpjdkjfmfegfanikgkbddhco
 
 .PHONY: run build wasm extension fixtures test test-go test-wasm vet bench fuzz clean
 
@@ -10,7 +12,7 @@ WEB_DIR   := wasm/web
 run: wasm extension
 	@echo "Extension built in extension/dist: load it at chrome://extensions (Developer mode > Load unpacked)."
 	@echo "Sidebar in a tab: http://127.0.0.1:8080/app/"
-	SIDENOTE_DEV_LOGIN=1 $(GO) run ./server/cmd/sidenote
+	SIDENOTE_DEV_LOGIN=1 SIDENOTE_EXTENSION_IDS=$(DEV_EXTENSION_ID) $(GO) run ./server/cmd/sidenote
 
 ## build: the server binary in bin/
 build:
