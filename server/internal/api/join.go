@@ -30,9 +30,11 @@ type joinView struct {
 const joinCSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 
 // joinRoutes serve the telehealth guest page, outside the API: the guest has
-// no account, only the code in their link.
+// no account, only the code in their link. Both routes are limited per IP
+// like sign-in, so codes cannot be probed quickly; a foreign Origin on the
+// POST is refused by the server-wide origin check (cors.go).
 func (s *Server) joinRoutes(r *gin.Engine) {
-	r.GET("/join/:code", s.joinForm)
+	r.GET("/join/:code", s.limitSignIn, s.joinForm)
 	r.POST("/join/:code", s.limitSignIn, s.join)
 }
 
@@ -81,7 +83,10 @@ func (s *Server) renderJoin(c *gin.Context, err error, view joinView) {
 	h := c.Writer.Header()
 	h.Set("Content-Security-Policy", joinCSP)
 	h.Set("Cache-Control", "no-store")
-	h.Set("Referrer-Policy", "no-referrer")
+	// Not no-referrer: with it browsers send "Origin: null" on the form's
+	// POST, which the origin check refuses. same-origin still keeps the code
+	// in the URL from ever reaching another site.
+	h.Set("Referrer-Policy", "same-origin")
 	h.Set("X-Content-Type-Options", "nosniff")
 	status := c.Writer.Status() // 200 unless the caller set another
 	switch {

@@ -8,6 +8,7 @@ import (
 	"github.com/sidenote/sidenote/server/internal/audit"
 	"github.com/sidenote/sidenote/server/internal/notes"
 	"github.com/sidenote/sidenote/server/internal/store"
+	"github.com/sidenote/sidenote/shared/api"
 )
 
 func (s *Server) planRoutes(r *gin.RouterGroup) {
@@ -29,8 +30,18 @@ func (s *Server) sessionTreatmentPlan(c *gin.Context) {
 	s.treatmentPlan(c, clientID)
 }
 
+// errNoSignedNotes refuses a plan that would have nothing to draw from: a
+// plan is never filled with assumptions.
+var errNoSignedNotes = &api.Error{
+	Code:    api.CodeNoSource,
+	Message: "This client has no signed notes yet. Sign at least one note first, then build the treatment plan.",
+}
+
 func (s *Server) treatmentPlan(c *gin.Context, clientID string) {
 	ns, err := s.store.SignedNotesOfClient(c.Request.Context(), caller(c), clientID)
+	if err == nil && len(ns) == 0 {
+		err = errNoSignedNotes
+	}
 	if err == nil {
 		err = s.record(c, audit.PlanCreate, clientID)
 	}

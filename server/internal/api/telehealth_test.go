@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sidenote/sidenote/server/internal/config"
 	"github.com/sidenote/sidenote/server/internal/store/storetest"
@@ -59,15 +61,23 @@ func TestTelehealthJoin(t *testing.T) {
 			t.Fatal("join page has no viewport meta for phones")
 		}
 
-		// Unknown code, bad email, missing consent.
-		if res := ts.raw("", http.MethodGet, "/join/"+strings.Repeat("A", 22), nil); res.Status != http.StatusNotFound {
-			t.Fatalf("unknown code: %d", res.Status)
+		// Unknown code: an HTML page, not JSON. Bad email, missing consent,
+		// a form posted from another site: nothing recorded.
+		unknown := ts.raw("", http.MethodGet, "/join/"+strings.Repeat("A", 22), nil)
+		if unknown.Status != http.StatusNotFound || !strings.HasPrefix(unknown.Header.Get("Content-Type"), "text/html") ||
+			!strings.Contains(string(unknown.Body), "This link does not work") {
+			t.Fatalf("unknown code: %d %q %s", unknown.Status, unknown.Header.Get("Content-Type"), unknown.Body)
 		}
 		if res := ts.raw("", http.MethodPost, path, joinForm("not an email", "yes")); res.Status != http.StatusUnprocessableEntity {
 			t.Fatalf("bad email: %d", res.Status)
 		}
-		if res := ts.raw("", http.MethodPost, path, joinForm(guestEmail, "")); res.Status != http.StatusUnprocessableEntity {
-			t.Fatalf("no consent: %d", res.Status)
+		noConsent := ts.raw("", http.MethodPost, path, joinForm(guestEmail, ""))
+		if noConsent.Status != http.StatusUnprocessableEntity || !strings.Contains(string(noConsent.Body), "Tick the consent box") ||
+			!strings.Contains(string(noConsent.Body), `name="consent"`) {
+			t.Fatalf("no consent: %d %s", noConsent.Status, noConsent.Body)
+		}
+		if res := ts.raw("", http.MethodPost, path, joinForm(guestEmail, "yes"), "Origin", "https://elsewhere.example"); res.Status != http.StatusForbidden {
+			t.Fatalf("form posted from another origin: %d", res.Status)
 		}
 		var link api.TelehealthLink
 		ts.do(a, http.MethodGet, "/api/v1/sessions/"+sess.ID+"/telehealth", nil, http.StatusOK, &link)
@@ -75,13 +85,22 @@ func TestTelehealthJoin(t *testing.T) {
 			t.Fatal("a rejected form recorded a join")
 		}
 
-		res := ts.raw("", http.MethodPost, path, joinForm(guestEmail, "yes"))
-		if res.Status != http.StatusOK || !strings.Contains(string(res.Body), "You have joined") {
+		res := ts.raw("", http.MethodPost, path, joinForm(guestEmail, "yes"), "Origin", ts.http.URL)
+		if res.Status != http.StatusOK || !strings.Contains(string(res.Body), "You're in") {
 			t.Fatalf("join: %d %s", res.Status, res.Body)
 		}
 		ts.do(a, http.MethodGet, "/api/v1/sessions/"+sess.ID+"/telehealth", nil, http.StatusOK, &link)
 		if link.GuestJoinedAt == nil || link.GuestConsentedAt == nil || link.JoinURL != "" {
 			t.Fatalf("after join: %+v", link)
+		}
+		// Submitting again (a reload, a second device) keeps the first time.
+		if again := ts.raw("", http.MethodPost, path, joinForm(guestEmail, "yes")); again.Status != http.StatusOK {
+			t.Fatalf("second join: %d %s", again.Status, again.Body)
+		}
+		var afterAgain api.TelehealthLink
+		ts.do(a, http.MethodGet, "/api/v1/sessions/"+sess.ID+"/telehealth", nil, http.StatusOK, &afterAgain)
+		if !afterAgain.GuestJoinedAt.Equal(*link.GuestJoinedAt) {
+			t.Fatalf("a second join moved the join time from %v to %v", link.GuestJoinedAt, afterAgain.GuestJoinedAt)
 		}
 		// Another clinician sees nothing; no client profile was created.
 		ts.do(b, http.MethodGet, "/api/v1/sessions/"+sess.ID+"/telehealth", nil, http.StatusNotFound, nil)
@@ -99,6 +118,17 @@ func TestTelehealthJoin(t *testing.T) {
 		}
 		if ts.raw("", http.MethodGet, joinPath(t, ts, renewed.JoinURL), nil).Status != http.StatusOK {
 			t.Fatal("the renewed code does not work")
+		}
+		// Past its expiry the link shows the invalid page and records nothing.
+		if err := ts.store.DB().Exec("UPDATE telehealth_links SET expires_at = ? WHERE session_id = ?",
+			time.Now().Add(-time.Minute), sess.ID).Error; err != nil {
+			t.Fatal(err)
+		}
+		for _, method := range []string{http.MethodGet, http.MethodPost} {
+			if res := ts.raw("", method, joinPath(t, ts, renewed.JoinURL), joinForm(guestEmail, "yes")); res.Status != http.StatusNotFound ||
+				!strings.Contains(string(res.Body), "This link does not work") {
+				t.Fatalf("%s of an expired link: %d %s", method, res.Status, res.Body)
+			}
 		}
 		// End the session as Anonymous individual and write a note, so job
 		// tables hold rows too when the database is searched below.
@@ -135,8 +165,9 @@ func assertNowhere(t *testing.T, ts *testServer, needle string) {
 		tables = append(tables, name)
 	}
 	rows.Close()
-	if len(tables) < 5 {
-		t.Fatalf("found only tables %v", tables)
+	// The job queue's table holds job payloads: it must be among those searched.
+	if !slices.ContainsFunc(tables, func(name string) bool { return strings.HasSuffix(name, "river_job") }) {
+		t.Fatalf("river_job is not among the tables %v", tables)
 	}
 	needle = strings.ToLower(needle)
 	cells := 0
