@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"net/http"
+	"os"
 	"os/exec"
 	"strings"
 	"testing"
@@ -21,7 +22,10 @@ import (
 func TestJoinPageInBrowser(t *testing.T) {
 	chromium, err := exec.LookPath("chromium")
 	if err != nil {
-		t.Skip("chromium is not on PATH")
+		if os.Getenv("REQUIRE_BROWSER") == "1" {
+			t.Fatal("Chromium is required (REQUIRE_BROWSER=1) but chromium is not on PATH")
+		}
+		t.Skip("chromium is not on PATH (set REQUIRE_BROWSER=1 to fail instead)")
 	}
 	storetest.EachDialect(t, func(t *testing.T, databaseURL string) {
 		ts := newTestServer(t, databaseURL)
