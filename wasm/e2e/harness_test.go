@@ -26,6 +26,9 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/jackc/pgx/v5"
+
+	"github.com/sidenote/sidenote/shared/api"
+	"github.com/sidenote/sidenote/shared/note"
 )
 
 // repoRoot is the module root, two levels above this package.
@@ -327,4 +330,23 @@ func artifactsDir(t testing.TB) string {
 		t.Fatal(err)
 	}
 	return dir
+}
+
+// readyNote starts an anonymous session with consent and a summary, asks
+// for a note of the template and waits until it is no longer generating.
+func (s *server) readyNote(t testing.TB, token string, kind api.Anonymous, method api.ConsentMethod, template note.TemplateID) api.Note {
+	t.Helper()
+	var sess api.Session
+	s.call(t, token, "POST", "/api/v1/sessions", api.CreateSessionRequest{Type: api.SessionInPerson, Anonymous: &kind,
+		Consent: &api.Consent{Obtained: true, Method: method}}, &sess)
+	s.call(t, token, "PUT", "/api/v1/sessions/"+sess.ID+"/summary", api.TextRequest{Text: summary}, &api.TextRequest{})
+	var n api.Note
+	s.call(t, token, "POST", "/api/v1/sessions/"+sess.ID+"/notes", api.GenerateNoteRequest{Template: template}, &n)
+	for deadline := time.Now().Add(15 * time.Second); n.Status == api.NoteGenerating; time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("note still generating")
+		}
+		s.call(t, token, "GET", "/api/v1/notes/"+n.ID, nil, &n)
+	}
+	return n
 }

@@ -5,7 +5,6 @@ package e2e
 import (
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -15,19 +14,7 @@ import (
 func TestEditWhileServerIsDownIsKeptAndSavedWhenItReturns(t *testing.T) {
 	srv := startServer(t)
 	token := srv.devToken(t, "dr.offline@example.test")
-	anon := api.AnonymousCouple
-	var sess api.Session
-	srv.call(t, token, "POST", "/api/v1/sessions", api.CreateSessionRequest{Type: api.SessionInPerson, Anonymous: &anon,
-		Consent: &api.Consent{Obtained: true, Method: api.ConsentVerbal}}, &sess)
-	srv.call(t, token, "PUT", "/api/v1/sessions/"+sess.ID+"/summary", api.TextRequest{Text: summary}, &api.TextRequest{})
-	var n api.Note
-	srv.call(t, token, "POST", "/api/v1/sessions/"+sess.ID+"/notes", api.GenerateNoteRequest{Template: "dap"}, &n)
-	for deadline := time.Now().Add(15 * time.Second); n.Status == api.NoteGenerating; time.Sleep(50 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatal("note still generating")
-		}
-		srv.call(t, token, "GET", "/api/v1/notes/"+n.ID, nil, &n)
-	}
+	n := srv.readyNote(t, token, api.AnonymousCouple, api.ConsentVerbal, "dap")
 
 	ctx := newBrowser(t)
 	p := page{t: t, ctx: ctx}

@@ -6,7 +6,6 @@ import (
 	"context"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/cdproto/cdp"
 	cdppage "github.com/chromedp/cdproto/page"
@@ -40,19 +39,7 @@ const recordingHost = `globalThis.sidenoteHost = {
 func TestPanelConflictKeepsBothAndInsertionFollowsTheReviewedMapping(t *testing.T) {
 	srv := startServer(t)
 	token := srv.devToken(t, "dr.panel@example.test")
-	anon := api.AnonymousIndividual
-	var sess api.Session
-	srv.call(t, token, "POST", "/api/v1/sessions", api.CreateSessionRequest{Type: api.SessionInPerson, Anonymous: &anon,
-		Consent: &api.Consent{Obtained: true, Method: api.ConsentWritten}}, &sess)
-	srv.call(t, token, "PUT", "/api/v1/sessions/"+sess.ID+"/summary", api.TextRequest{Text: summary}, &api.TextRequest{})
-	var n api.Note
-	srv.call(t, token, "POST", "/api/v1/sessions/"+sess.ID+"/notes", api.GenerateNoteRequest{Template: "soap"}, &n)
-	for deadline := time.Now().Add(15 * time.Second); n.Status == api.NoteGenerating; time.Sleep(50 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatal("note still generating")
-		}
-		srv.call(t, token, "GET", "/api/v1/notes/"+n.ID, nil, &n)
-	}
+	n := srv.readyNote(t, token, api.AnonymousIndividual, api.ConsentWritten, "soap")
 
 	ctx := newBrowser(t)
 	p := page{t: t, ctx: ctx}
