@@ -270,6 +270,17 @@ func (s *Store) RetryNote(ctx context.Context, clinicianID, id string, enqueue E
 	return s.Note(ctx, clinicianID, id)
 }
 
+// checkEditable refuses changes to a signed note or one still being written.
+func checkEditable(n *Note) error {
+	switch api.NoteStatus(n.Status) {
+	case api.NoteSigned:
+		return errNoteSigned
+	case api.NoteGenerating:
+		return errNoteGenerating
+	}
+	return nil
+}
+
 // UpdateNote saves edited sections as a new version. expected is the
 // version the clinician last saw: a stale one is a conflict and nothing is
 // overwritten.
@@ -278,11 +289,8 @@ func (s *Store) UpdateNote(ctx context.Context, clinicianID, id string, req api.
 	if err != nil {
 		return nil, err
 	}
-	switch api.NoteStatus(n.Status) {
-	case api.NoteSigned:
-		return nil, errNoteSigned
-	case api.NoteGenerating:
-		return nil, errNoteGenerating
+	if err := checkEditable(n); err != nil {
+		return nil, err
 	}
 	if len(req.Sections) == 0 {
 		return nil, invalid("sections", "Send at least one section to save.")
@@ -356,12 +364,10 @@ func (s *Store) SignNote(ctx context.Context, clinicianID, id string) (*Note, er
 	if err != nil {
 		return nil, err
 	}
-	switch api.NoteStatus(n.Status) {
-	case api.NoteSigned:
-		return nil, errNoteSigned
-	case api.NoteGenerating:
-		return nil, errNoteGenerating
-	case api.NoteFailed:
+	if err := checkEditable(n); err != nil {
+		return nil, err
+	}
+	if n.Status == string(api.NoteFailed) {
 		return nil, &api.Error{Code: api.CodeConflict, Message: "This note has no content yet: retry generating it or write it first."}
 	}
 	now := s.now()
