@@ -344,12 +344,23 @@ type Token struct {
 const CSRFHeader = "X-CSRF-Token"
 
 // Recording describes a session's uploaded audio and its transcription
-// (status pending, done, failed or not_configured).
+// (status pending, done, failed or not_configured). Once the session's note
+// is signed the audio is deleted after the server's retention period
+// (DeleteAfter), unless Keep; DeletedAt tells it is gone.
 type Recording struct {
-	ContentType         string    `json:"content_type"`
-	SizeBytes           int64     `json:"size_bytes"`
-	SHA256              string    `json:"sha256"`
-	TranscriptionStatus string    `json:"transcription_status"`
-	TranscriptionError  string    `json:"transcription_error,omitempty"`
-	UploadedAt          time.Time `json:"uploaded_at"`
+	ContentType         string     `json:"content_type"`
+	SizeBytes           int64      `json:"size_bytes"`
+	SHA256              string     `json:"sha256"`
+	TranscriptionStatus string     `json:"transcription_status"`
+	TranscriptionError  string     `json:"transcription_error,omitempty"`
+	UploadedAt          time.Time  `json:"uploaded_at"`
+	Keep                bool       `json:"keep"`
+	DeleteAfter         *time.Time `json:"delete_after,omitempty"`
+	DeletedAt           *time.Time `json:"deleted_at,omitempty"`
+}
+
+// RecordingSettingsRequest is the body of PATCH /sessions/:id/recording:
+// keep the audio after the note is signed, or let it be deleted.
+type RecordingSettingsRequest struct {
+	Keep *bool `json:"keep"`
 }

@@ -22,11 +22,22 @@ import (
 	"github.com/sidenote/sidenote/server/internal/config"
 	"github.com/sidenote/sidenote/server/internal/jobs"
 	"github.com/sidenote/sidenote/server/internal/recordings"
+	"github.com/sidenote/sidenote/server/internal/seal"
 	"github.com/sidenote/sidenote/server/internal/store"
 )
 
 func main() {
 	log := newLogger()
+	run := serve
+	if len(os.Args) > 1 {
+		switch os.Args[1] {
+		case "rotate-key":
+			run = func(log *slog.Logger) error { return rotateKey(log, os.Args[2:]) }
+		default:
+			fmt.Fprintf(os.Stderr, "sidenote: unknown command %q (commands: rotate-key; none starts the server)\n", os.Args[1])
+			os.Exit(2)
+		}
+	}
 	if err := run(log); err != nil {
 		fmt.Fprintln(os.Stderr, "sidenote:", err)
 		os.Exit(1)
@@ -41,24 +52,22 @@ func newLogger() *slog.Logger {
 	return slog.New(slog.NewJSONHandler(os.Stderr, nil))
 }
 
-func run(log *slog.Logger) error {
+func serve(log *slog.Logger) error {
 	cfg, err := config.Load()
 	if err != nil {
+		return err
+	}
+	if err := serveDebug(log); err != nil {
 		return err
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 
-	st, err := store.Open(ctx, cfg.DatabaseURL)
+	st, files, err := openStorage(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-
-	files, err := recordings.NewDir(filepath.Join(cfg.DataDir, "recordings"))
-	if err != nil {
-		return err
-	}
 	deps, err := jobs.DepsFromConfig(cfg, st, files, log)
 	if err != nil {
 		return err
@@ -104,4 +113,26 @@ func run(log *slog.Logger) error {
 		log.Warn("job queue did not stop cleanly", "error_type", fmt.Sprintf("%T", err))
 	}
 	return nil
+}
+
+// openStorage opens the database and the recordings directory, both sealed
+// with the keys of the key file (created on first start).
+func openStorage(ctx context.Context, cfg *config.Config, log *slog.Logger) (*store.Store, *recordings.Sealed, error) {
+	keys, created, err := seal.LoadOrCreate(cfg.EncryptionKeyFile)
+	if err != nil {
+		return nil, nil, fmt.Errorf("SIDENOTE_ENCRYPTION_KEY_FILE: %w", err)
+	}
+	if created {
+		log.Warn("created a new encryption key file: back it up, without it notes and recordings cannot be read", "path", cfg.EncryptionKeyFile)
+	}
+	st, err := store.Open(ctx, cfg.DatabaseURL, keys, store.WithMaxConns(cfg.DatabaseMaxConns))
+	if err != nil {
+		return nil, nil, err
+	}
+	dir, err := recordings.NewDir(filepath.Join(cfg.DataDir, "recordings"))
+	if err != nil {
+		st.Close()
+		return nil, nil, err
+	}
+	return st, recordings.NewSealed(dir, keys), nil
 }

@@ -15,31 +15,18 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/sidenote/sidenote/server/internal/sidenotetest"
 )
 
-// buildBinary compiles the server once per test binary.
-func buildBinary(t *testing.T) string {
-	t.Helper()
-	bin := filepath.Join(t.TempDir(), "sidenote")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
-	if err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
-}
-
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
+func TestMain(m *testing.M) {
+	code := m.Run()
+	sidenotetest.RemoveBinary()
+	os.Exit(code)
 }
 
 func TestBadConfigurationStopsWithOneLine(t *testing.T) {
-	bin := buildBinary(t)
+	bin := sidenotetest.Binary(t)
 	cmd := exec.Command(bin)
 	cmd.Env = append(os.Environ(), "SIDENOTE_DEV_LOGIN=1", "SIDENOTE_ADDR=0.0.0.0:8080")
 	var stderr bytes.Buffer
@@ -56,21 +43,9 @@ func TestBadConfigurationStopsWithOneLine(t *testing.T) {
 
 // SIGTERM lets a request that is still arriving finish, then exits cleanly.
 func TestSIGTERMDrainsInFlightRequests(t *testing.T) {
-	bin := buildBinary(t)
-	addr := freeAddr(t)
 	dir := t.TempDir()
-	cmd := exec.Command(bin)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "SIDENOTE_DEV_LOGIN=1", "SIDENOTE_ADDR="+addr,
-		"SIDENOTE_DATABASE_URL=sqlite:"+filepath.Join(dir, "db.sqlite"), "SIDENOTE_DATA_DIR="+dir)
-	var logs bytes.Buffer
-	cmd.Stderr = &logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer cmd.Process.Kill()
-	base := "http://" + addr
-	waitReady(t, base)
+	server := sidenotetest.Start(t, map[string]string{"SIDENOTE_DATABASE_URL": "sqlite:" + filepath.Join(dir, "db.sqlite")})
+	base, addr := server.URL, server.Env["SIDENOTE_ADDR"]
 
 	res, err := http.Post(base+"/api/v1/dev/login", "application/json", strings.NewReader(`{"email":"a@example.org","name":"A"}`))
 	if err != nil {
@@ -89,7 +64,7 @@ func TestSIGTERMDrainsInFlightRequests(t *testing.T) {
 	body := `{"display_name":"Robin","kind":"individual"}`
 	fmt.Fprintf(conn, "POST /api/v1/clients HTTP/1.1\r\nHost: %s\r\nAuthorization: Bearer %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s", addr, tok.Token, len(body), body[:10])
 	time.Sleep(200 * time.Millisecond)
-	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+	if err := server.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
 	time.Sleep(200 * time.Millisecond)
@@ -101,33 +76,15 @@ func TestSIGTERMDrainsInFlightRequests(t *testing.T) {
 	if resp.StatusCode != http.StatusCreated {
 		t.Fatalf("in-flight request: %d", resp.StatusCode)
 	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
 	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("exit: %v\n%s", err, logs.String())
+	case <-server.Done():
+		if err := server.Stop(); err != nil {
+			t.Fatalf("exit: %v\n%s", err, server.Logs())
 		}
 	case <-time.After(20 * time.Second):
 		t.Fatal("server did not exit after SIGTERM")
 	}
-	if strings.Contains(logs.String(), "Robin") {
+	if strings.Contains(server.Logs(), "Robin") {
 		t.Fatal("a client name reached the logs")
 	}
-}
-
-func waitReady(t *testing.T, base string) {
-	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for time.Now().Before(deadline) {
-		res, err := http.Get(base + "/readyz")
-		if err == nil {
-			res.Body.Close()
-			if res.StatusCode == http.StatusOK {
-				return
-			}
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	t.Fatal("server not ready")
 }

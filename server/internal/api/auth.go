@@ -26,7 +26,7 @@ type authentication struct {
 	flows          *auth.FlowCodec
 	providers      *auth.Providers
 	trustedProxies []netip.Prefix
-	signInLimiter  *keyedLimiter
+	signInLimiter  *sharedLimiter
 	apiLimiter     *keyedLimiter
 }
 
@@ -45,7 +45,7 @@ func newAuthentication(cfg *config.Config, log *slog.Logger, client *http.Client
 		keys:          keys,
 		flows:         auth.NewFlowCodec(keys),
 		providers:     auth.NewProviders(cfg.Auth, cfg.PublicURL, client),
-		signInLimiter: newKeyedLimiter(cfg.Auth.SignInRate),
+		signInLimiter: newSharedLimiter(cfg.Auth.SignInRate),
 		apiLimiter:    newKeyedLimiter(cfg.Auth.APIRate),
 	}
 	for _, p := range cfg.Auth.TrustedProxies {
@@ -79,22 +79,7 @@ const identityLink audit.Action = "identity.link"
 // directly, through the configured public URL, or through a trusted proxy
 // that says so.
 func (s *Server) secureRequest(c *gin.Context) bool {
-	if c.Request.TLS != nil || strings.HasPrefix(s.cfg.PublicURL, "https://") {
-		return true
-	}
-	if c.GetHeader("X-Forwarded-Proto") != "https" {
-		return false
-	}
-	addr, err := netip.ParseAddrPort(c.Request.RemoteAddr)
-	if err != nil {
-		return false
-	}
-	for _, p := range s.authn.trustedProxies {
-		if p.Contains(addr.Addr().Unmap()) {
-			return true
-		}
-	}
-	return false
+	return strings.HasPrefix(s.cfg.PublicURL, "https://") || s.overTLS(c)
 }
 
 // setCookie sets an HttpOnly, SameSite=Lax cookie on /, Secure over HTTPS.

@@ -40,7 +40,31 @@ func decode(c *gin.Context, maxBytes int64, dst any) error {
 	if dec.More() {
 		return &api.Error{Code: api.CodeMalformedJSON, Message: "The request holds more than one JSON value."}
 	}
+	if escapesNUL(body) {
+		return &api.Error{Code: api.CodeBadRequest, Message: "Text in the request may not contain the NUL character (\\u0000)."}
+	}
 	return nil
+}
+
+// escapesNUL reports whether a JSON text holds the escape \u0000. JSON
+// cannot carry a raw NUL, so this is the only way one gets in; PostgreSQL
+// text cannot store it. An odd run of backslashes before "u0000" is the
+// escape; an even run is escaped backslashes followed by plain text.
+func escapesNUL(body []byte) bool {
+	for i := 0; ; i++ {
+		j := bytes.Index(body[i:], []byte("u0000"))
+		if j < 0 {
+			return false
+		}
+		i += j
+		k := i
+		for k > 0 && body[k-1] == '\\' {
+			k--
+		}
+		if (i-k)%2 == 1 {
+			return true
+		}
+	}
 }
 
 func decodeError(err error) error {

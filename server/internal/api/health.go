@@ -29,6 +29,7 @@ func (s *Server) readyz(c *gin.Context) {
 // appRoutes serves the sidebar web app at /app/ from the configured
 // directory (built by make wasm).
 func (s *Server) appRoutes(r *gin.Engine) {
-	r.GET("/app", func(c *gin.Context) { c.Redirect(http.StatusMovedPermanently, "/app/") })
-	r.StaticFS("/app/", gin.Dir(s.cfg.WebDir, false))
+	app := r.Group("/app", pageHeaders(appCSP))
+	app.GET("", func(c *gin.Context) { c.Redirect(http.StatusMovedPermanently, "/app/") })
+	app.StaticFS("/", gin.Dir(s.cfg.WebDir, false))
 }

@@ -117,6 +117,10 @@ var idorCases = map[string][]idorCase{
 	"GET /api/v1/sessions/:id/recording": {
 		{name: "A's anonymous session", path: func(f *idorFixture) string { return "/api/v1/sessions/" + f.anonymousSession + "/recording" }},
 	},
+	"PATCH /api/v1/sessions/:id/recording": {
+		{name: "A's anonymous session", path: func(f *idorFixture) string { return "/api/v1/sessions/" + f.anonymousSession + "/recording" },
+			body: func(*idorFixture) any { return api.RecordingSettingsRequest{Keep: ptr(false)} }},
+	},
 	"POST /api/v1/sessions/:id/notes": {
 		{name: "A's anonymous session", path: func(f *idorFixture) string { return "/api/v1/sessions/" + f.anonymousSession + "/notes" },
 			body: func(*idorFixture) any { return api.GenerateNoteRequest{Template: "dap"} }},

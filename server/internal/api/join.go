@@ -25,17 +25,15 @@ type joinView struct {
 	Error string
 }
 
-// joinCSP allows the page's own stylesheet and its form, nothing else: no
-// script at all.
-const joinCSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
-
 // joinRoutes serve the telehealth guest page, outside the API: the guest has
 // no account, only the code in their link. Both routes are limited per IP
 // like sign-in, so codes cannot be probed quickly; a foreign Origin on the
 // POST is refused by the server-wide origin check (cors.go).
 func (s *Server) joinRoutes(r *gin.Engine) {
-	r.GET("/join/:code", s.limitSignIn, s.joinForm)
-	r.POST("/join/:code", s.limitSignIn, s.join)
+	page := pageHeaders(joinCSP)
+	r.GET("/join/:code", page, s.limitSignIn, s.joinForm)
+	r.POST("/join/:code", page, s.limitSignIn, s.join)
+	r.GET(joinStylePath, serveJoinStyle)
 }
 
 func (s *Server) joinForm(c *gin.Context) {
@@ -81,13 +79,7 @@ func guestFormProblem(email string, consented bool) string {
 // unknown or expired code, or a plain error page.
 func (s *Server) renderJoin(c *gin.Context, err error, view joinView) {
 	h := c.Writer.Header()
-	h.Set("Content-Security-Policy", joinCSP)
 	h.Set("Cache-Control", "no-store")
-	// Not no-referrer: with it browsers send "Origin: null" on the form's
-	// POST, which the origin check refuses. same-origin still keeps the code
-	// in the URL from ever reaching another site.
-	h.Set("Referrer-Policy", "same-origin")
-	h.Set("X-Content-Type-Options", "nosniff")
 	status := c.Writer.Status() // 200 unless the caller set another
 	switch {
 	case errors.Is(err, store.ErrJoinLinkInvalid):

@@ -59,6 +59,11 @@ func TestJoinPageInBrowser(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// The stylesheet loaded under the page's CSP (no inline style allowed).
+		button, err := chromedp.Run(ctx, chromedp.Evaluate[string](`getComputedStyle(document.querySelector("button")).backgroundColor`))
+		if err != nil || button != "rgb(36, 87, 166)" {
+			t.Fatalf("the join page's stylesheet did not apply: button background %q (%v)", button, err)
+		}
 		var link api.TelehealthLink
 		ts.do(a, http.MethodGet, "/api/v1/sessions/"+sess.ID+"/telehealth", nil, http.StatusOK, &link)
 		if link.GuestJoinedAt != nil {

@@ -115,7 +115,8 @@ func (s *Server) noteVersions(c *gin.Context) {
 }
 
 func (s *Server) signNote(c *gin.Context) {
-	n, err := s.store.SignNote(c.Request.Context(), caller(c), c.Param("id"))
+	deleteAt := s.recordingDeleteAt()
+	n, err := s.store.SignNote(c.Request.Context(), caller(c), c.Param("id"), deleteAt, s.purgeRecording(caller(c), deleteAt))
 	s.respondAudited(c, http.StatusOK, audit.NoteSign, n, err)
 }
 

@@ -193,9 +193,11 @@ func TestNoteLifecycle(t *testing.T) {
 		if edited.Version != 2 || sectionText(edited, "assessment") != "Panic symptoms are decreasing." {
 			t.Fatalf("edited: %+v", edited)
 		}
-		stale := api.UpdateNoteRequest{Version: 1, Sections: []api.SectionEdit{{Key: "assessment", Text: "An older tab's text."}}}
-		if res := ts.do(a, http.MethodPatch, notePath, stale, http.StatusConflict, nil); res.Error().Code != api.CodeVersionConflict {
-			t.Fatalf("stale edit: %s", res.Body)
+		for _, version := range []int{1, 1 << 40} { // 1<<40: beyond PostgreSQL's integer
+			stale := api.UpdateNoteRequest{Version: version, Sections: []api.SectionEdit{{Key: "assessment", Text: "An older tab's text."}}}
+			if res := ts.do(a, http.MethodPatch, notePath, stale, http.StatusConflict, nil); res.Error().Code != api.CodeVersionConflict {
+				t.Fatalf("stale edit: %s", res.Body)
+			}
 		}
 		unknown := api.UpdateNoteRequest{Version: 2, Sections: []api.SectionEdit{{Key: "behavior", Text: "Not a SOAP section."}}}
 		if res := ts.do(a, http.MethodPatch, notePath, unknown, http.StatusUnprocessableEntity, nil); res.Error().Code != api.CodeInvalidField {

@@ -153,22 +153,6 @@ func newFakeASR(t *testing.T) (*fakeASR, *httptest.Server) {
 	return f, srv
 }
 
-func (ts *testServer) waitTranscription(token, sessionID string) api.Recording {
-	ts.t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		var rec api.Recording
-		ts.do(token, http.MethodGet, "/api/v1/sessions/"+sessionID+"/recording", nil, http.StatusOK, &rec)
-		if rec.TranscriptionStatus != "pending" {
-			return rec
-		}
-		if time.Now().After(deadline) {
-			ts.t.Fatalf("recording of %s still pending after 20s", sessionID)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
-
 func TestTranscription(t *testing.T) {
 	storetest.EachDialect(t, func(t *testing.T, databaseURL string) {
 		asr, fake := newFakeASR(t)

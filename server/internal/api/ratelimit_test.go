@@ -11,33 +11,37 @@ import (
 	"github.com/sidenote/sidenote/shared/api"
 )
 
+// The buckets live in the database, on PostgreSQL shared by replicas (see
+// the processtest package for two processes on one database).
 func TestSignInRateLimitPerIP(t *testing.T) {
-	ts := newTestServer(t, storetest.SQLiteURL(t), map[string]string{
-		"SIDENOTE_AUTH_RATE_LIMIT": "0.01", "SIDENOTE_AUTH_RATE_BURST": "3",
-		"SIDENOTE_TRUSTED_PROXIES": "127.0.0.1",
-	})
-	login := func(ip string) response {
-		return ts.raw("", http.MethodPost, "/api/v1/dev/login", `{"email":"r@example.org","name":"R"}`, "X-Forwarded-For", ip)
-	}
-	for i := range 3 {
-		if res := login("198.51.100.7"); res.Status != http.StatusOK {
-			t.Fatalf("login %d: %d %s", i, res.Status, res.Body)
+	storetest.EachDialect(t, func(t *testing.T, dbURL string) {
+		ts := newTestServer(t, dbURL, map[string]string{
+			"SIDENOTE_AUTH_RATE_LIMIT": "0.01", "SIDENOTE_AUTH_RATE_BURST": "3",
+			"SIDENOTE_TRUSTED_PROXIES": "127.0.0.1",
+		})
+		login := func(ip string) response {
+			return ts.raw("", http.MethodPost, "/api/v1/dev/login", `{"email":"r@example.org","name":"R"}`, "X-Forwarded-For", ip)
 		}
-	}
-	res := login("198.51.100.7")
-	if res.Status != http.StatusTooManyRequests || res.Error().Code != api.CodeRateLimited {
-		t.Fatalf("4th login: %d %s", res.Status, res.Body)
-	}
-	if secs, err := strconv.Atoi(res.Header.Get("Retry-After")); err != nil || secs < 1 || secs > 100 {
-		t.Fatalf("Retry-After %q, want the seconds until the next request (about 100)", res.Header.Get("Retry-After"))
-	}
-	// The sign-in routes share the budget; another address has its own.
-	if res := ts.raw("", http.MethodGet, "/auth/providers", nil, "X-Forwarded-For", "198.51.100.7"); res.Status != http.StatusTooManyRequests {
-		t.Fatalf("/auth/providers from the limited address: %d", res.Status)
-	}
-	if res := login("203.0.113.9"); res.Status != http.StatusOK {
-		t.Fatalf("login from another address: %d %s", res.Status, res.Body)
-	}
+		for i := range 3 {
+			if res := login("198.51.100.7"); res.Status != http.StatusOK {
+				t.Fatalf("login %d: %d %s", i, res.Status, res.Body)
+			}
+		}
+		res := login("198.51.100.7")
+		if res.Status != http.StatusTooManyRequests || res.Error().Code != api.CodeRateLimited {
+			t.Fatalf("4th login: %d %s", res.Status, res.Body)
+		}
+		if secs, err := strconv.Atoi(res.Header.Get("Retry-After")); err != nil || secs < 1 || secs > 100 {
+			t.Fatalf("Retry-After %q, want the seconds until the next request (about 100)", res.Header.Get("Retry-After"))
+		}
+		// The sign-in routes share the budget; another address has its own.
+		if res := ts.raw("", http.MethodGet, "/auth/providers", nil, "X-Forwarded-For", "198.51.100.7"); res.Status != http.StatusTooManyRequests {
+			t.Fatalf("/auth/providers from the limited address: %d", res.Status)
+		}
+		if res := login("203.0.113.9"); res.Status != http.StatusOK {
+			t.Fatalf("login from another address: %d %s", res.Status, res.Body)
+		}
+	})
 }
 
 func TestAPIRateLimitPerToken(t *testing.T) {

@@ -65,7 +65,7 @@ func (s *Server) Routes() gin.RoutesInfo { return s.engine.Routes() }
 
 func (s *Server) routes() {
 	r := s.engine
-	r.Use(withRequestID, s.logRequests, s.recoverPanics, renderErrors(s.log), s.cors())
+	r.Use(withRequestID, s.secureTransport, s.logRequests, s.recoverPanics, renderErrors(s.log), s.cors())
 	r.NoRoute(notFound)
 
 	r.GET("/healthz", s.healthz)
@@ -74,7 +74,7 @@ func (s *Server) routes() {
 	s.authRoutes(r)
 	s.joinRoutes(r)
 
-	v1 := r.Group("/api/v1")
+	v1 := r.Group("/api/v1", noStore)
 	if s.cfg.DevLogin {
 		v1.POST("/dev/login", s.limitSignIn, s.devLogin)
 	}
@@ -88,6 +88,8 @@ func (s *Server) routes() {
 	s.planRoutes(authed)
 	s.tokenRoutes(authed)
 	s.auditRoutes(authed)
+	s.exportRoutes(authed)
+	s.accountRoutes(authed)
 }
 
 // record writes an audit event for the caller's request.

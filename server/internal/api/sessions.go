@@ -62,7 +62,7 @@ func (s *Server) listSessions(c *gin.Context) {
 	for i := range ss {
 		page.Items[i] = toSession(&ss[i])
 	}
-	c.JSON(http.StatusOK, page)
+	respondSessionPage(c, &page)
 }
 
 func (s *Server) getSession(c *gin.Context) {

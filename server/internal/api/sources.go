@@ -4,6 +4,7 @@ import (
 	"errors"
 	"mime"
 	"net/http"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -20,6 +21,7 @@ func (s *Server) sourceRoutes(r *gin.RouterGroup) {
 	r.GET("/sessions/:id/transcript", s.getSource(store.SourceTranscript, audit.TranscriptRead))
 	r.POST("/sessions/:id/recording", s.uploadRecording)
 	r.GET("/sessions/:id/recording", s.getRecording)
+	r.PATCH("/sessions/:id/recording", s.updateRecording)
 	r.POST("/sessions/:id/recording/transcribe", s.retryTranscription)
 }
 
@@ -145,7 +147,44 @@ func toRecording(r *store.Recording) api.Recording {
 	return api.Recording{
 		ContentType: r.ContentType, SizeBytes: r.SizeBytes, SHA256: r.SHA256,
 		TranscriptionStatus: r.TranscriptionStatus, TranscriptionError: r.TranscriptionError, UploadedAt: r.UpdatedAt,
+		Keep: r.Keep, DeleteAfter: r.DeleteAfter, DeletedAt: r.PurgedAt,
 	}
+}
+
+// updateRecording records whether the clinician keeps the recording after
+// the note is signed (SIDENOTE_RECORDING_RETENTION applies otherwise).
+func (s *Server) updateRecording(c *gin.Context) {
+	var req api.RecordingSettingsRequest
+	if err := decode(c, s.cfg.MaxBodyBytes, &req); err != nil {
+		fail(c, err)
+		return
+	}
+	if req.Keep == nil {
+		fail(c, &api.Error{Code: api.CodeInvalidField, Field: "keep", Message: "Say whether to keep the recording (true or false)."})
+		return
+	}
+	deleteAt := s.recordingDeleteAt()
+	rec, err := s.store.SetRecordingKeep(c.Request.Context(), caller(c), c.Param("id"), *req.Keep, deleteAt, s.purgeRecording(caller(c), deleteAt))
+	if err == nil {
+		err = s.record(c, audit.RecordingWrite, c.Param("id"))
+	}
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, toRecording(rec))
+}
+
+// recordingDeleteAt is when a recording let go now is to be deleted.
+func (s *Server) recordingDeleteAt() time.Time { return s.store.Now().Add(s.cfg.RecordingRetention) }
+
+// purgeRecording schedules deleting a session's recording at at; without a
+// job queue, nothing is scheduled (and nothing would run it).
+func (s *Server) purgeRecording(clinicianID string, at time.Time) store.Enqueue {
+	if s.jobs == nil {
+		return nil
+	}
+	return s.jobs.PurgeRecording(clinicianID, at)
 }
 
 // retryTranscription sends a recording to the speech-to-text provider again

@@ -63,6 +63,21 @@ func (f *fakeTranscriber) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	json.NewEncoder(w).Encode(map[string]string{"text": f.reply})
 }
 
+// newTestServerWithTranscriber starts a test server whose speech-to-text
+// provider is a fake that expects audio and answers reply.
+func newTestServerWithTranscriber(t *testing.T, databaseURL string, audio []byte, reply string) (*testServer, *fakeTranscriber) {
+	t.Helper()
+	fake := &fakeTranscriber{t: t, reply: reply, want: audio}
+	fake.status.Store(http.StatusOK)
+	asr := httptest.NewServer(fake)
+	t.Cleanup(asr.Close)
+	ts := newTestServer(t, databaseURL, map[string]string{
+		"SIDENOTE_ASR_URL":   asr.URL + "/v1",
+		"SIDENOTE_ASR_MODEL": "whisper-test",
+	})
+	return ts, fake
+}
+
 func TestSourcesBelongToTheirClinician(t *testing.T) {
 	storetest.EachDialect(t, func(t *testing.T, databaseURL string) {
 		ts := newTestServer(t, databaseURL)
@@ -117,14 +132,7 @@ func TestRecordingTranscription(t *testing.T) {
 	const spoken = "Clinician: How did the week go?\nClient: I reported my panic attacks in the log every day.\nClinician: Plan to keep the log as homework."
 	storetest.EachDialect(t, func(t *testing.T, databaseURL string) {
 		audio := bytes.Repeat([]byte("OggS-fictional-audio-"), 100)
-		fake := &fakeTranscriber{t: t, reply: spoken, want: audio}
-		fake.status.Store(http.StatusOK)
-		asr := httptest.NewServer(fake)
-		t.Cleanup(asr.Close)
-		ts := newTestServer(t, databaseURL, map[string]string{
-			"SIDENOTE_ASR_URL":   asr.URL + "/v1",
-			"SIDENOTE_ASR_MODEL": "whisper-test",
-		})
+		ts, fake := newTestServerWithTranscriber(t, databaseURL, audio, spoken)
 		a := ts.login("a@example.com")
 
 		t.Run("transcript arrives and a note is written from it", func(t *testing.T) {
@@ -149,7 +157,7 @@ func TestRecordingTranscription(t *testing.T) {
 			fake.status.Store(http.StatusInternalServerError)
 			sess := ts.createAnonymousSession(a, api.SessionUploadedRecording, api.AnonymousIndividual)
 			ts.upload(a, sess.ID, "audio/webm", audio, http.StatusCreated)
-			rec := waitTranscription(t, ts, a, sess.ID)
+			rec := ts.waitTranscription(a, sess.ID)
 			if rec.TranscriptionStatus != "failed" || rec.TranscriptionError == "" {
 				t.Fatalf("recording after a 500: %+v", rec)
 			}
@@ -166,23 +174,6 @@ func TestRecordingTranscription(t *testing.T) {
 			}
 		})
 	})
-}
-
-// waitTranscription polls the recording until transcription has finished.
-func waitTranscription(t *testing.T, ts *testServer, token, sessionID string) api.Recording {
-	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		var rec api.Recording
-		ts.do(token, http.MethodGet, "/api/v1/sessions/"+sessionID+"/recording", nil, http.StatusOK, &rec)
-		if rec.TranscriptionStatus != "pending" {
-			return rec
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("transcription still %q after 30s", rec.TranscriptionStatus)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
 }
 
 // waitTranscript polls GET /sessions/:id/transcript until it has text.

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -33,16 +34,29 @@ type testServer struct {
 	logs  *logBuffer
 }
 
-// logBuffer collects log output safely across goroutines.
+// logBuffer collects log output safely across goroutines. A benchmark
+// sends it to a file instead (writeTo), as the server logs in production:
+// keeping every line of a load test would measure the buffer's growth.
 type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
+	mu   sync.Mutex
+	buf  bytes.Buffer
+	file *os.File
 }
 
 func (l *logBuffer) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if l.file != nil {
+		return l.file.Write(p)
+	}
 	return l.buf.Write(p)
+}
+
+// writeTo sends further log lines to f.
+func (l *logBuffer) writeTo(f *os.File) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.file = f
 }
 
 func (l *logBuffer) String() string {
@@ -80,13 +94,14 @@ func newTestServer(t testing.TB, databaseURL string, env ...map[string]string) *
 		extra = env[0]
 	}
 	cfg := testConfig(t, databaseURL, extra)
-	st := storetest.MustOpen(t, cfg.DatabaseURL)
+	st := storetest.MustOpenWith(t, cfg.DatabaseURL, storetest.Keys(cfg.DatabaseURL), store.WithMaxConns(cfg.DatabaseMaxConns))
 	logs := &logBuffer{}
 	log := slog.New(slog.NewJSONHandler(logs, nil))
-	files, err := recordings.NewDir(filepath.Join(cfg.DataDir, "recordings"))
+	dir, err := recordings.NewDir(filepath.Join(cfg.DataDir, "recordings"))
 	if err != nil {
 		t.Fatal(err)
 	}
+	files := recordings.NewSealed(dir, storetest.Keys(cfg.DatabaseURL))
 	queue := startQueue(t, cfg, st, files, log)
 	srv := New(cfg, st, log, WithJobs(queue), WithRecordings(files))
 	hs := httptest.NewServer(srv)
@@ -258,4 +273,33 @@ func (ts *testServer) waitNote(token, noteID string) api.Note {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// waitRecording polls a session's recording until done says so.
+func (ts *testServer) waitRecording(token, sessionID, what string, done func(api.Recording) bool) api.Recording {
+	ts.t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		var rec api.Recording // fresh: decoding leaves absent fields as they were
+		ts.do(token, http.MethodGet, "/api/v1/sessions/"+sessionID+"/recording", nil, http.StatusOK, &rec)
+		if done(rec) {
+			return rec
+		}
+		if time.Now().After(deadline) {
+			ts.t.Fatalf("recording of %s: not %s after 30s: %+v", sessionID, what, rec)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// waitTranscription waits until the recording's transcription has finished.
+func (ts *testServer) waitTranscription(token, sessionID string) api.Recording {
+	ts.t.Helper()
+	return ts.waitRecording(token, sessionID, "transcribed", func(r api.Recording) bool { return r.TranscriptionStatus != "pending" })
+}
+
+// waitRecordingDeleted waits until the recording's deletion is recorded.
+func (ts *testServer) waitRecordingDeleted(token, sessionID string) api.Recording {
+	ts.t.Helper()
+	return ts.waitRecording(token, sessionID, "deleted", func(r api.Recording) bool { return r.DeletedAt != nil })
 }

@@ -18,6 +18,8 @@ import (
 	"path"
 	"strings"
 	"time"
+
+	"github.com/sidenote/sidenote/server/internal/provider"
 )
 
 // Config configures the speech-to-text client.
@@ -36,24 +38,6 @@ type Client struct {
 	endpoint string
 	client   *http.Client
 }
-
-// Failure is a transcription failure. Reason is a sentence a clinician can
-// read; Retryable says whether sending the same audio again later may work.
-// Err is the cause, for logs; it never holds transcript text.
-type Failure struct {
-	Reason    string
-	Retryable bool
-	Err       error
-}
-
-func (f *Failure) Error() string {
-	if f.Err != nil {
-		return f.Reason + " (" + f.Err.Error() + ")"
-	}
-	return f.Reason
-}
-
-func (f *Failure) Unwrap() error { return f.Err }
 
 // Replies larger than this are not a transcript of one session.
 const maxReplyBytes = 16 << 20
@@ -80,8 +64,8 @@ func New(cfg Config) (*Client, error) {
 // Transcribe uploads audio and returns its transcript. filename is sent as
 // the file part's name (services use its extension to pick a decoder) and
 // contentType as its type. The request is not retried here: audio is a
-// stream that cannot be replayed, so a retryable *Failure goes back to the
-// caller, which can reopen the file.
+// stream that cannot be replayed, so a retryable *provider.Failure goes
+// back to the caller, which can reopen the file.
 func (c *Client) Transcribe(ctx context.Context, filename, contentType string, audio io.Reader) (string, error) {
 	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
 	defer cancel()
@@ -101,7 +85,7 @@ func (c *Client) Transcribe(ctx context.Context, filename, contentType string, a
 	if err != nil {
 		pr.CloseWithError(err)
 		<-writeDone
-		return "", &Failure{Reason: "The transcription service address is not valid.", Err: err}
+		return "", &provider.Failure{Reason: "The transcription service address is not valid.", Err: err}
 	}
 	req.Header.Set("Content-Type", mw.FormDataContentType())
 	req.Header.Set("Accept", "application/json")
@@ -115,7 +99,7 @@ func (c *Client) Transcribe(ctx context.Context, filename, contentType string, a
 	writeErr := <-writeDone
 	if err != nil {
 		if writeErr != nil && !errors.Is(writeErr, io.ErrClosedPipe) && ctx.Err() == nil {
-			return "", &Failure{Reason: "The recording could not be read.", Err: writeErr}
+			return "", &provider.Failure{Reason: "The recording could not be read.", Err: writeErr}
 		}
 		return "", transportFailure(ctx, err)
 	}
@@ -134,7 +118,7 @@ func (c *Client) Transcribe(ctx context.Context, filename, contentType string, a
 		if ctx.Err() != nil {
 			return "", transportFailure(ctx, err)
 		}
-		return "", &Failure{Reason: "The transcription service sent a reply that could not be read.", Retryable: true, Err: err}
+		return "", &provider.Failure{Reason: "The transcription service sent a reply that could not be read.", Retryable: true, Err: err}
 	}
 	return strings.TrimSpace(*reply.Text), nil
 }
@@ -181,34 +165,34 @@ func safeFilename(name string) string {
 	return "audio" + clean
 }
 
-func transportFailure(ctx context.Context, err error) *Failure {
+func transportFailure(ctx context.Context, err error) *provider.Failure {
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-		return &Failure{Reason: "The transcription service did not finish in time.", Retryable: true, Err: err}
+		return &provider.Failure{Reason: "The transcription service did not finish in time.", Retryable: true, Err: err}
 	}
 	if errors.Is(ctx.Err(), context.Canceled) {
-		return &Failure{Reason: "The transcription was cancelled.", Retryable: true, Err: err}
+		return &provider.Failure{Reason: "The transcription was cancelled.", Retryable: true, Err: err}
 	}
-	return &Failure{Reason: "The transcription service could not be reached.", Retryable: true, Err: err}
+	return &provider.Failure{Reason: "The transcription service could not be reached.", Retryable: true, Err: err}
 }
 
-func statusFailure(code int) *Failure {
+func statusFailure(code int) *provider.Failure {
 	err := fmt.Errorf("audio transcriptions: HTTP %d", code)
 	switch {
 	case code == http.StatusUnauthorized:
-		return &Failure{Reason: "The transcription service rejected the API key.", Err: err}
+		return &provider.Failure{Reason: "The transcription service rejected the API key.", Err: err}
 	case code == http.StatusForbidden:
-		return &Failure{Reason: "The transcription service refused access for this API key.", Err: err}
+		return &provider.Failure{Reason: "The transcription service refused access for this API key.", Err: err}
 	case code == http.StatusNotFound:
-		return &Failure{Reason: "The transcription service address or model was not found.", Err: err}
+		return &provider.Failure{Reason: "The transcription service address or model was not found.", Err: err}
 	case code == http.StatusRequestEntityTooLarge:
-		return &Failure{Reason: "The recording is too large for the transcription service.", Err: err}
+		return &provider.Failure{Reason: "The recording is too large for the transcription service.", Err: err}
 	case code == http.StatusBadRequest || code == http.StatusUnsupportedMediaType || code == http.StatusUnprocessableEntity:
-		return &Failure{Reason: "The transcription service could not process this recording; check its format.", Err: err}
+		return &provider.Failure{Reason: "The transcription service could not process this recording; check its format.", Err: err}
 	case code == http.StatusTooManyRequests:
-		return &Failure{Reason: "The transcription service is busy with too many requests.", Retryable: true, Err: err}
+		return &provider.Failure{Reason: "The transcription service is busy with too many requests.", Retryable: true, Err: err}
 	case code == http.StatusRequestTimeout || code >= 500:
-		return &Failure{Reason: "The transcription service had a temporary problem.", Retryable: true, Err: err}
+		return &provider.Failure{Reason: "The transcription service had a temporary problem.", Retryable: true, Err: err}
 	default:
-		return &Failure{Reason: fmt.Sprintf("The transcription service refused the recording (HTTP %d).", code), Err: err}
+		return &provider.Failure{Reason: fmt.Sprintf("The transcription service refused the recording (HTTP %d).", code), Err: err}
 	}
 }

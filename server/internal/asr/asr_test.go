@@ -15,6 +15,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/sidenote/sidenote/server/internal/provider"
 )
 
 // generatedAudio is a deterministic stream of n pseudo-random bytes. When
@@ -252,9 +254,9 @@ func TestTranscribeFailures(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := newClient(t, tt.url, tt.timeout).Transcribe(context.Background(), "a.wav", "audio/wav", tt.audio)
-			var f *Failure
+			var f *provider.Failure
 			if !errors.As(err, &f) {
-				t.Fatalf("err = %v, want *Failure", err)
+				t.Fatalf("err = %v, want *provider.Failure", err)
 			}
 			if f.Reason != tt.reason || f.Retryable != tt.retryable {
 				t.Errorf("failure = %q retryable=%v, want %q retryable=%v", f.Reason, f.Retryable, tt.reason, tt.retryable)

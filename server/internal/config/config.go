@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -21,11 +22,23 @@ type Config struct {
 	Addr string
 	// DatabaseURL is postgres://... or sqlite:PATH (SIDENOTE_DATABASE_URL).
 	DatabaseURL string
+	// DatabaseMaxConns bounds this process's PostgreSQL connections
+	// (SIDENOTE_DATABASE_MAX_CONNS).
+	DatabaseMaxConns int
 	// DevLogin enables POST /api/v1/dev/login for a clinician running
 	// Sidenote on their own machine; only allowed on a loopback address.
 	DevLogin bool
 	// DataDir holds recordings and other files (SIDENOTE_DATA_DIR).
 	DataDir string
+	// EncryptionKeyFile holds the AES-256 keys that seal note text,
+	// sources and recordings at rest (SIDENOTE_ENCRYPTION_KEY_FILE; default
+	// DataDir/encryption.key, created with one new key on first start).
+	// Every replica needs the same file.
+	EncryptionKeyFile string
+	// RecordingRetention is how long a recording is kept after its
+	// session's note is signed, unless the clinician chose to keep it
+	// (SIDENOTE_RECORDING_RETENTION; 0 deletes it at signing).
+	RecordingRetention time.Duration
 	// WebDir is the directory served at /app (SIDENOTE_WEB_DIR).
 	WebDir string
 	// PublicURL is the externally visible base URL, used in links such as
@@ -128,18 +141,20 @@ func Load() (*Config, error) { return LoadFrom(os.LookupEnv) }
 func LoadFrom(lookup func(string) (string, bool)) (*Config, error) {
 	r := reader{lookup: lookup}
 	c := &Config{
-		Addr:              r.str("SIDENOTE_ADDR", "127.0.0.1:8080"),
-		DatabaseURL:       r.str("SIDENOTE_DATABASE_URL", "sqlite:./data/sidenote.db"),
-		DevLogin:          r.boolean("SIDENOTE_DEV_LOGIN", false),
-		DataDir:           r.str("SIDENOTE_DATA_DIR", "./data"),
-		WebDir:            r.str("SIDENOTE_WEB_DIR", "./wasm/web"),
-		PublicURL:         r.str("SIDENOTE_PUBLIC_URL", ""),
-		TokenTTL:          r.duration("SIDENOTE_TOKEN_TTL", 30*24*time.Hour),
-		ShutdownTimeout:   r.duration("SIDENOTE_SHUTDOWN_TIMEOUT", 15*time.Second),
-		MaxBodyBytes:      r.bytes("SIDENOTE_MAX_BODY_BYTES", 1<<20),
-		MaxRecordingBytes: r.bytes("SIDENOTE_MAX_RECORDING_BYTES", 500<<20),
-		LLM:               r.provider("SIDENOTE_LLM"),
-		ASR:               r.provider("SIDENOTE_ASR"),
+		Addr:               r.str("SIDENOTE_ADDR", "127.0.0.1:8080"),
+		DatabaseURL:        r.str("SIDENOTE_DATABASE_URL", "sqlite:./data/sidenote.db"),
+		DevLogin:           r.boolean("SIDENOTE_DEV_LOGIN", false),
+		DataDir:            r.str("SIDENOTE_DATA_DIR", "./data"),
+		WebDir:             r.str("SIDENOTE_WEB_DIR", "./wasm/web"),
+		RecordingRetention: r.duration("SIDENOTE_RECORDING_RETENTION", 0),
+		PublicURL:          r.str("SIDENOTE_PUBLIC_URL", ""),
+		TokenTTL:           r.duration("SIDENOTE_TOKEN_TTL", 30*24*time.Hour),
+		ShutdownTimeout:    r.duration("SIDENOTE_SHUTDOWN_TIMEOUT", 15*time.Second),
+		MaxBodyBytes:       r.bytes("SIDENOTE_MAX_BODY_BYTES", 1<<20),
+		DatabaseMaxConns:   int(r.positive("SIDENOTE_DATABASE_MAX_CONNS", 32, "connections")),
+		MaxRecordingBytes:  r.bytes("SIDENOTE_MAX_RECORDING_BYTES", 500<<20),
+		LLM:                r.provider("SIDENOTE_LLM"),
+		ASR:                r.provider("SIDENOTE_ASR"),
 		Auth: Auth{
 			Google:         r.oauthClient("SIDENOTE_GOOGLE"),
 			Microsoft:      r.oauthClient("SIDENOTE_MICROSOFT"),
@@ -153,6 +168,7 @@ func LoadFrom(lookup func(string) (string, bool)) (*Config, error) {
 			APIRate:        r.rateLimit("SIDENOTE_API_RATE", 50, 200),
 		},
 	}
+	c.EncryptionKeyFile = r.str("SIDENOTE_ENCRYPTION_KEY_FILE", filepath.Join(c.DataDir, "encryption.key"))
 	c.Auth.Microsoft.Tenant = r.str("SIDENOTE_MICROSOFT_TENANT", "common")
 	c.Auth.OIDC.IssuerURL = strings.TrimRight(r.str("SIDENOTE_OIDC_ISSUER_URL", ""), "/")
 	c.Auth.OIDC.Name = r.str("SIDENOTE_OIDC_NAME", "Single sign-on")
@@ -370,13 +386,18 @@ func (r *reader) duration(name string, def time.Duration) time.Duration {
 }
 
 func (r *reader) bytes(name string, def int64) int64 {
+	return r.positive(name, def, "bytes")
+}
+
+// positive reads a positive whole number of unit.
+func (r *reader) positive(name string, def int64, unit string) int64 {
 	v := r.str(name, "")
 	if v == "" {
 		return def
 	}
 	n, err := strconv.ParseInt(v, 10, 64)
 	if err != nil || n <= 0 {
-		r.fail(name, "%q is not a positive number of bytes", v)
+		r.fail(name, "%q is not a positive number of %s", v, unit)
 	}
 	return n
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/sidenote/sidenote/server/internal/notes"
+	"github.com/sidenote/sidenote/server/internal/provider"
 	"github.com/sidenote/sidenote/server/internal/store"
 	"github.com/sidenote/sidenote/shared/note"
 )
@@ -58,7 +59,7 @@ func (w *generateNoteWorker) Work(ctx context.Context, job *river.Job[GenerateNo
 	if err == nil {
 		return st.CompleteNote(ctx, a.ClinicianID, a.NoteID, sections, w.deps.Generator.Name())
 	}
-	var failure *notes.Failure
+	var failure *provider.Failure
 	reason := "The note could not be written. Please try again."
 	switch {
 	case errors.Is(err, notes.ErrNoSource):

@@ -1,10 +1,11 @@
 // Package jobs runs Sidenote's background work (note generation,
-// transcription) on River, a durable job queue kept in the same database as
-// the data: on PostgreSQL through database/sql with a pgx listener for
-// LISTEN/NOTIFY, on SQLite through River's SQLite driver. A job is inserted
-// in the transaction that creates the row it works on, so a restart loses
-// no job, and River's locking runs each job once even with several server
-// processes on one database. Job arguments carry ids only, never text.
+// transcription, deleting recordings past their retention) on River, a
+// durable job queue kept in the same database as the data: on PostgreSQL
+// through database/sql with a pgx listener for LISTEN/NOTIFY, on SQLite
+// through River's SQLite driver. A job is inserted in the transaction that
+// creates the row it works on, so a restart loses no job, and River's
+// locking runs each job once even with several server processes on one
+// database. Job arguments carry ids only, never text.
 package jobs
 
 import (
@@ -87,21 +88,32 @@ func New(ctx context.Context, databaseURL string, deps Deps, opts Options) (*Que
 		q.closePool()
 		return nil, fmt.Errorf("job queue migrations: %w", err)
 	}
-	if _, err := migrator.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+	// Replicas starting together would race on River's migrations.
+	if err := deps.Store.Exclusive(ctx, "river migrations", func() error {
+		_, err := migrator.Migrate(ctx, rivermigrate.DirectionUp, nil)
+		return err
+	}); err != nil {
 		q.closePool()
 		return nil, fmt.Errorf("job queue migrations: %w", err)
 	}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &generateNoteWorker{deps: deps})
 	river.AddWorker(workers, &transcribeWorker{deps: deps})
+	river.AddWorker(workers, &purgeRecordingWorker{deps: deps})
+	river.AddWorker(workers, &sweepRecordingsWorker{deps: deps})
 	client, err := river.NewClient(driver, &river.Config{
 		Queues:            map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: opts.Workers}},
 		Workers:           workers,
+		PeriodicJobs:      []*river.PeriodicJob{sweepRecordingsJob()},
 		FetchPollInterval: opts.PollInterval,
 		FetchCooldown:     10 * time.Millisecond,
 		JobTimeout:        10 * time.Minute,
-		MaxAttempts:       5,
-		Logger:            quiet(deps.Log),
+		// A job left "running" by a process or database that died is
+		// retried after this: just above the longest job (transcription,
+		// 45 min), instead of River's default of the job timeout plus an hour.
+		RescueStuckJobsAfter: 50 * time.Minute,
+		MaxAttempts:          5,
+		Logger:               quiet(deps.Log),
 	})
 	if err != nil {
 		q.closePool()
@@ -147,12 +159,14 @@ func (q *Queue) closePool() {
 }
 
 // insertTx inserts a job in the GORM transaction tx.
-func (q *Queue) insertTx(tx *gorm.DB, args river.JobArgs) error {
+func (q *Queue) insertTx(tx *gorm.DB, args river.JobArgs) error { return q.insertTxOpts(tx, args, nil) }
+
+func (q *Queue) insertTxOpts(tx *gorm.DB, args river.JobArgs, opts *river.InsertOpts) error {
 	sqlTx, ok := tx.Statement.ConnPool.(*sql.Tx)
 	if !ok {
 		return errors.New("jobs: enqueue needs a database transaction")
 	}
-	_, err := q.client.InsertTx(tx.Statement.Context, sqlTx, args, nil)
+	_, err := q.client.InsertTx(tx.Statement.Context, sqlTx, args, opts)
 	return err
 }
 

@@ -8,7 +8,7 @@ import (
 
 	"github.com/riverqueue/river"
 
-	"github.com/sidenote/sidenote/server/internal/asr"
+	"github.com/sidenote/sidenote/server/internal/provider"
 	"github.com/sidenote/sidenote/server/internal/store"
 )
 
@@ -50,7 +50,7 @@ func (w *transcribeWorker) Work(ctx context.Context, job *river.Job[TranscribeAr
 	defer audio.Close()
 	text, err := w.deps.Transcribe.Transcribe(ctx, "recording"+extension(rec.ContentType), rec.ContentType, audio)
 	if err != nil {
-		var failure *asr.Failure
+		var failure *provider.Failure
 		reason := "The recording could not be transcribed. Try again, or paste a transcript."
 		if errors.As(err, &failure) {
 			reason = failure.Reason

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sidenote/sidenote/server/internal/provider"
 	"github.com/sidenote/sidenote/shared/note"
 )
 
@@ -29,7 +30,7 @@ type LLMConfig struct {
 }
 
 // Longest Retry-After the generator waits for; a provider asking for more
-// gets a retryable Failure so the job queue can come back later.
+// gets a retryable provider.Failure so the job queue can come back later.
 const maxRetryAfter = 2 * time.Minute
 
 // Replies larger than this are not notes.
@@ -107,12 +108,12 @@ func (g *LLM) Generate(ctx context.Context, t note.Template, src Source) ([]note
 		if err == nil {
 			err = errors.New(`reply has no "sections" object`)
 		}
-		return nil, &Failure{Reason: "The note service replied with something that is not a note.", Retryable: false, Err: err}
+		return nil, &provider.Failure{Reason: "The note service replied with something that is not a note.", Retryable: false, Err: err}
 	}
 	doc := analyze(src, true)
 	placement, kept := placeReply(t, doc, reply.Sections)
 	if kept == 0 && len(doc.units) > 0 && replyHasText(reply.Sections) {
-		return nil, &Failure{
+		return nil, &provider.Failure{
 			Reason: "The note service's draft did not use the session's own sentences, so it was discarded.",
 			Err:    errors.New("no sentence of the reply was found in the source"),
 		}
@@ -277,12 +278,12 @@ func backoff(base time.Duration, attempt int) time.Duration {
 	return half + rand.N(half+1)
 }
 
-func (g *LLM) attempt(ctx context.Context, body []byte) (content string, retryAfter time.Duration, fail *Failure) {
+func (g *LLM) attempt(ctx context.Context, body []byte) (content string, retryAfter time.Duration, fail *provider.Failure) {
 	actx, cancel := context.WithTimeout(ctx, g.cfg.Timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(actx, http.MethodPost, g.endpoint, bytes.NewReader(body))
 	if err != nil {
-		return "", 0, &Failure{Reason: "The note service address is not valid.", Err: err}
+		return "", 0, &provider.Failure{Reason: "The note service address is not valid.", Err: err}
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "application/json")
@@ -304,38 +305,38 @@ func (g *LLM) attempt(ctx context.Context, body []byte) (content string, retryAf
 		if actx.Err() != nil {
 			return "", 0, transportFailure(actx, err)
 		}
-		return "", 0, &Failure{Reason: "The note service sent a reply that could not be read.", Retryable: true, Err: fmt.Errorf("decoding chat completion: %w", err)}
+		return "", 0, &provider.Failure{Reason: "The note service sent a reply that could not be read.", Retryable: true, Err: fmt.Errorf("decoding chat completion: %w", err)}
 	}
 	if len(cr.Choices) == 0 {
-		return "", 0, &Failure{Reason: "The note service sent an empty reply.", Retryable: true, Err: errors.New("chat completion has no choices")}
+		return "", 0, &provider.Failure{Reason: "The note service sent an empty reply.", Retryable: true, Err: errors.New("chat completion has no choices")}
 	}
 	return cr.Choices[0].Message.Content, 0, nil
 }
 
-func transportFailure(actx context.Context, err error) *Failure {
+func transportFailure(actx context.Context, err error) *provider.Failure {
 	if errors.Is(actx.Err(), context.DeadlineExceeded) {
-		return &Failure{Reason: "The note service did not answer in time.", Retryable: true, Err: err}
+		return &provider.Failure{Reason: "The note service did not answer in time.", Retryable: true, Err: err}
 	}
-	return &Failure{Reason: "The note service could not be reached.", Retryable: true, Err: err}
+	return &provider.Failure{Reason: "The note service could not be reached.", Retryable: true, Err: err}
 }
 
-func statusFailure(code int) *Failure {
+func statusFailure(code int) *provider.Failure {
 	err := fmt.Errorf("chat completions: HTTP %d", code)
 	switch {
 	case code == http.StatusUnauthorized:
-		return &Failure{Reason: "The note service rejected the API key.", Err: err}
+		return &provider.Failure{Reason: "The note service rejected the API key.", Err: err}
 	case code == http.StatusForbidden:
-		return &Failure{Reason: "The note service refused access for this API key.", Err: err}
+		return &provider.Failure{Reason: "The note service refused access for this API key.", Err: err}
 	case code == http.StatusNotFound:
-		return &Failure{Reason: "The note service does not offer the configured model or address.", Err: err}
+		return &provider.Failure{Reason: "The note service does not offer the configured model or address.", Err: err}
 	case code == http.StatusBadRequest || code == http.StatusUnprocessableEntity:
-		return &Failure{Reason: "The note service rejected the request; the session may be too long for the model.", Err: err}
+		return &provider.Failure{Reason: "The note service rejected the request; the session may be too long for the model.", Err: err}
 	case code == http.StatusTooManyRequests:
-		return &Failure{Reason: "The note service is busy with too many requests.", Retryable: true, Err: err}
+		return &provider.Failure{Reason: "The note service is busy with too many requests.", Retryable: true, Err: err}
 	case code == http.StatusRequestTimeout || code >= 500:
-		return &Failure{Reason: "The note service had a temporary problem.", Retryable: true, Err: err}
+		return &provider.Failure{Reason: "The note service had a temporary problem.", Retryable: true, Err: err}
 	default:
-		return &Failure{Reason: fmt.Sprintf("The note service refused the request (HTTP %d).", code), Err: err}
+		return &provider.Failure{Reason: fmt.Sprintf("The note service refused the request (HTTP %d).", code), Err: err}
 	}
 }
 

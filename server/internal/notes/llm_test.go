@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sidenote/sidenote/server/internal/provider"
 	"github.com/sidenote/sidenote/shared/note"
 )
 
@@ -197,9 +198,9 @@ func TestLLMUnauthorizedIsNotRetried(t *testing.T) {
 	})
 	g, _ := newTestLLM(t, srv.URL, LLMConfig{MaxAttempts: 3, Backoff: time.Millisecond})
 	_, err := g.Generate(context.Background(), soap(t), Source{Summary: llmSummary})
-	var f *Failure
+	var f *provider.Failure
 	if !errors.As(err, &f) {
-		t.Fatalf("err = %v, want *Failure", err)
+		t.Fatalf("err = %v, want *provider.Failure", err)
 	}
 	if f.Retryable || f.Reason != "The note service rejected the API key." {
 		t.Errorf("failure = %+v", f)
@@ -218,9 +219,9 @@ func TestLLMTimeoutIsRetryable(t *testing.T) {
 	})
 	g, waits := newTestLLM(t, srv.URL, LLMConfig{Timeout: 50 * time.Millisecond, MaxAttempts: 2, Backoff: time.Millisecond})
 	_, err := g.Generate(context.Background(), soap(t), Source{Summary: llmSummary})
-	var f *Failure
+	var f *provider.Failure
 	if !errors.As(err, &f) {
-		t.Fatalf("err = %v, want *Failure", err)
+		t.Fatalf("err = %v, want *provider.Failure", err)
 	}
 	if !f.Retryable || f.Reason != "The note service did not answer in time." {
 		t.Errorf("failure = %+v", f)
@@ -239,7 +240,7 @@ func TestLLMMalformedContent(t *testing.T) {
 			srv, _ := fakeChat(t, func(_ int, w http.ResponseWriter, _ *http.Request) { writeJSON(w, chatCompletion(content)) })
 			g, _ := newTestLLM(t, srv.URL, LLMConfig{})
 			_, err := g.Generate(context.Background(), soap(t), Source{Summary: llmSummary})
-			var f *Failure
+			var f *provider.Failure
 			if !errors.As(err, &f) || f.Reason != "The note service replied with something that is not a note." {
 				t.Fatalf("err = %v", err)
 			}
@@ -279,9 +280,9 @@ func TestLLMAllInventedIsAFailure(t *testing.T) {
 	srv, _ := fakeChat(t, func(_ int, w http.ResponseWriter, _ *http.Request) { writeJSON(w, chatCompletion(content)) })
 	g, _ := newTestLLM(t, srv.URL, LLMConfig{})
 	_, err := g.Generate(context.Background(), soap(t), Source{Summary: llmSummary})
-	var f *Failure
+	var f *provider.Failure
 	if !errors.As(err, &f) || f.Retryable {
-		t.Fatalf("err = %v, want a non-retryable *Failure", err)
+		t.Fatalf("err = %v, want a non-retryable *provider.Failure", err)
 	}
 }
 

@@ -32,28 +32,10 @@ type Generator interface {
 	// Name identifies the generator in stored notes: "builtin" or "llm:<model>".
 	Name() string
 	// Generate returns one section per template section, in template order.
-	// It returns ErrNoSource when both texts are blank and a *Failure when a
-	// provider fails.
+	// It returns ErrNoSource when both texts are blank and a
+	// *provider.Failure when a provider fails.
 	Generate(ctx context.Context, t note.Template, src Source) ([]note.Section, error)
 }
 
 // ErrNoSource is returned when the summary and the transcript are both blank.
 var ErrNoSource = errors.New("notes: the session has neither a summary nor a transcript")
-
-// Failure is a provider failure. Reason is a sentence a clinician can read;
-// Retryable says whether trying again later may succeed. Err is the
-// underlying cause for logs; it never holds note text.
-type Failure struct {
-	Reason    string
-	Retryable bool
-	Err       error
-}
-
-func (f *Failure) Error() string {
-	if f.Err != nil {
-		return f.Reason + " (" + f.Err.Error() + ")"
-	}
-	return f.Reason
-}
-
-func (f *Failure) Unwrap() error { return f.Err }

@@ -93,7 +93,8 @@ func (d *Dir) Open(_ context.Context, key string) (io.ReadCloser, error) {
 	return os.Open(path)
 }
 
-// Delete removes a stored recording.
+// Delete removes a stored recording, and the directories that leaves
+// empty: a deleted session's id does not live on as a directory name.
 func (d *Dir) Delete(_ context.Context, key string) error {
 	path, err := d.path(key)
 	if err != nil {
@@ -101,6 +102,12 @@ func (d *Dir) Delete(_ context.Context, key string) error {
 	}
 	if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return err
+	}
+	root := filepath.Clean(d.root)
+	for dir := filepath.Dir(path); dir != root && strings.HasPrefix(dir, root+string(filepath.Separator)); dir = filepath.Dir(dir) {
+		if os.Remove(dir) != nil { // not empty, or already gone
+			break
+		}
 	}
 	return nil
 }

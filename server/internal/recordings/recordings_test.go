@@ -11,7 +11,7 @@ import (
 	"testing"
 )
 
-func readAll(t *testing.T, d *Dir, key string) []byte {
+func readAll(t *testing.T, d Storage, key string) []byte {
 	t.Helper()
 	rc, err := d.Open(context.Background(), key)
 	if err != nil {

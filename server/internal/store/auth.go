@@ -2,54 +2,56 @@ package store
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"time"
-
-	"gorm.io/gorm"
 )
 
 // AuthenticateBearer returns the token a bearer token (Authorization
 // header) stands for. Browser session tokens are refused here: they are
 // only good in their HttpOnly cookie, where CSRF checks apply.
 func (s *Store) AuthenticateBearer(ctx context.Context, plain string, ttl time.Duration) (*APIToken, error) {
-	return s.authenticateToken(ctx, plain, ttl, "kind <> ?", TokenBrowser)
+	return s.authenticateToken(ctx, plain, ttl, func(kind string) bool { return kind != TokenBrowser })
 }
 
 // AuthenticateBrowser returns the browser session a session cookie stands
 // for. Only browser session tokens are accepted.
 func (s *Store) AuthenticateBrowser(ctx context.Context, plain string, ttl time.Duration) (*APIToken, error) {
-	return s.authenticateToken(ctx, plain, ttl, "kind = ?", TokenBrowser)
+	return s.authenticateToken(ctx, plain, ttl, func(kind string) bool { return kind == TokenBrowser })
 }
 
-// authenticateToken finds a live token of the kinds kindClause admits. A
+// Every authenticated request runs tokenByHash, so it is written by hand:
+// one statement (prepared once per connection by the driver), scanned
+// without GORM's reflection. $N placeholders suit both PostgreSQL and SQLite.
+const (
+	tokenByHash = `SELECT id, clinician_id, token_hash, kind, label, created_at, last_used_at, expires_at
+FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL`
+	// The revoked_at condition keeps a concurrent revocation final.
+	slideToken = `UPDATE api_tokens SET last_used_at = $1, expires_at = $2 WHERE id = $3 AND revoked_at IS NULL`
+)
+
+// authenticateToken finds a live token of a kind admitKind accepts. A
 // missing, revoked or expired token is unauthenticated. The expiry slides:
 // a use at most every slideEvery pushes it to ttl from now.
-func (s *Store) authenticateToken(ctx context.Context, plain string, ttl time.Duration, kindClause string, kind string) (*APIToken, error) {
+func (s *Store) authenticateToken(ctx context.Context, plain string, ttl time.Duration, admitKind func(string) bool) (*APIToken, error) {
 	if !strings.HasPrefix(plain, tokenPrefix) {
 		return nil, errUnauthenticated
 	}
 	var t APIToken
-	err := s.db.WithContext(ctx).
-		Where("token_hash = ? AND revoked_at IS NULL", HashToken(plain)).
-		Where(kindClause, kind).
-		Take(&t).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, errUnauthenticated
-	}
+	found := false
+	err := s.queryRows(ctx, tokenByHash, []any{HashToken(plain)}, func(row rowScanner) error {
+		found = true
+		return row.Scan(&t.ID, &t.ClinicianID, &t.TokenHash, &t.Kind, &t.Label, &t.CreatedAt, &t.LastUsedAt, &t.ExpiresAt)
+	})
 	if err != nil {
 		return nil, dbError(err, "Token")
 	}
 	now := s.now()
-	if !now.Before(t.ExpiresAt) {
+	if !found || !admitKind(t.Kind) || !now.Before(t.ExpiresAt) {
 		return nil, errUnauthenticated
 	}
 	if now.Sub(t.LastUsedAt) >= slideEvery {
 		t.LastUsedAt, t.ExpiresAt = now, now.Add(ttl)
-		// The revoked_at condition keeps a concurrent revocation final.
-		err := s.db.WithContext(ctx).Model(&APIToken{}).Where("id = ? AND revoked_at IS NULL", t.ID).
-			Updates(map[string]any{"last_used_at": t.LastUsedAt, "expires_at": t.ExpiresAt}).Error
-		if err != nil {
+		if _, err := s.sqlDB.ExecContext(ctx, slideToken, t.LastUsedAt, t.ExpiresAt, t.ID); err != nil {
 			return nil, dbError(err, "Token")
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"testing/fstest"
 
 	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
 
 	"github.com/sidenote/sidenote/server/internal/config"
 )
@@ -55,7 +56,18 @@ func (s *Store) migrations() (*goose.Provider, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, err := goose.NewProvider(dialect, s.sqlDB, fsys)
+	var opts []goose.ProviderOption
+	if s.dialect == config.Postgres {
+		// Replicas starting together migrate one at a time: the others
+		// wait on an advisory lock (polled each second, up to 5 min),
+		// then find nothing left to do.
+		locker, err := lock.NewPostgresSessionLocker(lock.WithLockTimeout(1, 300))
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, goose.WithSessionLocker(locker))
+	}
+	p, err := goose.NewProvider(dialect, s.sqlDB, fsys, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("migrations: %w", err)
 	}

@@ -281,6 +281,8 @@ func checkEditable(n *Note) error {
 	return nil
 }
 
+var errVersionConflict = &api.Error{Code: api.CodeVersionConflict, Message: "This note was changed elsewhere since you opened it. Both versions are kept: reload to compare."}
+
 // UpdateNote saves edited sections as a new version. expected is the
 // version the clinician last saw: a stale one is a conflict and nothing is
 // overwritten.
@@ -291,6 +293,11 @@ func (s *Store) UpdateNote(ctx context.Context, clinicianID, id string, req api.
 	}
 	if err := checkEditable(n); err != nil {
 		return nil, err
+	}
+	// Checked here as well as in the update, so that a version no note can
+	// have (beyond PostgreSQL's integer) is a conflict, not a database error.
+	if req.Version != n.Version {
+		return nil, errVersionConflict
 	}
 	if len(req.Sections) == 0 {
 		return nil, invalid("sections", "Send at least one section to save.")
@@ -334,7 +341,7 @@ func (s *Store) UpdateNote(ctx context.Context, clinicianID, id string, req api.
 			return res.Error
 		}
 		if res.RowsAffected == 0 {
-			return &api.Error{Code: api.CodeVersionConflict, Message: "This note was changed elsewhere since you opened it. Both versions are kept: reload to compare."}
+			return errVersionConflict
 		}
 		if err := tx.Create(&NoteVersion{NoteID: id, Version: version, Sections: raw, CreatedAt: now}).Error; err != nil {
 			return err
@@ -358,8 +365,10 @@ func (s *Store) NoteVersions(ctx context.Context, clinicianID, id string) ([]Not
 	return vs, dbError(err, "Note")
 }
 
-// SignNote signs a ready note; it can no longer be edited afterwards.
-func (s *Store) SignNote(ctx context.Context, clinicianID, id string) (*Note, error) {
+// SignNote signs a ready note; it can no longer be edited afterwards. The
+// session's recording, unless the clinician keeps it, is to be deleted at
+// deleteRecordingAt: purge schedules that in the same transaction.
+func (s *Store) SignNote(ctx context.Context, clinicianID, id string, deleteRecordingAt time.Time, purge Enqueue) (*Note, error) {
 	n, err := s.Note(ctx, clinicianID, id)
 	if err != nil {
 		return nil, err
@@ -380,7 +389,10 @@ func (s *Store) SignNote(ctx context.Context, clinicianID, id string) (*Note, er
 		if res.RowsAffected == 0 {
 			return errNoteSigned
 		}
-		return setSessionNoteStatus(tx, clinicianID, n.SessionID, api.NoteSigned)
+		if err := setSessionNoteStatus(tx, clinicianID, n.SessionID, api.NoteSigned); err != nil {
+			return err
+		}
+		return scheduleRecordingDeletion(tx, clinicianID, n.SessionID, deleteRecordingAt, purge)
 	})
 	if err != nil {
 		return nil, dbError(err, "Note")

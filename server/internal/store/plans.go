@@ -33,10 +33,11 @@ func (s *Store) SignedNotesOfClient(ctx context.Context, clinicianID, clientID s
 		return nil, err
 	}
 	var ns []Note
-	err := s.db.WithContext(ctx).Table("notes").Select("notes.*").
+	// Find, not Scan: Scan skips the query callbacks that open sealed text.
+	err := s.db.WithContext(ctx).Model(&Note{}).Select("notes.*").
 		Joins("JOIN sessions ON sessions.id = notes.session_id AND sessions.deleted_at IS NULL").
 		Where("notes.clinician_id = ? AND sessions.clinician_id = ? AND sessions.client_id = ? AND notes.signed_at IS NOT NULL",
 			clinicianID, clinicianID, clientID).
-		Order("notes.signed_at, notes.id").Scan(&ns).Error
+		Order("notes.signed_at, notes.id").Find(&ns).Error
 	return ns, dbError(err, "Client")
 }

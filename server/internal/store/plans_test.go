@@ -46,7 +46,7 @@ func TestTreatmentPlanSources(t *testing.T) {
 				t.Fatal(err)
 			}
 			if sign {
-				if _, err := s.SignNote(ctx, c.ID, n.ID); err != nil {
+				if _, err := s.SignNote(ctx, c.ID, n.ID, s.Now(), nil); err != nil {
 					t.Fatal(err)
 				}
 			}

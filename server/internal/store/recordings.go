@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"gorm.io/gorm"
@@ -20,6 +21,9 @@ type Recording struct {
 	SHA256              string `gorm:"column:sha256"`
 	TranscriptionStatus string
 	TranscriptionError  string
+	Keep                bool       // the clinician keeps it after signing
+	DeleteAfter         *time.Time // set when the session's note is signed
+	PurgedAt            *time.Time // the audio has been deleted
 	CreatedAt           time.Time
 	UpdatedAt           time.Time
 }
@@ -62,7 +66,7 @@ func (s *Store) SaveRecording(ctx context.Context, clinicianID, sessionID, conte
 	err = s.Transaction(ctx, func(tx *gorm.DB) error {
 		err := tx.Clauses(clause.OnConflict{
 			Columns:   []clause.Column{{Name: "session_id"}},
-			DoUpdates: clause.AssignmentColumns([]string{"content_type", "size_bytes", "sha256", "transcription_status", "transcription_error", "updated_at"}),
+			DoUpdates: clause.AssignmentColumns([]string{"content_type", "size_bytes", "sha256", "transcription_status", "transcription_error", "delete_after", "purged_at", "updated_at"}),
 		}).Create(rec).Error
 		if err != nil {
 			return err
@@ -147,4 +151,106 @@ func (s *Store) RetryTranscription(ctx context.Context, clinicianID, sessionID s
 	}
 	rec.TranscriptionStatus, rec.TranscriptionError, rec.UpdatedAt = TranscriptionPending, "", now
 	return rec, nil
+}
+
+// RecordingStorageKeys lists the storage keys of every clinician's
+// recordings after the given one, in order, up to limit: for maintenance
+// (rotate-key) that walks all of them in batches.
+func (s *Store) RecordingStorageKeys(ctx context.Context, after string, limit int) ([]string, error) {
+	var keys []string
+	err := s.db.WithContext(ctx).Model(&Recording{}).Where("storage_key > ?", after).
+		Order("storage_key").Limit(limit).Pluck("storage_key", &keys).Error
+	return keys, err
+}
+
+var errRecordingDeleted = &api.Error{Code: api.CodeConflict, Message: "This recording has already been deleted."}
+
+// SetRecordingKeep records the clinician's choice to keep a session's
+// recording after its note is signed, or to let it go: then, if the note is
+// already signed, it is deleted at deleteAt (purge schedules that).
+func (s *Store) SetRecordingKeep(ctx context.Context, clinicianID, sessionID string, keep bool, deleteAt time.Time, purge Enqueue) (*Recording, error) {
+	rec, err := s.Recording(ctx, clinicianID, sessionID)
+	if err != nil {
+		return nil, err
+	}
+	if rec.PurgedAt != nil {
+		return nil, errRecordingDeleted
+	}
+	signed, err := s.sessionHasSignedNote(ctx, clinicianID, sessionID)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	err = s.Transaction(ctx, func(tx *gorm.DB) error {
+		err := tx.Model(&Recording{}).Where("session_id = ? AND clinician_id = ? AND purged_at IS NULL", sessionID, clinicianID).
+			Updates(map[string]any{"keep": keep, "delete_after": nil, "updated_at": now}).Error
+		if err != nil || keep || !signed {
+			return err
+		}
+		return scheduleRecordingDeletion(tx, clinicianID, sessionID, deleteAt, purge)
+	})
+	if err != nil {
+		return nil, dbError(err, "Recording")
+	}
+	return s.Recording(ctx, clinicianID, sessionID)
+}
+
+func (s *Store) sessionHasSignedNote(ctx context.Context, clinicianID, sessionID string) (bool, error) {
+	var n int64
+	err := s.db.WithContext(ctx).Model(&Note{}).
+		Where("session_id = ? AND clinician_id = ? AND signed_at IS NOT NULL", sessionID, clinicianID).Count(&n).Error
+	return n > 0, dbError(err, "Session")
+}
+
+// scheduleRecordingDeletion marks a session's recording for deletion at
+// deleteAfter unless the clinician keeps it, and schedules the deletion.
+func scheduleRecordingDeletion(tx *gorm.DB, clinicianID, sessionID string, deleteAfter time.Time, purge Enqueue) error {
+	res := tx.Model(&Recording{}).
+		Where("session_id = ? AND clinician_id = ? AND keep = ? AND purged_at IS NULL", sessionID, clinicianID, false).
+		Update("delete_after", deleteAfter)
+	if res.Error != nil || res.RowsAffected == 0 || purge == nil {
+		return res.Error
+	}
+	return purge(tx, sessionID)
+}
+
+// RecordingsDue lists up to limit recordings whose deletion time has come.
+func (s *Store) RecordingsDue(ctx context.Context, limit int) ([]Recording, error) {
+	var recs []Recording
+	err := s.db.WithContext(ctx).Where("delete_after <= ? AND purged_at IS NULL AND keep = ?", s.now(), false).
+		Order("delete_after").Limit(limit).Find(&recs).Error
+	return recs, dbError(err, "Recording")
+}
+
+// PurgeRecording deletes a recording's audio (through remove) if its time
+// has come, and records that it is gone. The row stays locked while the
+// audio is deleted, so a clinician's "keep" waits for the outcome; if the
+// deletion fails, nothing is recorded and a later run tries again. It
+// reports when the recording is due instead, if not yet.
+func (s *Store) PurgeRecording(ctx context.Context, clinicianID, sessionID string, remove func(storageKey string) error) (notBefore *time.Time, err error) {
+	err = s.Transaction(ctx, func(tx *gorm.DB) error {
+		var rec Recording
+		err := tx.Where("session_id = ? AND clinician_id = ?", sessionID, clinicianID).Take(&rec).Error
+		if err != nil {
+			return err
+		}
+		if rec.Keep || rec.PurgedAt != nil || rec.DeleteAfter == nil {
+			return nil
+		}
+		now := s.now()
+		if rec.DeleteAfter.After(now) {
+			notBefore = rec.DeleteAfter
+			return nil
+		}
+		res := tx.Model(&Recording{}).Where("session_id = ? AND purged_at IS NULL AND keep = ?", sessionID, false).
+			Updates(map[string]any{"purged_at": now, "updated_at": now})
+		if res.Error != nil || res.RowsAffected == 0 {
+			return res.Error
+		}
+		return remove(rec.StorageKey)
+	})
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, nil // the session and its recording were deleted
+	}
+	return notBefore, dbError(err, "Recording")
 }

@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/glebarez/sqlite"
@@ -21,6 +20,7 @@ import (
 	"gorm.io/gorm/logger"
 
 	"github.com/sidenote/sidenote/server/internal/config"
+	"github.com/sidenote/sidenote/server/internal/seal"
 	"github.com/sidenote/sidenote/shared/api"
 )
 
@@ -30,12 +30,40 @@ type Store struct {
 	sqlDB   *sql.DB
 	dialect config.Dialect
 	now     func() time.Time
+	keys    *seal.Keyring
+}
+
+// DefaultMaxConns is how many PostgreSQL connections a server opens at most.
+const DefaultMaxConns = 32
+
+// Option tunes Open.
+type Option func(*options)
+
+type options struct{ maxConns int }
+
+// WithMaxConns bounds the PostgreSQL connection pool: requests beyond it
+// wait for a connection. With several replicas, their sum must stay under
+// the server's max_connections.
+func WithMaxConns(n int) Option {
+	return func(o *options) {
+		if n > 0 {
+			o.maxConns = n
+		}
+	}
 }
 
 // Open connects to the database named by url (postgres://... or sqlite:PATH)
 // and applies pending migrations. It refuses a database migrated by a newer
-// Sidenote.
-func Open(ctx context.Context, url string) (*Store, error) {
+// Sidenote, and one holding data sealed with a key that keys lacks. Clinical
+// text is sealed with keys (see sealing.go).
+func Open(ctx context.Context, url string, keys *seal.Keyring, opts ...Option) (*Store, error) {
+	o := options{maxConns: DefaultMaxConns}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if keys == nil {
+		return nil, errors.New("store: no encryption keys")
+	}
 	dialect, dsn, err := config.ParseDatabaseURL(url)
 	if err != nil {
 		return nil, err
@@ -69,16 +97,24 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		return nil, err
 	}
 	if dialect == config.Postgres {
-		sqlDB.SetMaxOpenConns(32)
-		sqlDB.SetMaxIdleConns(32)
+		sqlDB.SetMaxOpenConns(o.maxConns)
+		sqlDB.SetMaxIdleConns(o.maxConns)
 		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 	}
-	s := &Store{db: db, sqlDB: sqlDB, dialect: dialect, now: gcfg.NowFunc}
+	if err := db.Use(sealing{keys}); err != nil {
+		sqlDB.Close()
+		return nil, err
+	}
+	s := &Store{db: db, sqlDB: sqlDB, dialect: dialect, now: gcfg.NowFunc, keys: keys}
 	if err := s.Ping(ctx); err != nil {
 		sqlDB.Close()
 		return nil, fmt.Errorf("connect to database: %w", err)
 	}
 	if err := s.migrate(ctx); err != nil {
+		sqlDB.Close()
+		return nil, err
+	}
+	if err := s.registerKey(ctx); err != nil {
 		sqlDB.Close()
 		return nil, err
 	}
@@ -130,24 +166,6 @@ func dbError(err error, what string) error {
 		return &api.Error{Code: api.CodeUnavailable, Message: "The database is unavailable. Please try again shortly."}
 	}
 	return err
-}
-
-// IsUnavailable reports whether err means the database cannot be reached
-// (as opposed to a bug or a constraint): the API answers 503, not 500.
-func IsUnavailable(err error) bool {
-	if err == nil {
-		return false
-	}
-	if errors.Is(err, context.DeadlineExceeded) {
-		return true
-	}
-	msg := err.Error()
-	for _, s := range []string{"connection refused", "bad connection", "broken pipe", "connection reset", "the database system is shutting down", "the database system is starting up", "terminating connection", "unexpected EOF", "database is locked", "failed to connect", "conn closed"} {
-		if strings.Contains(msg, s) {
-			return true
-		}
-	}
-	return false
 }
 
 // Transaction runs fn in a transaction.

@@ -26,7 +26,7 @@ func TestMigrationsApplyOnceAndRefuseNewerSchema(t *testing.T) {
 		if err := s.DB().Exec("INSERT INTO goose_db_version (version_id, is_applied) VALUES (?, ?)", 99999, true).Error; err != nil {
 			t.Fatal(err)
 		}
-		_, err = store.Open(ctx, dbURL)
+		_, err = store.Open(ctx, dbURL, storetest.Keys(dbURL))
 		if err == nil || !strings.Contains(err.Error(), "newer") {
 			t.Fatalf("open newer schema: %v", err)
 		}

@@ -12,11 +12,13 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver for admin statements
 
+	"github.com/sidenote/sidenote/server/internal/seal"
 	"github.com/sidenote/sidenote/server/internal/store"
 )
 
@@ -99,10 +101,26 @@ func PostgresURL(t testing.TB) string {
 // the test ends.
 func MustOpen(t testing.TB, databaseURL string) *store.Store {
 	t.Helper()
-	s, err := store.Open(context.Background(), databaseURL)
+	return MustOpenWith(t, databaseURL, Keys(databaseURL))
+}
+
+// MustOpenWith is MustOpen with the given encryption keys and options.
+func MustOpenWith(t testing.TB, databaseURL string, keys *seal.Keyring, opts ...store.Option) *store.Store {
+	t.Helper()
+	s, err := store.Open(context.Background(), databaseURL, keys, opts...)
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}
 	t.Cleanup(func() { s.Close() })
 	return s
+}
+
+// keyrings remembers each test database's encryption keys, so that opening
+// the same database twice in a test uses the keys that sealed its data.
+var keyrings sync.Map // database URL -> *seal.Keyring
+
+// Keys returns the encryption keys of the test database at databaseURL.
+func Keys(databaseURL string) *seal.Keyring {
+	kr, _ := keyrings.LoadOrStore(databaseURL, seal.NewRandom())
+	return kr.(*seal.Keyring)
 }
