@@ -97,7 +97,20 @@ func TestTelehealthEndsAsAnonymousAndAudioFileUploads(t *testing.T) {
 	var rec api.Recording
 	srv.call(t, token, "GET", "/api/v1/sessions/"+id+"/recording", nil, &rec)
 	sum := sha256.Sum256(wav)
-	if rec.SizeBytes != int64(len(wav)) || rec.SHA256 != hex.EncodeToString(sum[:]) || rec.ContentType != "audio/wav" {
+	if rec.SizeBytes != int64(len(wav)) || rec.SHA256 != hex.EncodeToString(sum[:]) || rec.ContentType != "audio/wav" || rec.Keep {
 		t.Fatalf("recording = %+v", rec)
+	}
+
+	// The clinician chooses to keep the recording after the note is signed.
+	p.waitFor("the recording's fate", `document.querySelector('#rec-fate')?.textContent.includes('will be deleted when the note is signed')`)
+	// A real mouse click at the checkbox's position: after the
+	// DOM.getDocument call above, chromedp's element queries time out here.
+	at := eval[[]float64](p, `(() => { const el = document.querySelector('#rec-keep'); el.scrollIntoView({block: 'center'});
+		const r = el.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; })()`)
+	p.do(chromedp.MouseClickXY(at[0], at[1]))
+	p.waitFor("the kept recording", `document.querySelector('#rec-fate')?.textContent.includes('kept after the note is signed') && document.querySelector('#rec-keep').checked && !document.querySelector('#rec-keep').disabled`)
+	srv.call(t, token, "GET", "/api/v1/sessions/"+id+"/recording", nil, &rec)
+	if !rec.Keep || rec.DeletedAt != nil {
+		t.Fatalf("after ticking keep: %+v", rec)
 	}
 }

@@ -18,7 +18,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -100,8 +99,9 @@ var (
 )
 
 // build compiles the server and the sidebar once per test binary: the server
-// binary, and a web directory holding wasm/web's sources, a fresh
-// sidebar.wasm and the toolchain's wasm_exec.js.
+// binary, and a web directory holding wasm/web's sources, and sidebar.wasm
+// and wasm_exec.js from `make wasm`, so the tests load the binary as
+// shipped, built with the Makefile's flags.
 func build(t testing.TB) (server, web string) {
 	t.Helper()
 	buildOnce.Do(func() {
@@ -119,18 +119,14 @@ func build(t testing.TB) (server, web string) {
 				return
 			}
 		}
-		goroot, err := exec.Command("go", "env", "GOROOT").Output()
-		if err != nil {
-			buildErr = err
-			return
-		}
-		if buildErr = copyFile(filepath.Join(strings.TrimSpace(string(goroot)), "lib", "wasm", "wasm_exec.js"), filepath.Join(web, "wasm_exec.js")); buildErr != nil {
-			return
-		}
 		if buildErr = goBuild(root, nil, filepath.Join(buildDir, "sidenote"), "./server/cmd/sidenote"); buildErr != nil {
 			return
 		}
-		buildErr = goBuild(root, []string{"GOOS=js", "GOARCH=wasm"}, filepath.Join(web, "sidebar.wasm"), "-trimpath", "-ldflags=-s", "./wasm/cmd/sidebar")
+		mk := exec.Command("make", "-s", "wasm", "WEB_DIR="+web)
+		mk.Dir = root
+		if b, err := mk.CombinedOutput(); err != nil {
+			buildErr = fmt.Errorf("make wasm: %v\n%s", err, b)
+		}
 	})
 	if buildErr != nil {
 		t.Fatal(buildErr)

@@ -483,6 +483,9 @@ func (u *ui) change(kind, arg string, el js.Value) {
 		a.SetOnFilled(app.OnFilled(el.Get("value").String()))
 	case "mapping":
 		a.ChangeMapping(arg, el.Get("value").String())
+	case "keep-recording":
+		keep := el.Get("checked").Bool()
+		u.run(func(ctx context.Context) { a.KeepRecording(ctx, keep) })
 	case "file":
 		files := el.Get("files")
 		if files.Length() == 0 {

@@ -218,6 +218,8 @@ type fixture struct {
 	saves int
 	// saved is the summary and transcript the server holds for s1.
 	saved map[string]string
+	// rec is the recording the server holds for s1, nil for none.
+	rec *api.Recording
 }
 
 var t0 = time.Date(2026, 3, 10, 15, 0, 0, 0, time.UTC)

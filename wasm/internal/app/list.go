@@ -7,6 +7,7 @@ import (
 
 	"github.com/sidenote/sidenote/shared/api"
 	"github.com/sidenote/sidenote/wasm/internal/client"
+	"github.com/sidenote/sidenote/wasm/internal/stamp"
 )
 
 // Filter narrows the sessions list.
@@ -56,10 +57,10 @@ const maxCached = 200
 // filters on: from the start of From to the end of To, in loc.
 func dayBounds(from, to string, loc *time.Location) (string, string) {
 	var f, t string
-	if d, err := time.ParseInLocation("2006-01-02", from, loc); err == nil {
+	if d, ok := stamp.ParseDate(from, loc); ok {
 		f = d.Format(time.RFC3339)
 	}
-	if d, err := time.ParseInLocation("2006-01-02", to, loc); err == nil {
+	if d, ok := stamp.ParseDate(to, loc); ok {
 		t = d.AddDate(0, 0, 1).Format(time.RFC3339)
 	}
 	return f, t

@@ -49,8 +49,7 @@ func Message(err error) string {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return "That took too long and was stopped. Please try again."
 	}
-	var apiErr *client.Error
-	if errors.As(err, &apiErr) {
+	if apiErr, ok := errors.AsType[*client.Error](err); ok {
 		code := apiErr.API.Code
 		// Validation messages from the server are written for people and
 		// name the field; prefer them when present.
@@ -65,8 +64,7 @@ func Message(err error) string {
 		}
 		return "Something went wrong. Please try again."
 	}
-	var hostErr *HostError
-	if errors.As(err, &hostErr) && hostErr.Message != "" {
+	if hostErr, ok := errors.AsType[*HostError](err); ok && hostErr.Message != "" {
 		return hostErr.Message
 	}
 	return "Something went wrong. Please try again."

@@ -607,6 +607,10 @@ func (a *App) SignNote(ctx context.Context) {
 		s.upsertSession(s.Session.Session)
 		s.notify(NoticeSuccess, "Note signed.")
 	})
+	if err == nil {
+		// Signing starts the recording's retention: show when it goes.
+		a.loadAudio(ctx, n.SessionID)
+	}
 }
 
 // CopySection copies one section's text.

@@ -18,6 +18,7 @@ type SessionState struct {
 	Transcript TextDraft
 	Upload     UploadState
 	Recording  RecordingState
+	Audio      AudioState
 	Assign     AssignState
 	End        EndState
 	// Template is the template chosen for the next note.
@@ -146,6 +147,7 @@ func (a *App) OpenSession(ctx context.Context, id string) {
 			}
 		})
 	}
+	a.loadAudio(ctx, id)
 	a.showSession(ctx, sess, notes)
 }
 
@@ -313,6 +315,9 @@ func (a *App) Upload(ctx context.Context, b client.Blob) {
 	var sess api.Session
 	if err == nil {
 		sess, err = a.d.API.Session(ctx, id)
+	}
+	if err == nil {
+		a.loadAudio(ctx, id)
 	}
 	a.update(func(s *State) {
 		if s.Session.Session.ID != id {

@@ -139,6 +139,12 @@ func (f *fixture) openSession(notes ...api.Note) {
 		text := f.saved[kind]
 		f.api.on("GET /api/v1/sessions/s1/"+kind, func(*client.Request) reply { return ok(api.TextRequest{Text: text}) })
 	}
+	f.api.on("GET /api/v1/sessions/s1/recording", func(*client.Request) reply {
+		if f.rec == nil {
+			return apiErr(404, api.CodeNotFound, "This session has no recording.")
+		}
+		return ok(*f.rec)
+	})
 	f.app.OpenSession(bg, "s1")
 	if st := f.state(); st.Screen != ScreenSession || st.Session.Err != "" {
 		f.t.Fatalf("open session: screen %q err %q", st.Screen, st.Session.Err)

@@ -1,8 +1,6 @@
 package app
 
 import (
-	"slices"
-
 	"github.com/sidenote/sidenote/wasm/internal/client"
 	"github.com/sidenote/sidenote/wasm/internal/wire"
 )
@@ -40,15 +38,6 @@ func (d *textDraft) decode(v wire.Value) {
 	d.Text, d.Queued = v.Get("text").Str(), v.Get("queued").Bool()
 }
 
-func stringMap(m map[string]string) []byte {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return wire.Strings(keys, m)
-}
-
 func readStringMap(v wire.Value) map[string]string {
 	if v.Kind() != wire.Object {
 		return nil
@@ -61,9 +50,9 @@ func readStringMap(v wire.Value) map[string]string {
 }
 
 func (d noteDraft) encode() []byte {
-	o := wire.NewObj().Str("session_id", d.SessionID).Int("version", d.Version).Raw("sections", stringMap(d.Sections))
+	o := wire.NewObj().Str("session_id", d.SessionID).Int("version", d.Version).Raw("sections", wire.StringMap(d.Sections))
 	if len(d.Base) > 0 {
-		o.Raw("base", stringMap(d.Base))
+		o.Raw("base", wire.StringMap(d.Base))
 	}
 	if d.Conflict {
 		o.Bool("conflict", true)

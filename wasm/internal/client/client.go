@@ -72,8 +72,7 @@ func (e *Error) Error() string {
 
 // Code returns the API error code of err, or "" when err is not an API error.
 func Code(err error) string {
-	var e *Error
-	if errors.As(err, &e) {
+	if e, ok := errors.AsType[*Error](err); ok {
 		return e.API.Code
 	}
 	return ""
@@ -309,6 +308,20 @@ func (c *Client) UploadRecording(ctx context.Context, sessionID string, b Blob, 
 		Progress:    progress,
 	})
 	return err
+}
+
+// Recording returns what the server holds of the session's recording; an
+// error with code not_found when the session has none.
+func (c *Client) Recording(ctx context.Context, sessionID string) (api.Recording, error) {
+	v, err := c.get(ctx, api.Prefix+"/sessions/"+escape(sessionID)+"/recording")
+	return DecodeRecording(v), err
+}
+
+// KeepRecording says whether the recording is kept once the note is signed
+// (otherwise it is deleted); an error with code conflict when it already is.
+func (c *Client) KeepRecording(ctx context.Context, sessionID string, keep bool) (api.Recording, error) {
+	v, err := c.send(ctx, "PATCH", api.Prefix+"/sessions/"+escape(sessionID)+"/recording", encodeRecordingSettings(keep))
+	return DecodeRecording(v), err
 }
 
 // GenerateNote asks for a note; it comes back generating. The idempotency key

@@ -190,6 +190,18 @@ func decodeNotes(v wire.Value) []api.Note {
 	return out
 }
 
+// DecodeRecording reads a session's recording.
+func DecodeRecording(v wire.Value) api.Recording {
+	return api.Recording{
+		ContentType: v.Get("content_type").Str(), SizeBytes: int64(v.Get("size_bytes").Int()), SHA256: v.Get("sha256").Str(),
+		TranscriptionStatus: v.Get("transcription_status").Str(), TranscriptionError: v.Get("transcription_error").Str(),
+		UploadedAt: v.Get("uploaded_at").Time(), Keep: v.Get("keep").Bool(),
+		DeleteAfter: v.Get("delete_after").TimePtr(), DeletedAt: v.Get("deleted_at").TimePtr(),
+	}
+}
+
+func encodeRecordingSettings(keep bool) []byte { return wire.NewObj().Bool("keep", keep).Bytes() }
+
 func optStr(o *wire.Obj, k string, v *string) {
 	if v != nil {
 		o.Str(k, *v)

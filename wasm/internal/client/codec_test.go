@@ -134,6 +134,18 @@ func TestNoteCodecMatchesEncodingJSON(t *testing.T) {
 	}
 }
 
+func TestRecordingCodecMatchesEncodingJSON(t *testing.T) {
+	kept := api.Recording{ContentType: "audio/webm", SizeBytes: 3 << 30, SHA256: "ab12", TranscriptionStatus: "failed",
+		TranscriptionError: "The speech service timed out.", UploadedAt: at, Keep: true}
+	deleted := api.Recording{ContentType: "audio/ogg", SizeBytes: 1000, SHA256: "cd34", TranscriptionStatus: "done",
+		UploadedAt: at, DeleteAfter: &later, DeletedAt: &later}
+	for _, r := range []api.Recording{kept, deleted} {
+		if got := decodeLike(t, r, DecodeRecording); !reflect.DeepEqual(got, r) {
+			t.Errorf("decode:\n got %+v\nwant %+v", got, r)
+		}
+	}
+}
+
 func TestRequestBodiesMatchEncodingJSON(t *testing.T) {
 	cid, ext := "cl-1", "EHR-1"
 	started := at
@@ -149,6 +161,8 @@ func TestRequestBodiesMatchEncodingJSON(t *testing.T) {
 		{"end session", encodeEndSession(api.EndSessionRequest{ClientID: &cid}), api.EndSessionRequest{ClientID: &cid}},
 		{"end anonymous", encodeEndSession(api.EndSessionRequest{Anonymous: couple()}), api.EndSessionRequest{Anonymous: couple()}},
 		{"create client", encodeCreateClient(api.CreateClientRequest{DisplayName: "K", Kind: api.ClientCouple, ExternalRef: &ext}), api.CreateClientRequest{DisplayName: "K", Kind: api.ClientCouple, ExternalRef: &ext}},
+		{"keep recording", encodeRecordingSettings(true), api.RecordingSettingsRequest{Keep: new(true)}},
+		{"let recording go", encodeRecordingSettings(false), api.RecordingSettingsRequest{Keep: new(false)}},
 		{"update note", encodeUpdateNote(api.UpdateNoteRequest{Version: 2, Sections: []api.SectionEdit{{Key: "plan", Text: "Plan <b>\n"}}}),
 			api.UpdateNoteRequest{Version: 2, Sections: []api.SectionEdit{{Key: "plan", Text: "Plan <b>\n"}}}},
 	}

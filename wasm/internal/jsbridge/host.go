@@ -4,7 +4,6 @@ package jsbridge
 
 import (
 	"context"
-	"slices"
 	"strings"
 	"syscall/js"
 
@@ -179,12 +178,7 @@ func DecodePlan(v wire.Value) match.Plan {
 func (h *Host) Insert(ctx context.Context, noteID string, onFilled app.OnFilled, mapping map[string]string) (app.InsertResult, error) {
 	jsMapping := js.Undefined()
 	if mapping != nil {
-		keys := make([]string, 0, len(mapping))
-		for k := range mapping {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
-		jsMapping = ToJS(wire.Strings(keys, mapping))
+		jsMapping = ToJS(wire.StringMap(mapping))
 	}
 	v, err := h.call(ctx, "insert", noteID, string(onFilled), jsMapping)
 	if err != nil {

@@ -15,7 +15,7 @@ func renderSession(p *Page, s *app.State, env Env) {
 	p.Key = "session:" + ss.Session.ID
 	p.Title = "Session · Sidenote"
 	p.Skeleton = `<div class="bar"><button type="button" class="link" data-act="back">← Sessions</button></div>` +
-		`<div id="s-head"></div><div id="s-who"></div><div id="s-capture"></div><div id="s-upload"></div>` +
+		`<div id="s-head"></div><div id="s-who"></div><div id="s-capture"></div><div id="s-upload"></div><div id="s-audio"></div>` +
 		`<section class="card" aria-labelledby="note-h"><h2 id="note-h">Note</h2><div id="s-gen"></div><div id="s-notebar"></div><div id="s-save"></div><div id="s-note"></div><div id="s-insert"></div><div id="s-regen"></div></section>`
 	// One at a time: panels may add slots of their own after themselves.
 	add := func(id, html string) { p.Slots = append(p.Slots, Slot{ID: id, HTML: html}) }
@@ -25,6 +25,7 @@ func renderSession(p *Page, s *app.State, env Env) {
 	p.Slots[i].HTML = whoPanel(p, s)
 	add("s-capture", capture(p, ss))
 	add("s-upload", uploadStatus(ss))
+	add("s-audio", audioPanel(&ss.Audio, env))
 	top, bottom := generate(p, ss)
 	add("s-gen", top)
 	add("s-notebar", noteBar(ss, s.CanInsert))
@@ -51,7 +52,7 @@ func sessionHead(ss *app.SessionState, env Env, offline bool) string {
 	}
 	b.w(`<p class="meta">`)
 	if !sess.StartedAt.IsZero() {
-		b.w(`<time datetime="`, sess.StartedAt.UTC().Format(time.RFC3339), `">`, esc(when(sess.StartedAt, env)), `</time> · `)
+		b.w(timeTag(sess.StartedAt, env), ` · `)
 	}
 	b.w(esc(app.TypeLabel(sess.Type)))
 	switch sess.Status {
@@ -207,6 +208,49 @@ func uploadStatus(ss *app.SessionState) string {
 		return `<p class="ok" role="status">` + esc(u.Name) + ` uploaded.</p>`
 	}
 	return ""
+}
+
+func transcriptionLabel(status string) string {
+	switch status {
+	case "pending":
+		return " · being transcribed"
+	case "done":
+		return " · transcribed"
+	case "failed":
+		return " · transcription failed"
+	}
+	return ""
+}
+
+// audioPanel is the session's uploaded recording and the clinician's choice
+// of what becomes of it once the note is signed.
+func audioPanel(au *app.AudioState, env Env) string {
+	fate := au.Fate()
+	if fate == app.AudioNone {
+		return ""
+	}
+	r := au.Rec
+	var b builder
+	b.w(`<div class="audio" role="group" aria-label="Recording"><p class="meta">Recording uploaded `, timeTag(r.UploadedAt, env), transcriptionLabel(r.TranscriptionStatus), `</p>`)
+	if fate != app.AudioDeleted {
+		b.w(`<div class="choice"><input type="checkbox" id="rec-keep" data-change="keep-recording" aria-describedby="rec-fate"`,
+			attrIf(r.Keep, "checked"), attrIf(au.Busy, "disabled"), `><label for="rec-keep">Keep the recording after the note is signed</label></div>`)
+	}
+	b.w(`<p class="muted" id="rec-fate">`)
+	switch {
+	case fate == app.AudioDeleted:
+		b.w(`The recording was deleted after the note was signed (`, timeTag(*r.DeletedAt, env), `).`)
+	case fate == app.AudioKept:
+		b.w(`The recording is kept after the note is signed.`)
+	case fate == app.AudioDeleting && r.DeleteAfter.After(env.Now):
+		b.w(`The note is signed: the recording will be deleted `, timeTag(*r.DeleteAfter, env), `.`)
+	case fate == app.AudioDeleting:
+		b.w(`The note is signed: the recording is being deleted.`)
+	default:
+		b.w(`The recording will be deleted when the note is signed.`)
+	}
+	b.w(`</p></div>`)
+	return b.String()
 }
 
 // generate is the template picker and generation progress: above the note

@@ -1,6 +1,7 @@
 package view
 
 import (
+	"html"
 	"strings"
 	"testing"
 	"time"
@@ -21,6 +22,14 @@ func slot(t *testing.T, p Page, id string) Slot {
 	}
 	t.Fatalf("no slot %q", id)
 	return Slot{}
+}
+
+func TestEscMatchesHTMLEscapeString(t *testing.T) {
+	for _, s := range []string{"", "plain", "&", `<b class="x">O'Neil & Co</b>`, "a<<>>b", "ends with &", "“ünïcode” ✓ <", "\x00\xff<"} {
+		if got, want := esc(s), html.EscapeString(s); got != want {
+			t.Errorf("esc(%q) = %q, want %q", s, got, want)
+		}
+	}
 }
 
 func TestSkeletonHoldsEverySlot(t *testing.T) {
@@ -222,5 +231,48 @@ func BenchmarkRenderThousandRows(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		Render(&st, env)
+	}
+}
+
+func TestRecordingShowsWhatBecomesOfIt(t *testing.T) {
+	uploaded := time.Date(2026, 3, 10, 9, 30, 0, 0, time.UTC)
+	soon, past := env.Now.Add(time.Hour), time.Date(2026, 3, 9, 16, 5, 0, 0, time.UTC)
+	cases := []struct {
+		name     string
+		rec      api.Recording
+		busy     bool
+		checkbox string // "" for none, else "checked" or "unchecked"
+		line     string
+	}{
+		{"unsigned", api.Recording{TranscriptionStatus: "pending"}, false, "unchecked", "The recording will be deleted when the note is signed."},
+		{"kept", api.Recording{Keep: true}, false, "checked", "The recording is kept after the note is signed."},
+		{"saving the choice", api.Recording{Keep: true}, true, "checked", "kept after the note is signed"},
+		{"signed, retention left", api.Recording{DeleteAfter: &soon}, false, "unchecked", `will be deleted <time datetime="2026-03-10T19:00:00Z">Today 19:00</time>.`},
+		{"signed, due now", api.Recording{DeleteAfter: &past}, false, "unchecked", "the recording is being deleted."},
+		{"deleted", api.Recording{DeleteAfter: &past, DeletedAt: &past}, false, "", `deleted after the note was signed (<time datetime="2026-03-09T16:05:00Z">Mon 9 Mar, 16:05</time>).`},
+	}
+	for _, c := range cases {
+		st := readyState(false)
+		rec := c.rec
+		rec.ContentType, rec.SizeBytes, rec.UploadedAt = "audio/webm", 1000, uploaded
+		st.Session.Audio = app.AudioState{Rec: &rec, Busy: c.busy}
+		html := slot(t, Render(&st, env), "s-audio").HTML
+		if !strings.Contains(html, c.line) || !strings.Contains(html, "Recording uploaded <time") {
+			t.Errorf("%s: %s", c.name, html)
+		}
+		box := strings.Contains(html, `type="checkbox" id="rec-keep" data-change="keep-recording"`) && strings.Contains(html, `<label for="rec-keep">Keep the recording after the note is signed</label>`)
+		switch c.checkbox {
+		case "":
+			if strings.Contains(html, "checkbox") {
+				t.Errorf("%s: a deleted recording offers a choice: %s", c.name, html)
+			}
+		default:
+			if !box || strings.Contains(html, " checked") != (c.checkbox == "checked") || strings.Contains(html, " disabled") != c.busy {
+				t.Errorf("%s: checkbox should be %s (busy %v): %s", c.name, c.checkbox, c.busy, html)
+			}
+		}
+	}
+	if got := strings.Contains(slot(t, Render(&app.State{Screen: app.ScreenSession}, env), "s-audio").HTML, "Recording"); got {
+		t.Error("a session without a recording shows one")
 	}
 }

@@ -79,6 +79,21 @@ func TestInvalidUTF8BecomesReplacementCharacter(t *testing.T) {
 	}
 }
 
+func TestStringMapMatchesEncodingJSON(t *testing.T) {
+	for _, m := range []map[string]string{
+		nil, {}, {"only": "one"},
+		{"subjective": "Client reports <better> sleep.", "objective": "Calm, \"engaged\".", "assessment": "é ✓", "plan": "Continue.\n", "Zeta": "", "a": "x", "ab": "y", "": "empty key"},
+	} {
+		want, _ := json.Marshal(m)
+		if m == nil {
+			want = []byte("{}")
+		}
+		if got := StringMap(m); string(got) != string(want) {
+			t.Errorf("got %s\nwant %s", got, want)
+		}
+	}
+}
+
 func TestWriterMatchesEncodingJSON(t *testing.T) {
 	for _, s := range []string{"", "plain", "quote \" backslash \\", "tab\tnewline\nreturn\r", "ctl \x01\x1f", "<b>&amp;</b>", "é ✓ 😀", "bad \xff byte", "line\u2028sep\u2029"} {
 		want, _ := json.Marshal(s)

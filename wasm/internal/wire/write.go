@@ -106,8 +106,18 @@ func List(n int, item func(i int) []byte) []byte {
 	return append(b, ']')
 }
 
-// Strings writes a JSON object of string members, keys in the given order.
-func Strings(keys []string, m map[string]string) []byte {
+// StringMap writes m as a JSON object, keys sorted as encoding/json sorts
+// them. The maps are a note's sections, a handful of keys, so the keys are
+// sorted as they are collected: slices.Sort's pdqsort is several KB of the
+// compressed WebAssembly binary.
+func StringMap(m map[string]string) []byte {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+		for i := len(keys) - 1; i > 0 && keys[i] < keys[i-1]; i-- {
+			keys[i], keys[i-1] = keys[i-1], keys[i]
+		}
+	}
 	o := NewObj()
 	for _, k := range keys {
 		o.Str(k, m[k])
