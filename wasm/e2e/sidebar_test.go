@@ -53,7 +53,16 @@ func (p page) waitFor(what, cond string) {
 	}
 }
 
-func (p page) click(sel string) { p.t.Helper(); p.do(chromedp.Click(chromedp.CSS(sel))) }
+// click clicks the first enabled element matching sel, waiting for one. The
+// sidebar re-renders a panel on the next animation frame after any change,
+// so a node looked up by the driver and clicked by coordinates a moment
+// later can be gone or moved: the lookup and the click happen in one
+// evaluation instead.
+func (p page) click(sel string) {
+	p.t.Helper()
+	p.waitFor("a "+sel+" to click", `(() => { const el = document.querySelector(`+jsString(sel)+`);
+		if (!el || el.disabled) return false; el.click(); return true; })()`)
+}
 
 // set sets a form field's value and fires the event the app listens to.
 func (p page) set(sel, value, event string) {
