@@ -125,7 +125,7 @@ func openStorage(ctx context.Context, cfg *config.Config, log *slog.Logger) (*st
 	if created {
 		log.Warn("created a new encryption key file: back it up, without it notes and recordings cannot be read", "path", cfg.EncryptionKeyFile)
 	}
-	st, err := store.Open(ctx, cfg.DatabaseURL, keys, store.WithMaxConns(cfg.DatabaseMaxConns))
+	st, err := store.Open(ctx, cfg.DatabaseURL, keys, store.WithMaxConns(cfg.DatabaseMaxConns), store.WithLogger(log))
 	if err != nil {
 		return nil, nil, err
 	}

@@ -131,6 +131,7 @@ func setTokenTimes(t testing.TB, st *store.Store, id string, lastUsed, expires t
 	if err != nil {
 		t.Fatal(err)
 	}
+	st.ForgetCachedTokens()
 }
 
 func TestTokensListExpireRevoke(t *testing.T) {

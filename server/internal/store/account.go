@@ -50,5 +50,6 @@ func (s *Store) DeleteAccount(ctx context.Context, clinicianID string, forget Fo
 	if err != nil {
 		return nil, dbError(err, "Clinician")
 	}
+	s.evictTokens(func(t *APIToken) bool { return t.ClinicianID == clinicianID })
 	return sessionIDs, nil
 }

@@ -36,26 +36,62 @@ func (s *Store) authenticateToken(ctx context.Context, plain string, ttl time.Du
 	if !strings.HasPrefix(plain, tokenPrefix) {
 		return nil, errUnauthenticated
 	}
-	var t APIToken
-	found := false
-	err := s.queryRows(ctx, tokenByHash, []any{HashToken(plain)}, func(row rowScanner) error {
-		found = true
-		return row.Scan(&t.ID, &t.ClinicianID, &t.TokenHash, &t.Kind, &t.Label, &t.CreatedAt, &t.LastUsedAt, &t.ExpiresAt)
-	})
-	if err != nil {
-		return nil, dbError(err, "Token")
-	}
+	hash := HashToken(plain)
 	now := s.now()
-	if !found || !admitKind(t.Kind) || !now.Before(t.ExpiresAt) {
+	t, gen, cached := s.cachedToken(hash, now)
+	if !cached {
+		found := false
+		err := s.queryRows(ctx, tokenByHash, []any{hash}, func(row rowScanner) error {
+			found = true
+			return row.Scan(&t.ID, &t.ClinicianID, &t.TokenHash, &t.Kind, &t.Label, &t.CreatedAt, &t.LastUsedAt, &t.ExpiresAt)
+		})
+		if err != nil {
+			return nil, dbError(err, "Token")
+		}
+		if !found {
+			return nil, errUnauthenticated
+		}
+		if s.tokens != nil {
+			s.tokens.put(t, gen, now)
+		}
+	}
+	if !admitKind(t.Kind) || !now.Before(t.ExpiresAt) {
 		return nil, errUnauthenticated
 	}
 	if now.Sub(t.LastUsedAt) >= slideEvery {
 		t.LastUsedAt, t.ExpiresAt = now, now.Add(ttl)
-		if _, err := s.sqlDB.ExecContext(ctx, slideToken, t.LastUsedAt, t.ExpiresAt, t.ID); err != nil {
+		res, err := s.sqlDB.ExecContext(ctx, slideToken, t.LastUsedAt, t.ExpiresAt, t.ID)
+		if err != nil {
 			return nil, dbError(err, "Token")
+		}
+		if n, err := res.RowsAffected(); err == nil && n == 0 {
+			// Revoked meanwhile (or deleted with its clinician).
+			s.evictTokens(func(c *APIToken) bool { return c.ID == t.ID })
+			return nil, errUnauthenticated
+		}
+		if s.tokens != nil {
+			s.tokens.update(t)
 		}
 	}
 	return &t, nil
+}
+
+// cachedToken looks hash up in the token cache, if there is one; gen is
+// what a database read started now presents to the cache.
+func (s *Store) cachedToken(hash string, now time.Time) (t APIToken, gen uint64, ok bool) {
+	if s.tokens == nil {
+		return APIToken{}, 0, false
+	}
+	return s.tokens.get(hash, now)
+}
+
+// evictTokens drops the cached tokens match selects, after a revocation
+// this process committed: the trigger's notification will do the same on
+// every replica, this one included, but only a moment later.
+func (s *Store) evictTokens(match func(*APIToken) bool) {
+	if s.tokens != nil {
+		s.tokens.evict(match)
+	}
 }
 
 // EncodeTimeCursor makes an opaque keyset cursor from the sort key of the

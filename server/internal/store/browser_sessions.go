@@ -19,8 +19,10 @@ func (s *Store) CreateBrowserSession(ctx context.Context, clinicianID string, tt
 // EndBrowserSession revokes a browser session by its plain token, if it is
 // still live; ending an unknown or ended session is not an error.
 func (s *Store) EndBrowserSession(ctx context.Context, plain string) error {
+	hash := HashToken(plain)
 	err := s.db.WithContext(ctx).Model(&APIToken{}).
-		Where("token_hash = ? AND kind = ? AND revoked_at IS NULL", HashToken(plain), TokenBrowser).
+		Where("token_hash = ? AND kind = ? AND revoked_at IS NULL", hash, TokenBrowser).
 		Update("revoked_at", s.now()).Error
+	s.evictTokens(func(t *APIToken) bool { return t.TokenHash == hash })
 	return dbError(err, "Session")
 }

@@ -135,5 +135,6 @@ func (s *Store) RevokeToken(ctx context.Context, clinicianID, tokenID string) er
 	if res.RowsAffected == 0 {
 		return ErrNotFound("Token")
 	}
+	s.evictTokens(func(t *APIToken) bool { return t.ID == tokenID })
 	return nil
 }

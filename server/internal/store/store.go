@@ -9,6 +9,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"time"
@@ -31,6 +32,11 @@ type Store struct {
 	dialect config.Dialect
 	now     func() time.Time
 	keys    *seal.Keyring
+
+	// tokens caches live tokens on PostgreSQL while stopListening's
+	// listener runs (see tokencache.go); nil on SQLite.
+	tokens        *tokenCache
+	stopListening func()
 }
 
 // DefaultMaxConns is how many PostgreSQL connections a server opens at most.
@@ -39,7 +45,10 @@ const DefaultMaxConns = 32
 // Option tunes Open.
 type Option func(*options)
 
-type options struct{ maxConns int }
+type options struct {
+	maxConns int
+	log      *slog.Logger
+}
 
 // WithMaxConns bounds the PostgreSQL connection pool: requests beyond it
 // wait for a connection. With several replicas, their sum must stay under
@@ -52,12 +61,18 @@ func WithMaxConns(n int) Option {
 	}
 }
 
+// WithLogger is where the store reports trouble it recovers from on its
+// own (a lost revocation listener); slog.Default() otherwise.
+func WithLogger(l *slog.Logger) Option {
+	return func(o *options) { o.log = l }
+}
+
 // Open connects to the database named by url (postgres://... or sqlite:PATH)
 // and applies pending migrations. It refuses a database migrated by a newer
 // Sidenote, and one holding data sealed with a key that keys lacks. Clinical
 // text is sealed with keys (see sealing.go).
 func Open(ctx context.Context, url string, keys *seal.Keyring, opts ...Option) (*Store, error) {
-	o := options{maxConns: DefaultMaxConns}
+	o := options{maxConns: DefaultMaxConns, log: slog.Default()}
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -118,11 +133,25 @@ func Open(ctx context.Context, url string, keys *seal.Keyring, opts ...Option) (
 		sqlDB.Close()
 		return nil, err
 	}
+	s.stopListening = func() {}
+	if dialect == config.Postgres {
+		s.tokens = newTokenCache()
+		listenCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			s.listenForRevocations(listenCtx, dsn, o.log)
+		}()
+		s.stopListening = func() { cancel(); <-done }
+	}
 	return s, nil
 }
 
-// Close closes the database connections.
-func (s *Store) Close() error { return s.sqlDB.Close() }
+// Close stops the revocation listener and closes the database connections.
+func (s *Store) Close() error {
+	s.stopListening()
+	return s.sqlDB.Close()
+}
 
 // Ping checks that the database answers.
 func (s *Store) Ping(ctx context.Context) error { return s.sqlDB.PingContext(ctx) }
