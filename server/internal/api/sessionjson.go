@@ -165,52 +165,86 @@ func appendBool(b []byte, v bool) []byte {
 // general formatter was a twentieth of the sessions list's CPU.
 func appendJSONTime(b []byte, t time.Time) []byte {
 	b = append(b, '"')
-	if _, offset := t.Zone(); offset == 0 && t.Year() >= 0 && t.Year() <= 9999 {
-		b = appendUTCTime(b, t)
+	if sec, ok := utcSeconds(t); ok {
+		b = appendUTCTime(b, sec, t.Nanosecond())
 	} else {
 		b = t.AppendFormat(b, time.RFC3339Nano)
 	}
 	return append(b, '"')
 }
 
-// appendUTCTime is t.AppendFormat(b, time.RFC3339Nano) for a time with a
-// zero offset in years 0 to 9999.
-func appendUTCTime(b []byte, t time.Time) []byte {
-	year, month, day := t.Date()
-	hour, minute, second := t.Clock()
-	b = appendDigits(b, year, 4)
-	b = append(b, '-')
-	b = appendDigits(b, int(month), 2)
-	b = append(b, '-')
-	b = appendDigits(b, day, 2)
-	b = append(b, 'T')
-	b = appendDigits(b, hour, 2)
-	b = append(b, ':')
-	b = appendDigits(b, minute, 2)
-	b = append(b, ':')
-	b = appendDigits(b, second, 2)
-	if ns := t.Nanosecond(); ns != 0 {
-		// Nine digits, then trailing zeros dropped, as RFC3339Nano does.
-		b = append(b, '.')
-		digits := 9
-		for ns%10 == 0 {
-			ns /= 10
-			digits--
+// Seconds from 0000-01-01T00:00:00Z to the Unix epoch and to 10000-01-01.
+const (
+	unixOfYear0     = -62167219200
+	unixOfYear10000 = 253402300800
+)
+
+// utcSeconds is t's Unix time if t is shown with a zero offset in years
+// 0 to 9999, the only times appendUTCTime writes.
+func utcSeconds(t time.Time) (int64, bool) {
+	if loc := t.Location(); loc != time.UTC {
+		if _, offset := t.Zone(); offset != 0 {
+			return 0, false
 		}
-		b = appendDigits(b, ns, digits)
+	}
+	sec := t.Unix()
+	return sec, sec >= unixOfYear0 && sec < unixOfYear10000
+}
+
+// appendUTCTime is t.AppendFormat(b, time.RFC3339Nano) for the UTC time
+// sec (Unix seconds in years 0 to 9999) plus nsec nanoseconds. The date
+// comes from the day number by Hinnant's civil_from_days, in integer
+// arithmetic, instead of t.Date and t.Clock, which each convert again.
+func appendUTCTime(b []byte, sec int64, nsec int) []byte {
+	days, rem := (sec-unixOfYear0)/86400, int((sec-unixOfYear0)%86400)
+	// Days since 0000-03-01, so that the leap day ends each 4-year cycle.
+	z := days - 60
+	era := z / 146097 // years 0-9999 put z >= -60: era is 0..24, or -1 before March of year 0
+	if z < 0 {
+		era = -1
+	}
+	doe := z - era*146097
+	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
+	doy := doe - (365*yoe + yoe/4 - yoe/100)
+	mp := (5*doy + 2) / 153
+	day := int(doy - (153*mp+2)/5 + 1)
+	month := int(mp + 3)
+	if month > 12 {
+		month -= 12
+	}
+	year := int(yoe + era*400)
+	if month <= 2 {
+		year++
+	}
+	b = append2(append2(b, year/100), year%100)
+	b = append2(append(b, '-'), month)
+	b = append2(append(b, '-'), day)
+	b = append2(append(b, 'T'), rem/3600)
+	b = append2(append(b, ':'), rem/60%60)
+	b = append2(append(b, ':'), rem%60)
+	if nsec != 0 {
+		// Nine digits, then trailing zeros dropped, as RFC3339Nano does.
+		var buf [9]byte
+		for i := 8; i >= 0; i-- {
+			buf[i] = byte('0' + nsec%10)
+			nsec /= 10
+		}
+		n := 9
+		for buf[n-1] == '0' {
+			n--
+		}
+		b = append(append(b, '.'), buf[:n]...)
 	}
 	return append(b, 'Z')
 }
 
-// appendDigits writes v (non-negative) zero-padded to width digits.
-func appendDigits(b []byte, v, width int) []byte {
-	var buf [9]byte
-	for i := width - 1; i >= 0; i-- {
-		buf[i] = byte('0' + v%10)
-		v /= 10
-	}
-	return append(b, buf[:width]...)
-}
+// twoDigits holds "00" to "99".
+const twoDigits = "00010203040506070809101112131415161718192021222324252627282930313233343536373839" +
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879" +
+	"8081828384858687888990919293949596979899"
+
+// append2 writes v (0 to 99) as two digits.
+func append2(b []byte, v int) []byte { return append(b, twoDigits[2*v], twoDigits[2*v+1]) }
 
 // appendJSONString quotes s as encoding/json does by default: HTML-safe
 // (<, > and & escaped), invalid UTF-8 replaced by U+FFFD, and U+2028 and

@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"encoding/json"
+	"math/rand/v2"
 	"reflect"
 	"testing"
 	"time"
@@ -135,4 +136,33 @@ func BenchmarkSessionPageJSON(b *testing.B) {
 		}
 		b.SetBytes(int64(n))
 	})
+}
+
+// TestUTCTimeMatchesAppendFormat checks the fast path against the standard
+// formatter at the edges of its range, around leap days and century
+// years, and at random instants.
+func TestUTCTimeMatchesAppendFormat(t *testing.T) {
+	check := func(at time.Time) {
+		t.Helper()
+		want := at.AppendFormat(nil, `"`+time.RFC3339Nano+`"`)
+		if got := appendJSONTime(nil, at); !bytes.Equal(got, want) {
+			t.Fatalf("%v: got %s, want %s", at.UnixNano(), got, want)
+		}
+	}
+	for _, y := range []int{0, 1, 4, 99, 100, 400, 1600, 1700, 1900, 1969, 1970, 2000, 2024, 2026, 2100, 9999} {
+		for _, md := range [][2]int{{1, 1}, {2, 28}, {2, 29}, {3, 1}, {12, 31}} {
+			for _, ns := range []int{0, 1, 10, 120000000, 999999999} {
+				check(time.Date(y, time.Month(md[0]), md[1], 0, 0, 0, ns, time.UTC))
+				check(time.Date(y, time.Month(md[0]), md[1], 23, 59, 59, ns, time.UTC))
+			}
+		}
+	}
+	check(time.Date(2026, 11, 25, 9, 30, 0, 0, time.FixedZone("UTC+0", 0)))
+	check(time.Date(2026, 11, 25, 9, 30, 0, 0, time.FixedZone("CET", 3600)))
+	check(time.Date(-1, 12, 31, 23, 59, 59, 0, time.UTC))
+	check(time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC))
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 200000 {
+		check(time.Unix(unixOfYear0+rng.Int64N(unixOfYear10000-unixOfYear0), rng.Int64N(1e9)).UTC())
+	}
 }
