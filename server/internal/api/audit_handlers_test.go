@@ -1,10 +1,12 @@
 package api
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
 
+	"github.com/sidenote/sidenote/server/internal/audit"
 	"github.com/sidenote/sidenote/server/internal/store/storetest"
 	"github.com/sidenote/sidenote/shared/api"
 )
@@ -86,4 +88,103 @@ func TestAuditLogIsReadOnly(t *testing.T) {
 			t.Errorf("%s /api/v1/audit: %d", method, res.Status)
 		}
 	}
+}
+
+// TestEveryAuditedWriteRecordsOneEvent sends each audited write once, with
+// its own request id, and finds exactly one event of that request, naming
+// the action and the resource; a refused write records nothing. (The store
+// test TestAuditedWritesCommitWithTheirEvent checks that a write and its
+// event commit together or not at all.)
+func TestEveryAuditedWriteRecordsOneEvent(t *testing.T) {
+	storetest.EachDialect(t, func(t *testing.T, dbURL string) {
+		ts := newTestServer(t, dbURL)
+		requests := 0
+		// send makes one request and checks its events: want is
+		// "action resource", or "" for none; resource "*" is any.
+		send := func(token, method, path string, body any, status int, want string, header ...string) response {
+			t.Helper()
+			requests++
+			id := fmt.Sprintf("audited-write-%d", requests)
+			res := ts.raw(token, method, path, body, append(header, "X-Request-ID", id)...)
+			if res.Status != status {
+				t.Fatalf("%s %s: %d %s, want %d", method, path, res.Status, res.Body, status)
+			}
+			var events []audit.Event
+			if err := ts.store.DB().Where("request_id = ?", id).Find(&events).Error; err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, e := range events {
+				got = append(got, e.Action+" "+e.ResourceID)
+			}
+			action, resource, _ := strings.Cut(want, " ")
+			switch {
+			case want == "" && len(events) == 0:
+			case len(events) == 1 && events[0].Action == action && (resource == "*" || events[0].ResourceID == resource) && events[0].ClientIP == "127.0.0.1":
+			default:
+				t.Fatalf("%s %s: events %q, want %q", method, path, got, want)
+			}
+			return res
+		}
+
+		var tok api.TokenResponse
+		decodeInto(t, send("", http.MethodPost, "/api/v1/dev/login", api.DevLoginRequest{Email: "a@example.org", Name: "Dr A"}, http.StatusOK, "sign_in *"), &tok)
+		a := tok.Token
+		robin := ts.createClient(a, "Robin", api.ClientIndividual)
+		sess := ts.createAnonymousSession(a, api.SessionWrittenSummary, api.AnonymousIndividual)
+		base := "/api/v1/sessions/" + sess.ID
+
+		send(a, http.MethodPut, base+"/summary", api.TextRequest{Text: fictionalSummary}, http.StatusOK, "summary.write "+sess.ID)
+		send(a, http.MethodPut, base+"/summary", api.TextRequest{Text: " "}, http.StatusUnprocessableEntity, "")
+		send(a, http.MethodPut, base+"/transcript", api.TextRequest{Text: "Clinician: (fictional) How was the week?"}, http.StatusOK, "transcript.write "+sess.ID)
+		send(a, http.MethodPost, base+"/assign", api.AssignRequest{ClientID: robin.ID}, http.StatusOK, "session.assign "+sess.ID)
+
+		var n api.Note
+		decodeInto(t, send(a, http.MethodPost, base+"/notes", api.GenerateNoteRequest{Template: "soap"}, http.StatusAccepted, "note.create *", "Idempotency-Key", "k-1"), &n)
+		if got := auditCount(t, ts, "note.create", n.ID); got != 1 {
+			t.Fatalf("%d note.create events of the note", got)
+		}
+		// The same Idempotency-Key reads the first note back.
+		send(a, http.MethodPost, base+"/notes", api.GenerateNoteRequest{Template: "soap"}, http.StatusAccepted, "note.read "+n.ID, "Idempotency-Key", "k-1")
+		n = ts.waitNote(a, n.ID)
+		notePath := "/api/v1/notes/" + n.ID
+		send(a, http.MethodGet, notePath, nil, http.StatusOK, "note.read "+n.ID)
+		edit := api.UpdateNoteRequest{Version: n.Version, Sections: []api.SectionEdit{{Key: "plan", Text: "Continue weekly sessions."}}}
+		send(a, http.MethodPatch, notePath, edit, http.StatusOK, "note.write "+n.ID)
+		send(a, http.MethodPatch, notePath, edit, http.StatusConflict, "") // stale version
+		receipt := api.InsertionRequest{Origin: "https://ehr.example.com", NoteVersion: n.Version + 1,
+			Fields: []api.InsertionField{{Section: "plan", FieldLabel: "Plan"}}}
+		send(a, http.MethodPost, notePath+"/insertions", receipt, http.StatusCreated, "note.insert "+n.ID)
+		send(a, http.MethodPost, notePath+"/sign", nil, http.StatusOK, "note.sign "+n.ID)
+		send(a, http.MethodPost, notePath+"/sign", nil, http.StatusConflict, "")
+		send(a, http.MethodPost, notePath+"/addenda", api.TextRequest{Text: "Fictional late entry."}, http.StatusCreated, "note.write "+n.ID)
+
+		rec := ts.createAnonymousSession(a, api.SessionUploadedRecording, api.AnonymousCouple)
+		recPath := "/api/v1/sessions/" + rec.ID + "/recording"
+		send(a, http.MethodPost, recPath, rawBody{contentType: "audio/ogg", data: strings.Repeat("\x01", 500)}, http.StatusCreated, "recording.write "+rec.ID)
+		send(a, http.MethodPatch, recPath, api.RecordingSettingsRequest{Keep: ptr(true)}, http.StatusOK, "recording.write "+rec.ID)
+
+		var tokens api.Page[api.Token]
+		second := ts.login("a@example.org")
+		ts.do(a, http.MethodGet, "/api/v1/tokens", nil, http.StatusOK, &tokens)
+		var secondID string
+		for _, tk := range tokens.Items {
+			if !tk.Current && secondID == "" {
+				secondID = tk.ID
+			}
+		}
+		send(a, http.MethodDelete, "/api/v1/tokens/"+secondID, nil, http.StatusNoContent, "token.revoke "+secondID)
+		send(a, http.MethodDelete, "/api/v1/tokens/"+secondID, nil, http.StatusNotFound, "")
+		if res := ts.raw(second, http.MethodGet, "/api/v1/me", nil); res.Status != http.StatusUnauthorized {
+			t.Fatalf("revoked token: %d", res.Status)
+		}
+		// Signing out with a bearer token revokes it, audited too.
+		var current string
+		for _, tk := range tokens.Items {
+			if tk.Current {
+				current = tk.ID
+			}
+		}
+		send(a, http.MethodPost, "/auth/logout", nil, http.StatusNoContent, "token.revoke "+current)
+	})
 }

@@ -13,7 +13,6 @@ import (
 	"github.com/gin-gonic/gin"
 	"golang.org/x/oauth2"
 
-	"github.com/sidenote/sidenote/server/internal/audit"
 	"github.com/sidenote/sidenote/server/internal/auth"
 	"github.com/sidenote/sidenote/server/internal/config"
 	"github.com/sidenote/sidenote/server/internal/store"
@@ -71,9 +70,6 @@ func cookieName(base string, secure bool) string {
 	}
 	return base
 }
-
-// identityLink is the audit action of linking another sign-in.
-const identityLink audit.Action = "identity.link"
 
 // secureRequest reports whether the browser reached Sidenote over HTTPS:
 // directly, through the configured public URL, or through a trusted proxy
@@ -220,15 +216,12 @@ func (s *Server) finishSignIn(c *gin.Context) {
 			s.authPage(c, http.StatusUnauthorized, "Sign in first", "Your Sidenote session ended before the sign-in could be linked. Sign in and try again.")
 			return
 		}
-		if err := s.store.LinkIdentity(ctx, t.ClinicianID, ident.Provider, ident.Subject); err != nil {
+		actAs(c, t.ClinicianID)
+		if err := s.store.LinkIdentity(c.Request.Context(), t.ClinicianID, ident.Provider, ident.Subject); err != nil {
 			if hasCode(err, api.CodeConflict) {
 				s.authPage(c, http.StatusConflict, "Already linked", "This sign-in is already linked to another Sidenote account.")
 				return
 			}
-			fail(c, err)
-			return
-		}
-		if err := s.recordFor(c, t.ClinicianID, identityLink, t.ClinicianID); err != nil {
 			fail(c, err)
 			return
 		}
@@ -241,11 +234,10 @@ func (s *Server) finishSignIn(c *gin.Context) {
 		fail(c, err)
 		return
 	}
+	actAs(c, clin.ID)
+	ctx = c.Request.Context()
 	if flow.Purpose == auth.ForExtension {
-		token, t, err := s.store.CreateToken(ctx, clin.ID, store.TokenExtension, "Chrome extension", s.cfg.TokenTTL)
-		if err == nil {
-			err = s.recordFor(c, clin.ID, audit.SignIn, t.ID)
-		}
+		token, _, err := s.store.CreateToken(ctx, clin.ID, store.TokenExtension, "Chrome extension", s.cfg.TokenTTL)
 		if err != nil {
 			fail(c, err)
 			return
@@ -262,10 +254,7 @@ func (s *Server) finishSignIn(c *gin.Context) {
 			return
 		}
 	}
-	token, t, err := s.store.CreateBrowserSession(ctx, clin.ID, s.cfg.Auth.SessionTTL)
-	if err == nil {
-		err = s.recordFor(c, clin.ID, audit.SignIn, t.ID)
-	}
+	token, _, err := s.store.CreateBrowserSession(ctx, clin.ID, s.cfg.Auth.SessionTTL)
 	if err != nil {
 		fail(c, err)
 		return
@@ -282,7 +271,8 @@ func (s *Server) logout(c *gin.Context) {
 	if bearer, ok := bearerToken(c); ok {
 		t, err := s.store.AuthenticateBearer(ctx, bearer, s.cfg.TokenTTL)
 		if err == nil {
-			err = s.store.RevokeToken(ctx, t.ClinicianID, t.ID)
+			actAs(c, t.ClinicianID)
+			err = s.store.RevokeToken(c.Request.Context(), t.ClinicianID, t.ID)
 		}
 		if err != nil {
 			fail(c, err)
@@ -311,15 +301,6 @@ func (s *Server) logout(c *gin.Context) {
 	}
 	s.setCookie(c, sessionCookie, "", -1)
 	c.Status(http.StatusNoContent)
-}
-
-// recordFor writes an audit event for a clinician who is not (yet) the
-// request's authenticated caller, as at sign-in.
-func (s *Server) recordFor(c *gin.Context, clinicianID string, action audit.Action, resourceID string) error {
-	return s.audit.Record(c.Request.Context(), audit.Event{
-		ClinicianID: clinicianID, Action: string(action), ResourceID: resourceID,
-		RequestID: requestID(c), ClientIP: c.ClientIP(),
-	})
 }
 
 // providerFailed answers a failure of the identity provider. The log says

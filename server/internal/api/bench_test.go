@@ -58,7 +58,7 @@ func BenchmarkSessionsList(b *testing.B) {
 			b.Fatal(err)
 		}
 		ids[i] = c.ID
-		if tokens[i], _, err = ts.store.CreateToken(ctx, c.ID, store.TokenDev, "bench", time.Hour); err != nil {
+		if tokens[i], _, err = ts.store.CreateToken(storetest.As(ctx, c.ID), c.ID, store.TokenDev, "bench", time.Hour); err != nil {
 			b.Fatal(err)
 		}
 	}

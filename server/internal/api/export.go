@@ -69,7 +69,7 @@ func (s *Server) export(c *gin.Context) {
 	ctx := c.Request.Context()
 	clin, err := s.store.ClinicianByID(ctx, caller(c))
 	if err == nil {
-		err = s.record(c, audit.Export, clin.ID)
+		err = s.recordRead(c, audit.Export, clin.ID)
 	}
 	if err != nil {
 		fail(c, err)

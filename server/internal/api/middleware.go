@@ -10,6 +10,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/sidenote/sidenote/server/internal/audit"
 	"github.com/sidenote/sidenote/server/internal/store"
 	"github.com/sidenote/sidenote/shared/api"
 )
@@ -118,5 +119,15 @@ func (s *Server) authenticate(c *gin.Context) {
 	}
 	c.Set(ctxClinicianID, t.ClinicianID)
 	c.Set(ctxTokenID, t.ID)
+	actAs(c, t.ClinicianID)
 	c.Next()
+}
+
+// actAs makes clinicianID the actor of the request: the audit events of
+// what it reads and writes are theirs (see audit.WithActor). authenticate
+// sets the caller; a sign-in sets the clinician it signs in.
+func actAs(c *gin.Context, clinicianID string) {
+	c.Request = c.Request.WithContext(audit.WithActor(c.Request.Context(), audit.Actor{
+		ClinicianID: clinicianID, RequestID: requestID(c), ClientIP: c.ClientIP(),
+	}))
 }

@@ -39,25 +39,23 @@ func (s *Server) generateNote(c *gin.Context) {
 		return
 	}
 	key := strings.TrimSpace(c.GetHeader("Idempotency-Key"))
-	n, _, err := s.store.CreateNote(c.Request.Context(), caller(c), c.Param("id"), req.Template, key, s.jobs.GenerateNote(caller(c)))
-	s.respondAudited(c, http.StatusAccepted, audit.NoteCreate, n, err)
+	n, created, err := s.store.CreateNote(c.Request.Context(), caller(c), c.Param("id"), req.Template, key, s.jobs.GenerateNote(caller(c)))
+	if err == nil && !created {
+		// The same Idempotency-Key again: the note created the first time
+		// (and audited then) is read back.
+		err = s.recordRead(c, audit.NoteRead, n.ID)
+	}
+	s.respondNote(c, http.StatusAccepted, n, err)
 }
 
-// respondAudited finishes a handler that read or changed one note: unless
-// err, it audits action on the note and writes it with status.
-func (s *Server) respondAudited(c *gin.Context, status int, action audit.Action, n *store.Note, err error) {
-	if err == nil {
-		err = s.record(c, action, n.ID)
-	}
+// respondNote finishes a handler that read or changed one note: unless
+// err, it writes the note with its addenda and status. The handler has
+// audited a read; the store audits writes.
+func (s *Server) respondNote(c *gin.Context, status int, n *store.Note, err error) {
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	s.respondNote(c, status, n)
-}
-
-// respondNote writes a note with its addenda.
-func (s *Server) respondNote(c *gin.Context, status int, n *store.Note) {
 	addenda, err := s.store.Addenda(c.Request.Context(), caller(c), n.ID)
 	if err != nil {
 		fail(c, err)
@@ -75,7 +73,7 @@ func (s *Server) listSessionNotes(c *gin.Context) {
 	out := make([]api.Note, len(ns))
 	for i := range ns {
 		out[i] = toNote(&ns[i], nil)
-		if err := s.record(c, audit.NoteRead, ns[i].ID); err != nil {
+		if err := s.recordRead(c, audit.NoteRead, ns[i].ID); err != nil {
 			fail(c, err)
 			return
 		}
@@ -85,7 +83,10 @@ func (s *Server) listSessionNotes(c *gin.Context) {
 
 func (s *Server) getNote(c *gin.Context) {
 	n, err := s.store.Note(c.Request.Context(), caller(c), c.Param("id"))
-	s.respondAudited(c, http.StatusOK, audit.NoteRead, n, err)
+	if err == nil {
+		err = s.recordRead(c, audit.NoteRead, n.ID)
+	}
+	s.respondNote(c, http.StatusOK, n, err)
 }
 
 func (s *Server) updateNote(c *gin.Context) {
@@ -95,13 +96,13 @@ func (s *Server) updateNote(c *gin.Context) {
 		return
 	}
 	n, err := s.store.UpdateNote(c.Request.Context(), caller(c), c.Param("id"), req)
-	s.respondAudited(c, http.StatusOK, audit.NoteWrite, n, err)
+	s.respondNote(c, http.StatusOK, n, err)
 }
 
 func (s *Server) noteVersions(c *gin.Context) {
 	vs, err := s.store.NoteVersions(c.Request.Context(), caller(c), c.Param("id"))
 	if err == nil {
-		err = s.record(c, audit.NoteRead, c.Param("id"))
+		err = s.recordRead(c, audit.NoteRead, c.Param("id"))
 	}
 	if err != nil {
 		fail(c, err)
@@ -117,7 +118,7 @@ func (s *Server) noteVersions(c *gin.Context) {
 func (s *Server) signNote(c *gin.Context) {
 	deleteAt := s.recordingDeleteAt()
 	n, err := s.store.SignNote(c.Request.Context(), caller(c), c.Param("id"), deleteAt, s.purgeRecording(caller(c), deleteAt))
-	s.respondAudited(c, http.StatusOK, audit.NoteSign, n, err)
+	s.respondNote(c, http.StatusOK, n, err)
 }
 
 func (s *Server) retryNote(c *gin.Context) {
@@ -126,7 +127,7 @@ func (s *Server) retryNote(c *gin.Context) {
 		return
 	}
 	n, err := s.store.RetryNote(c.Request.Context(), caller(c), c.Param("id"), s.jobs.GenerateNote(caller(c)))
-	s.respondAudited(c, http.StatusAccepted, audit.NoteCreate, n, err)
+	s.respondNote(c, http.StatusAccepted, n, err)
 }
 
 func (s *Server) addAddendum(c *gin.Context) {
@@ -136,9 +137,6 @@ func (s *Server) addAddendum(c *gin.Context) {
 		return
 	}
 	a, err := s.store.AddAddendum(c.Request.Context(), caller(c), c.Param("id"), req.Text)
-	if err == nil {
-		err = s.record(c, audit.NoteWrite, a.NoteID)
-	}
 	if err != nil {
 		fail(c, err)
 		return
@@ -153,9 +151,6 @@ func (s *Server) recordInsertion(c *gin.Context) {
 		return
 	}
 	ins, err := s.store.RecordInsertion(c.Request.Context(), caller(c), c.Param("id"), req)
-	if err == nil {
-		err = s.record(c, audit.NoteInsert, ins.NoteID)
-	}
 	if err != nil {
 		fail(c, err)
 		return

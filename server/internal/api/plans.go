@@ -43,7 +43,7 @@ func (s *Server) treatmentPlan(c *gin.Context, clientID string) {
 		err = errNoSignedNotes
 	}
 	if err == nil {
-		err = s.record(c, audit.PlanCreate, clientID)
+		err = s.recordRead(c, audit.PlanCreate, clientID)
 	}
 	if err != nil {
 		fail(c, err)

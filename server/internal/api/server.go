@@ -46,7 +46,7 @@ func New(cfg *config.Config, st *store.Store, log *slog.Logger, opts ...Option) 
 	for _, o := range opts {
 		o(s)
 	}
-	s.audit = audit.New(st.DB(), store.NewID, st.Now)
+	s.audit = audit.New(st.DB())
 	s.authn = newAuthentication(cfg, log, nil)
 	// Client IPs come from the connection unless proxies are configured
 	// (SIDENOTE_TRUSTED_PROXIES, validated with the configuration).
@@ -92,12 +92,10 @@ func (s *Server) routes() {
 	s.accountRoutes(authed)
 }
 
-// record writes an audit event for the caller's request.
-func (s *Server) record(c *gin.Context, action audit.Action, resourceID string) error {
-	return s.audit.Record(c.Request.Context(), audit.Event{
-		ClinicianID: caller(c), Action: string(action), ResourceID: resourceID,
-		RequestID: requestID(c), ClientIP: c.ClientIP(),
-	})
+// recordRead audits a read of clinical data, after it. Writes are audited
+// by the store, in their own transaction (audit.RecordTx).
+func (s *Server) recordRead(c *gin.Context, action audit.Action, resourceID string) error {
+	return s.audit.Record(c.Request.Context(), action, resourceID)
 }
 
 // caller is the clinician making an authenticated request.

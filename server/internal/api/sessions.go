@@ -5,7 +5,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/sidenote/sidenote/server/internal/audit"
 	"github.com/sidenote/sidenote/server/internal/store"
 	"github.com/sidenote/sidenote/shared/api"
 )
@@ -119,9 +118,6 @@ func (s *Server) assignSession(c *gin.Context) {
 		return
 	}
 	sess, err := s.store.AssignSession(c.Request.Context(), caller(c), c.Param("id"), req.ClientID)
-	if err == nil {
-		err = s.record(c, audit.SessionAssign, sess.ID)
-	}
 	if err != nil {
 		fail(c, err)
 		return

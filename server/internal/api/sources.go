@@ -15,8 +15,8 @@ import (
 )
 
 func (s *Server) sourceRoutes(r *gin.RouterGroup) {
-	r.PUT("/sessions/:id/summary", s.putSource(store.SourceSummary, audit.SummaryWrite))
-	r.PUT("/sessions/:id/transcript", s.putSource(store.SourceTranscript, audit.TranscriptSave))
+	r.PUT("/sessions/:id/summary", s.putSource(store.SourceSummary))
+	r.PUT("/sessions/:id/transcript", s.putSource(store.SourceTranscript))
 	r.GET("/sessions/:id/summary", s.getSource(store.SourceSummary, audit.NoteRead))
 	r.GET("/sessions/:id/transcript", s.getSource(store.SourceTranscript, audit.TranscriptRead))
 	r.POST("/sessions/:id/recording", s.uploadRecording)
@@ -25,18 +25,14 @@ func (s *Server) sourceRoutes(r *gin.RouterGroup) {
 	r.POST("/sessions/:id/recording/transcribe", s.retryTranscription)
 }
 
-func (s *Server) putSource(kind string, action audit.Action) gin.HandlerFunc {
+func (s *Server) putSource(kind string) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		var req api.TextRequest
 		if err := decode(c, s.cfg.MaxBodyBytes, &req); err != nil {
 			fail(c, err)
 			return
 		}
-		err := s.store.PutSource(c.Request.Context(), caller(c), c.Param("id"), kind, req.Text)
-		if err == nil {
-			err = s.record(c, action, c.Param("id"))
-		}
-		if err != nil {
+		if err := s.store.PutSource(c.Request.Context(), caller(c), c.Param("id"), kind, req.Text); err != nil {
 			fail(c, err)
 			return
 		}
@@ -53,7 +49,7 @@ func (s *Server) getSource(kind string, action audit.Action) gin.HandlerFunc {
 		}
 		summary, transcript, err := s.store.Sources(ctx, caller(c), c.Param("id"))
 		if err == nil {
-			err = s.record(c, action, c.Param("id"))
+			err = s.recordRead(c, action, c.Param("id"))
 		}
 		if err != nil {
 			fail(c, err)
@@ -120,9 +116,6 @@ func (s *Server) uploadRecording(c *gin.Context) {
 		enqueue = s.jobs.Transcribe(caller(c))
 	}
 	rec, err := s.store.SaveRecording(ctx, caller(c), sess.ID, contentType, size, sum, enqueue)
-	if err == nil {
-		err = s.record(c, audit.RecordingWrite, sess.ID)
-	}
 	if err != nil {
 		fail(c, err)
 		return
@@ -165,9 +158,6 @@ func (s *Server) updateRecording(c *gin.Context) {
 	}
 	deleteAt := s.recordingDeleteAt()
 	rec, err := s.store.SetRecordingKeep(c.Request.Context(), caller(c), c.Param("id"), *req.Keep, deleteAt, s.purgeRecording(caller(c), deleteAt))
-	if err == nil {
-		err = s.record(c, audit.RecordingWrite, c.Param("id"))
-	}
 	if err != nil {
 		fail(c, err)
 		return
@@ -199,9 +189,6 @@ func (s *Server) retryTranscription(c *gin.Context) {
 		return
 	}
 	rec, err := s.store.RetryTranscription(c.Request.Context(), caller(c), c.Param("id"), s.jobs.Transcribe(caller(c)))
-	if err == nil {
-		err = s.record(c, audit.RecordingWrite, c.Param("id"))
-	}
 	if err != nil {
 		fail(c, err)
 		return

@@ -5,7 +5,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/sidenote/sidenote/server/internal/audit"
 	"github.com/sidenote/sidenote/shared/api"
 )
 
@@ -36,11 +35,7 @@ func (s *Server) listTokens(c *gin.Context) {
 // included: its next use answers 401.
 func (s *Server) revokeToken(c *gin.Context) {
 	id := c.Param("id")
-	err := s.store.RevokeToken(c.Request.Context(), caller(c), id)
-	if err == nil {
-		err = s.record(c, audit.TokenRevoke, id)
-	}
-	if err != nil {
+	if err := s.store.RevokeToken(c.Request.Context(), caller(c), id); err != nil {
 		fail(c, err)
 		return
 	}

@@ -58,7 +58,7 @@ func TestBrowserSessionCSRF(t *testing.T) {
 
 		// A bearer token needs no CSRF token; a session token is no bearer
 		// token, and an API token is no session cookie.
-		bearer, _, err := ts.store.CreateToken(context.Background(), clinicianOf(t, ts, b), store.TokenExtension, "test", time.Hour)
+		bearer, _, err := ts.store.CreateToken(storetest.As(context.Background(), clinicianOf(t, ts, b)), clinicianOf(t, ts, b), store.TokenExtension, "test", time.Hour)
 		if err != nil {
 			t.Fatal(err)
 		}

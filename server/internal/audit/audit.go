@@ -2,12 +2,19 @@
 // action, which resource, when, from which request and address. Events
 // carry ids only, never note text or names, and cannot be changed through
 // the API.
+//
+// A write records its event in the transaction that writes (RecordTx), so
+// a change is never committed without its event; a read records after it
+// has read (Log.Record), and fails if the event cannot be written. Either
+// way the event is for the Actor the request's context carries.
 package audit
 
 import (
 	"context"
+	"errors"
 	"time"
 
+	"github.com/google/uuid"
 	"gorm.io/gorm"
 )
 
@@ -16,6 +23,7 @@ type Action string
 
 const (
 	SignIn         Action = "sign_in"
+	IdentityLink   Action = "identity.link"
 	NoteRead       Action = "note.read"
 	NoteCreate     Action = "note.create"
 	NoteWrite      Action = "note.write"
@@ -45,23 +53,57 @@ type Event struct {
 // TableName binds Event to the audit_events table.
 func (Event) TableName() string { return "audit_events" }
 
-// Log writes and lists audit events.
-type Log struct {
-	db    *gorm.DB
-	newID func() string
-	now   func() time.Time
+// Actor is who makes a request: the clinician, the request's id and the
+// client's address. The API puts it in the request's context (WithActor);
+// the events of the request are recorded for it.
+type Actor struct {
+	ClinicianID string
+	RequestID   string
+	ClientIP    string
 }
 
-// New returns an audit log over db; newID and now are the store's.
-func New(db *gorm.DB, newID func() string, now func() time.Time) *Log {
-	return &Log{db: db, newID: newID, now: now}
+type actorKey struct{}
+
+// WithActor returns a copy of ctx carrying a.
+func WithActor(ctx context.Context, a Actor) context.Context {
+	return context.WithValue(ctx, actorKey{}, a)
 }
 
-// Record appends an event. Callers treat a failure as a failure of the
-// request: clinical data must not be read or written unaudited.
-func (l *Log) Record(ctx context.Context, e Event) error {
-	e.ID, e.CreatedAt = l.newID(), l.now()
-	return l.db.WithContext(ctx).Create(&e).Error
+// ActorFrom returns the actor ctx carries.
+func ActorFrom(ctx context.Context) (Actor, bool) {
+	a, ok := ctx.Value(actorKey{}).(Actor)
+	return a, ok && a.ClinicianID != ""
+}
+
+// ErrNoActor refuses to record an event for nobody: a write of clinical
+// data without an actor in its context is a programming error, and fails.
+var ErrNoActor = errors.New("audit: no actor in the context")
+
+// RecordTx appends an event for ctx's actor using tx. Writes call it with
+// the transaction they write with, so the change and its event commit
+// together or not at all.
+func RecordTx(ctx context.Context, tx *gorm.DB, action Action, resourceID string) error {
+	a, ok := ActorFrom(ctx)
+	if !ok {
+		return ErrNoActor
+	}
+	return tx.Create(&Event{
+		ID: uuid.Must(uuid.NewV7()).String(), ClinicianID: a.ClinicianID, Action: string(action),
+		ResourceID: resourceID, RequestID: a.RequestID, ClientIP: a.ClientIP, CreatedAt: tx.NowFunc(),
+	}).Error
+}
+
+// Log records reads and lists audit events.
+type Log struct{ db *gorm.DB }
+
+// New returns an audit log over db.
+func New(db *gorm.DB) *Log { return &Log{db: db} }
+
+// Record appends an event for ctx's actor after a read (writes use
+// RecordTx). Callers treat a failure as a failure of the request: clinical
+// data must not be read unaudited.
+func (l *Log) Record(ctx context.Context, action Action, resourceID string) error {
+	return RecordTx(ctx, l.db.WithContext(ctx), action, resourceID)
 }
 
 // List returns a clinician's events newest first, limit at a time, before

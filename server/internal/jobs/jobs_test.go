@@ -64,6 +64,7 @@ func seedNotes(t *testing.T, st *store.Store, q *jobs.Queue, n int) (clinicianID
 	if err != nil {
 		t.Fatal(err)
 	}
+	ctx = storetest.As(ctx, c.ID)
 	anon := api.AnonymousIndividual
 	sess, err := st.CreateSession(ctx, c.ID, api.CreateSessionRequest{
 		Type: api.SessionWrittenSummary, Anonymous: &anon, Consent: &api.Consent{Obtained: true, Method: api.ConsentVerbal},

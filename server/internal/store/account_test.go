@@ -22,6 +22,7 @@ func seedClinician(t *testing.T, s *store.Store, email string, sessions int) (st
 	if err != nil {
 		t.Fatal(err)
 	}
+	ctx = storetest.As(ctx, c.ID)
 	if err := s.LinkIdentity(ctx, c.ID, "oidc", "subject-of-"+email); err != nil {
 		t.Fatal(err)
 	}

@@ -18,6 +18,7 @@ func TestBearerTokensAndBrowserSessionsDoNotMix(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		ctx = storetest.As(ctx, clin.ID)
 		bearer, _, err := s.CreateToken(ctx, clin.ID, store.TokenExtension, "Chrome extension", time.Hour)
 		if err != nil {
 			t.Fatal(err)

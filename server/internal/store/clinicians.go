@@ -11,6 +11,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"github.com/sidenote/sidenote/server/internal/audit"
 	"github.com/sidenote/sidenote/shared/api"
 )
 
@@ -60,13 +61,18 @@ func (s *Store) LinkIdentity(ctx context.Context, clinicianID, provider, subject
 		err := tx.Where("provider = ? AND subject = ?", provider, subject).Take(&existing).Error
 		switch {
 		case err == nil && existing.ClinicianID == clinicianID:
-			return nil
+			// Linked already: nothing changes, but the request is audited.
 		case err == nil:
 			return &api.Error{Code: api.CodeConflict, Message: "This sign-in is already linked to another Sidenote account."}
 		case !errors.Is(err, gorm.ErrRecordNotFound):
 			return err
+		default:
+			err := tx.Create(&Identity{ID: NewID(), ClinicianID: clinicianID, Provider: provider, Subject: subject, CreatedAt: s.now()}).Error
+			if err != nil {
+				return err
+			}
 		}
-		return tx.Create(&Identity{ID: NewID(), ClinicianID: clinicianID, Provider: provider, Subject: subject, CreatedAt: s.now()}).Error
+		return audit.RecordTx(ctx, tx, audit.IdentityLink, clinicianID)
 	})
 	return dbError(err, "Clinician")
 }
@@ -87,8 +93,8 @@ func HashToken(plain string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// CreateToken issues a new opaque token for a clinician. The plain token is
-// returned once and never stored.
+// CreateToken issues a new opaque token for a clinician, audited as a
+// sign-in. The plain token is returned once and never stored.
 func (s *Store) CreateToken(ctx context.Context, clinicianID, kind, label string, ttl time.Duration) (string, *APIToken, error) {
 	var raw [32]byte
 	if _, err := rand.Read(raw[:]); err != nil {
@@ -100,7 +106,13 @@ func (s *Store) CreateToken(ctx context.Context, clinicianID, kind, label string
 		ID: NewID(), ClinicianID: clinicianID, TokenHash: HashToken(plain), Kind: kind, Label: label,
 		CreatedAt: now, LastUsedAt: now, ExpiresAt: now.Add(ttl),
 	}
-	if err := s.db.WithContext(ctx).Create(t).Error; err != nil {
+	err := s.Transaction(ctx, func(tx *gorm.DB) error {
+		if err := tx.Create(t).Error; err != nil {
+			return err
+		}
+		return audit.RecordTx(ctx, tx, audit.SignIn, t.ID)
+	})
+	if err != nil {
 		return "", nil, dbError(err, "Token")
 	}
 	return plain, t, nil
@@ -126,14 +138,20 @@ func (s *Store) RevokeToken(ctx context.Context, clinicianID, tokenID string) er
 	if !ValidID(tokenID) {
 		return ErrNotFound("Token")
 	}
-	res := s.db.WithContext(ctx).Model(&APIToken{}).
-		Where("id = ? AND clinician_id = ? AND revoked_at IS NULL", tokenID, clinicianID).
-		Update("revoked_at", s.now())
-	if res.Error != nil {
-		return dbError(res.Error, "Token")
-	}
-	if res.RowsAffected == 0 {
-		return ErrNotFound("Token")
+	err := s.Transaction(ctx, func(tx *gorm.DB) error {
+		res := tx.Model(&APIToken{}).
+			Where("id = ? AND clinician_id = ? AND revoked_at IS NULL", tokenID, clinicianID).
+			Update("revoked_at", s.now())
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return ErrNotFound("Token")
+		}
+		return audit.RecordTx(ctx, tx, audit.TokenRevoke, tokenID)
+	})
+	if err != nil {
+		return dbError(err, "Token")
 	}
 	s.evictTokens(func(t *APIToken) bool { return t.ID == tokenID })
 	return nil

@@ -33,6 +33,7 @@ func TestRotateKeyReencryptsEverythingAndRetiresTheOldKey(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		ctx = storetest.As(ctx, c.ID)
 		anon := api.AnonymousIndividual
 		sess, err := s.CreateSession(ctx, c.ID, api.CreateSessionRequest{Type: api.SessionWrittenSummary, Anonymous: &anon, Consent: &api.Consent{Obtained: true, Method: api.ConsentVerbal}})
 		if err != nil {

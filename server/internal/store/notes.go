@@ -11,6 +11,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"github.com/sidenote/sidenote/server/internal/audit"
 	"github.com/sidenote/sidenote/shared/api"
 	"github.com/sidenote/sidenote/shared/note"
 )
@@ -129,7 +130,10 @@ func (s *Store) CreateNote(ctx context.Context, clinicianID, sessionID string, t
 		if err := setSessionNoteStatus(tx, clinicianID, sessionID, api.NoteGenerating); err != nil {
 			return err
 		}
-		return enqueue(tx, n.ID)
+		if err := enqueue(tx, n.ID); err != nil {
+			return err
+		}
+		return audit.RecordTx(ctx, tx, audit.NoteCreate, n.ID)
 	})
 	if errors.Is(err, gorm.ErrDuplicatedKey) && key != nil {
 		// Another request with the same key won the race.
@@ -262,7 +266,10 @@ func (s *Store) RetryNote(ctx context.Context, clinicianID, id string, enqueue E
 		if err := setSessionNoteStatus(tx, clinicianID, n.SessionID, api.NoteGenerating); err != nil {
 			return err
 		}
-		return enqueue(tx, id)
+		if err := enqueue(tx, id); err != nil {
+			return err
+		}
+		return audit.RecordTx(ctx, tx, audit.NoteCreate, id)
 	})
 	if err != nil {
 		return nil, dbError(err, "Note")
@@ -346,7 +353,10 @@ func (s *Store) UpdateNote(ctx context.Context, clinicianID, id string, req api.
 		if err := tx.Create(&NoteVersion{NoteID: id, Version: version, Sections: raw, CreatedAt: now}).Error; err != nil {
 			return err
 		}
-		return setSessionNoteStatus(tx, clinicianID, n.SessionID, api.NoteReady)
+		if err := setSessionNoteStatus(tx, clinicianID, n.SessionID, api.NoteReady); err != nil {
+			return err
+		}
+		return audit.RecordTx(ctx, tx, audit.NoteWrite, id)
 	})
 	if err != nil {
 		return nil, dbError(err, "Note")
@@ -392,7 +402,10 @@ func (s *Store) SignNote(ctx context.Context, clinicianID, id string, deleteReco
 		if err := setSessionNoteStatus(tx, clinicianID, n.SessionID, api.NoteSigned); err != nil {
 			return err
 		}
-		return scheduleRecordingDeletion(tx, clinicianID, n.SessionID, deleteRecordingAt, purge)
+		if err := scheduleRecordingDeletion(tx, clinicianID, n.SessionID, deleteRecordingAt, purge); err != nil {
+			return err
+		}
+		return audit.RecordTx(ctx, tx, audit.NoteSign, id)
 	})
 	if err != nil {
 		return nil, dbError(err, "Note")
@@ -414,7 +427,13 @@ func (s *Store) AddAddendum(ctx context.Context, clinicianID, id, text string) (
 		return nil, invalid("text", "Write the addendum first.")
 	}
 	a := &NoteAddendum{ID: NewID(), NoteID: id, ClinicianID: clinicianID, Text: text, CreatedAt: s.now()}
-	if err := s.db.WithContext(ctx).Create(a).Error; err != nil {
+	err = s.Transaction(ctx, func(tx *gorm.DB) error {
+		if err := tx.Create(a).Error; err != nil {
+			return err
+		}
+		return audit.RecordTx(ctx, tx, audit.NoteWrite, id)
+	})
+	if err != nil {
 		return nil, dbError(err, "Note")
 	}
 	return a, nil
@@ -459,7 +478,13 @@ func (s *Store) RecordInsertion(ctx context.Context, clinicianID, id string, req
 		ID: NewID(), NoteID: id, ClinicianID: clinicianID, Origin: strings.TrimSuffix(req.Origin, "/"),
 		NoteVersion: req.NoteVersion, Fields: string(fields), CreatedAt: s.now(),
 	}
-	if err := s.db.WithContext(ctx).Create(ins).Error; err != nil {
+	err = s.Transaction(ctx, func(tx *gorm.DB) error {
+		if err := tx.Create(ins).Error; err != nil {
+			return err
+		}
+		return audit.RecordTx(ctx, tx, audit.NoteInsert, id)
+	})
+	if err != nil {
 		return nil, dbError(err, "Note")
 	}
 	return ins, nil

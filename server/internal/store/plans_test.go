@@ -25,6 +25,7 @@ func TestTreatmentPlanSources(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		ctx = storetest.As(ctx, c.ID)
 		client, err := s.CreateClient(ctx, c.ID, api.CreateClientRequest{DisplayName: "Sam (pseudonym)", Kind: api.ClientIndividual})
 		if err != nil {
 			t.Fatal(err)

@@ -8,6 +8,7 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
+	"github.com/sidenote/sidenote/server/internal/audit"
 	"github.com/sidenote/sidenote/shared/api"
 )
 
@@ -52,6 +53,10 @@ func (s *Store) SaveRecording(ctx context.Context, clinicianID, sessionID, conte
 	var prev Recording
 	err = s.db.WithContext(ctx).Where("session_id = ? AND clinician_id = ?", sessionID, clinicianID).Take(&prev).Error
 	if err == nil && prev.SHA256 == sha && prev.TranscriptionStatus == TranscriptionDone {
+		// The same audio again: no row changes, but the upload is audited.
+		if err := audit.RecordTx(ctx, s.db.WithContext(ctx), audit.RecordingWrite, sessionID); err != nil {
+			return nil, dbError(err, "Session")
+		}
 		return &prev, nil
 	}
 	now := s.now()
@@ -72,10 +77,15 @@ func (s *Store) SaveRecording(ctx context.Context, clinicianID, sessionID, conte
 			return err
 		}
 		if enqueue != nil {
-			return enqueue(tx, sessionID)
+			err = enqueue(tx, sessionID)
+		} else {
+			err = tx.Model(&Session{}).Where("id = ?", sess.ID).
+				Updates(map[string]any{"status": string(api.SessionAwaitingTranscript), "updated_at": now}).Error
 		}
-		return tx.Model(&Session{}).Where("id = ?", sess.ID).
-			Updates(map[string]any{"status": string(api.SessionAwaitingTranscript), "updated_at": now}).Error
+		if err != nil {
+			return err
+		}
+		return audit.RecordTx(ctx, tx, audit.RecordingWrite, sessionID)
 	})
 	if err != nil {
 		return nil, dbError(err, "Session")
@@ -93,14 +103,13 @@ func (s *Store) Recording(ctx context.Context, clinicianID, sessionID string) (*
 	return &r, nil
 }
 
-// FinishTranscription stores the transcript made from a recording.
+// FinishTranscription stores the transcript made from a recording. It is
+// background work, with no request to audit.
 func (s *Store) FinishTranscription(ctx context.Context, clinicianID, sessionID, transcript string) error {
-	if err := s.PutSource(ctx, clinicianID, sessionID, SourceTranscript, transcript); err != nil {
-		return err
-	}
-	err := s.db.WithContext(ctx).Model(&Recording{}).Where("session_id = ? AND clinician_id = ?", sessionID, clinicianID).
-		Updates(map[string]any{"transcription_status": TranscriptionDone, "transcription_error": "", "updated_at": s.now()}).Error
-	return dbError(err, "Recording")
+	return s.putSource(ctx, clinicianID, sessionID, SourceTranscript, transcript, func(tx *gorm.DB) error {
+		return tx.Model(&Recording{}).Where("session_id = ? AND clinician_id = ?", sessionID, clinicianID).
+			Updates(map[string]any{"transcription_status": TranscriptionDone, "transcription_error": "", "updated_at": s.now()}).Error
+	})
 }
 
 // FailTranscription records why a recording could not be transcribed and
@@ -144,7 +153,10 @@ func (s *Store) RetryTranscription(ctx context.Context, clinicianID, sessionID s
 		if res.RowsAffected == 0 { // a concurrent retry won
 			return errNothingToTranscribe
 		}
-		return enqueue(tx, sessionID)
+		if err := enqueue(tx, sessionID); err != nil {
+			return err
+		}
+		return audit.RecordTx(ctx, tx, audit.RecordingWrite, sessionID)
 	})
 	if err != nil {
 		return nil, dbError(err, "Recording")
@@ -184,10 +196,13 @@ func (s *Store) SetRecordingKeep(ctx context.Context, clinicianID, sessionID str
 	err = s.Transaction(ctx, func(tx *gorm.DB) error {
 		err := tx.Model(&Recording{}).Where("session_id = ? AND clinician_id = ? AND purged_at IS NULL", sessionID, clinicianID).
 			Updates(map[string]any{"keep": keep, "delete_after": nil, "updated_at": now}).Error
-		if err != nil || keep || !signed {
+		if err == nil && !keep && signed {
+			err = scheduleRecordingDeletion(tx, clinicianID, sessionID, deleteAt, purge)
+		}
+		if err != nil {
 			return err
 		}
-		return scheduleRecordingDeletion(tx, clinicianID, sessionID, deleteAt, purge)
+		return audit.RecordTx(ctx, tx, audit.RecordingWrite, sessionID)
 	})
 	if err != nil {
 		return nil, dbError(err, "Recording")

@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 	"gorm.io/gorm"
 
+	"github.com/sidenote/sidenote/server/internal/audit"
 	"github.com/sidenote/sidenote/shared/api"
 )
 
@@ -363,16 +364,20 @@ func (s *Store) DeleteSession(ctx context.Context, clinicianID, id string) error
 // AssignSession assigns a session to one of the clinician's clients (or
 // moves it to another); the previous assignment stays in its history.
 func (s *Store) AssignSession(ctx context.Context, clinicianID, id, clientID string) (*Session, error) {
-	return s.reassign(ctx, clinicianID, id, &clientID, nil, false)
+	return s.reassign(ctx, clinicianID, id, &clientID, nil, false, func(tx *gorm.DB) error {
+		return audit.RecordTx(ctx, tx, audit.SessionAssign, id)
+	})
 }
 
 // EndSession ends a session, optionally choosing its client or anonymous
 // kind (telehealth sessions are assigned when they end).
 func (s *Store) EndSession(ctx context.Context, clinicianID, id string, req api.EndSessionRequest) (*Session, error) {
-	return s.reassign(ctx, clinicianID, id, req.ClientID, req.Anonymous, true)
+	return s.reassign(ctx, clinicianID, id, req.ClientID, req.Anonymous, true, nil)
 }
 
-func (s *Store) reassign(ctx context.Context, clinicianID, id string, clientID *string, anonymous *api.Anonymous, end bool) (*Session, error) {
+// reassign changes a session's assignment and, if end, ends it; also, if
+// not nil, runs in the same transaction.
+func (s *Store) reassign(ctx context.Context, clinicianID, id string, clientID *string, anonymous *api.Anonymous, end bool, also func(tx *gorm.DB) error) (*Session, error) {
 	sess, err := s.Session(ctx, clinicianID, id)
 	if err != nil {
 		return nil, err
@@ -402,10 +407,15 @@ func (s *Store) reassign(ctx context.Context, clinicianID, id string, clientID *
 		if err := tx.Model(&Session{}).Where("id = ? AND clinician_id = ?", id, clinicianID).Updates(updates).Error; err != nil {
 			return err
 		}
-		if !changed {
-			return nil
+		if changed {
+			if err := s.recordAssignment(tx, sess); err != nil {
+				return err
+			}
 		}
-		return s.recordAssignment(tx, sess)
+		if also != nil {
+			return also(tx)
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, dbError(err, "Session")

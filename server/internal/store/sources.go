@@ -10,6 +10,7 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
+	"github.com/sidenote/sidenote/server/internal/audit"
 	"github.com/sidenote/sidenote/shared/api"
 )
 
@@ -32,9 +33,19 @@ type SessionSource struct {
 // transcript is well under this).
 const maxSourceRunes = 500_000
 
+// sourceWrites are the audit actions of saving each kind of source.
+var sourceWrites = map[string]audit.Action{SourceSummary: audit.SummaryWrite, SourceTranscript: audit.TranscriptSave}
+
 // PutSource saves a session's summary or transcript, replacing the previous
 // one. Saving a transcript ends the wait of a session awaiting one.
 func (s *Store) PutSource(ctx context.Context, clinicianID, sessionID, kind, text string) error {
+	return s.putSource(ctx, clinicianID, sessionID, kind, text, func(tx *gorm.DB) error {
+		return audit.RecordTx(ctx, tx, sourceWrites[kind], sessionID)
+	})
+}
+
+// putSource saves a source and runs also in the same transaction.
+func (s *Store) putSource(ctx context.Context, clinicianID, sessionID, kind, text string, also func(tx *gorm.DB) error) error {
 	sess, err := s.Session(ctx, clinicianID, sessionID)
 	if err != nil {
 		return err
@@ -55,10 +66,13 @@ func (s *Store) PutSource(ctx context.Context, clinicianID, sessionID, kind, tex
 			return err
 		}
 		if kind == SourceTranscript && sess.Status == string(api.SessionAwaitingTranscript) {
-			return tx.Model(&Session{}).Where("id = ?", sessionID).
+			err := tx.Model(&Session{}).Where("id = ?", sessionID).
 				Updates(map[string]any{"status": settledStatus(sess), "updated_at": now}).Error
+			if err != nil {
+				return err
+			}
 		}
-		return nil
+		return also(tx)
 	})
 	return dbError(err, "Session")
 }

@@ -41,6 +41,7 @@ func TestTokensAreHashedAndExpire(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		ctx = storetest.As(ctx, c.ID)
 		plain, tok, err := s.CreateToken(ctx, c.ID, store.TokenDev, "test", 1)
 		if err != nil {
 			t.Fatal(err)

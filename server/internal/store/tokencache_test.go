@@ -75,7 +75,7 @@ func TestRevokedTokenStopsWorkingOnEveryReplica(t *testing.T) {
 	// cachedOnA makes a token on b and uses it twice on a: the second
 	// use is answered from a's cache.
 	cachedOnA := func(t *testing.T, clinicianID, kind string) (string, *store.APIToken, func() error) {
-		plain, tok, err := b.CreateToken(ctx, clinicianID, kind, "test", time.Hour)
+		plain, tok, err := b.CreateToken(storetest.As(ctx, clinicianID), clinicianID, kind, "test", time.Hour)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -103,7 +103,7 @@ func TestRevokedTokenStopsWorkingOnEveryReplica(t *testing.T) {
 	t.Run("revoked by id", func(t *testing.T) {
 		clin := newClinician(t)
 		_, tok, authenticate := cachedOnA(t, clin, store.TokenExtension)
-		if err := b.RevokeToken(ctx, clin, tok.ID); err != nil {
+		if err := b.RevokeToken(storetest.As(ctx, clin), clin, tok.ID); err != nil {
 			t.Fatal(err)
 		}
 		t.Logf("refused on the other replica after %v", refusedWithin(t, "revoked token", authenticate))
@@ -135,7 +135,7 @@ func TestRevokedTokenStopsWorkingOnEveryReplica(t *testing.T) {
 	t.Run("revoked on the same replica", func(t *testing.T) {
 		clin := newClinician(t)
 		_, tok, authenticate := cachedOnA(t, clin, store.TokenExtension)
-		if err := a.RevokeToken(ctx, clin, tok.ID); err != nil {
+		if err := a.RevokeToken(storetest.As(ctx, clin), clin, tok.ID); err != nil {
 			t.Fatal(err)
 		}
 		if err := authenticate(); !isUnauthenticated(err) {
@@ -155,7 +155,7 @@ func TestTokenCacheStartsOverWhenItsListenerReconnects(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	plain, tok, err := s.CreateToken(ctx, clin.ID, store.TokenExtension, "test", time.Hour)
+	plain, tok, err := s.CreateToken(storetest.As(ctx, clin.ID), clin.ID, store.TokenExtension, "test", time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -204,7 +204,7 @@ func TestExpiryBroughtForwardReachesEveryReplica(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	plain, _, err := b.CreateToken(ctx, clin.ID, store.TokenExtension, "test", time.Hour)
+	plain, _, err := b.CreateToken(storetest.As(ctx, clin.ID), clin.ID, store.TokenExtension, "test", time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}

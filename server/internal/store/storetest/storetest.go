@@ -18,6 +18,7 @@ import (
 
 	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver for admin statements
 
+	"github.com/sidenote/sidenote/server/internal/audit"
 	"github.com/sidenote/sidenote/server/internal/seal"
 	"github.com/sidenote/sidenote/server/internal/store"
 )
@@ -123,4 +124,11 @@ var keyrings sync.Map // database URL -> *seal.Keyring
 func Keys(databaseURL string) *seal.Keyring {
 	kr, _ := keyrings.LoadOrStore(databaseURL, seal.NewRandom())
 	return kr.(*seal.Keyring)
+}
+
+// As returns ctx acting as clinicianID, as the API makes it for a request
+// (audit.WithActor): the store's audited writes record their events for
+// that clinician, and refuse to run without an actor.
+func As(ctx context.Context, clinicianID string) context.Context {
+	return audit.WithActor(ctx, audit.Actor{ClinicianID: clinicianID, RequestID: "storetest", ClientIP: "127.0.0.1"})
 }
