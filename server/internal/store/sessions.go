@@ -155,8 +155,9 @@ type SessionFilter struct {
 }
 
 // sessionListColumns are the columns ListSessions reads: the session and,
-// after it, its client (NULLs for an anonymous session).
-const sessionListColumns = `sessions.id, sessions.clinician_id, sessions.client_id, sessions.anonymous, sessions.type,
+// after it, its client (NULLs for an anonymous session). The clinician is
+// the caller, known before the query.
+const sessionListColumns = `sessions.id, sessions.client_id, sessions.anonymous, sessions.type,
 sessions.status, sessions.note_status, sessions.consent_obtained, sessions.consent_method, sessions.consent_recorded_at,
 sessions.started_at, sessions.ended_at, sessions.created_at, sessions.updated_at,
 c.display_name, c.kind, c.external_ref, c.archived_at, c.created_at, c.updated_at`
@@ -166,18 +167,22 @@ c.display_name, c.kind, c.external_ref, c.archived_at, c.created_at, c.updated_a
 // (see BenchmarkSessionsList). One sessionListRow serves every row of a
 // page, so its destinations are allocated once, not per row. Nullable
 // columns scan into pgtype values, which pgx fills without reflection and
-// database/sql (SQLite) through their Scan methods.
+// database/sql (SQLite) through their Scan methods; enum-like columns scan
+// into labels, which do not allocate.
 type sessionListRow struct {
-	s                                    Session
-	clientID, anonymous, name, kind, ref pgtype.Text
-	ended, archived, cCreated, cUpdated  pgtype.Timestamptz
-	dest                                 []any
+	s                                   Session
+	anonymousValue, kindValue           string
+	anonymous, kind                     label
+	clientID, name, ref                 pgtype.Text
+	ended, archived, cCreated, cUpdated pgtype.Timestamptz
+	dest                                []any
 }
 
-func newSessionListRow() *sessionListRow {
-	r := &sessionListRow{}
-	r.dest = []any{&r.s.ID, &r.s.ClinicianID, &r.clientID, &r.anonymous, &r.s.Type,
-		&r.s.Status, &r.s.NoteStatus, &r.s.ConsentObtained, &r.s.ConsentMethod, &r.s.ConsentRecordedAt,
+func newSessionListRow(clinicianID string) *sessionListRow {
+	r := &sessionListRow{s: Session{ClinicianID: clinicianID}}
+	r.anonymous.dst, r.kind.dst = &r.anonymousValue, &r.kindValue
+	r.dest = []any{&r.s.ID, &r.clientID, &r.anonymous, &label{dst: &r.s.Type},
+		&label{dst: &r.s.Status}, &label{dst: &r.s.NoteStatus}, &r.s.ConsentObtained, &label{dst: &r.s.ConsentMethod}, &r.s.ConsentRecordedAt,
 		&r.s.StartedAt, &r.ended, &r.s.CreatedAt, &r.s.UpdatedAt,
 		&r.name, &r.kind, &r.ref, &r.archived, &r.cCreated, &r.cUpdated}
 	return r
@@ -188,10 +193,10 @@ func (r *sessionListRow) scan(row rowScanner) (Session, error) {
 		return Session{}, err
 	}
 	s := r.s
-	s.ClientID, s.Anonymous, s.EndedAt = optionalText(r.clientID), optionalText(r.anonymous), optionalTime(r.ended)
+	s.ClientID, s.Anonymous, s.EndedAt = optionalText(r.clientID), r.anonymous.optional(), optionalTime(r.ended)
 	if s.ClientID != nil {
 		s.Client = &Client{
-			ID: *s.ClientID, ClinicianID: s.ClinicianID, DisplayName: r.name.String, Kind: r.kind.String,
+			ID: *s.ClientID, ClinicianID: s.ClinicianID, DisplayName: r.name.String, Kind: r.kindValue,
 			ExternalRef: optionalText(r.ref), ArchivedAt: optionalTime(r.archived), CreatedAt: r.cCreated.Time, UpdatedAt: r.cUpdated.Time,
 		}
 	}
@@ -222,7 +227,7 @@ func (s *Store) ListSessions(ctx context.Context, clinicianID string, f SessionF
 	}
 	limit := clampLimit(f.Limit)
 	ss := make([]Session, 0, limit+1)
-	r := newSessionListRow()
+	r := newSessionListRow(clinicianID)
 	err = s.queryRows(ctx, query, args, func(row rowScanner) error {
 		sess, err := r.scan(row)
 		ss = append(ss, sess)
