@@ -321,7 +321,7 @@ func (u *ui) wire() {
 		if e.Get("key").String() != "Escape" {
 			return
 		}
-		for _, act := range []string{"insert-cancel", "sign-cancel", "assign-close", "end-close"} {
+		for _, act := range []string{"signout-cancel", "insert-cancel", "sign-cancel", "assign-close", "end-close"} {
 			if el := doc.Call("querySelector", `[data-act="`+act+`"]`); !el.IsNull() {
 				u.act(act, "", el)
 				return
@@ -366,6 +366,10 @@ func (u *ui) act(act, arg string, el js.Value) {
 		u.run(a.LoadSessions)
 	case "signout":
 		u.run(a.SignOut)
+	case "signout-confirm":
+		u.run(a.ConfirmSignOut)
+	case "signout-cancel":
+		a.StaySignedIn()
 	case "dismiss":
 		a.DismissNotice()
 	case "provider":

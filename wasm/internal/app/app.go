@@ -59,6 +59,7 @@ type State struct {
 	Clients ClientsState
 	Start   StartState
 	Session SessionState
+	SignOut SignOutState
 }
 
 // Page size of the sessions list.
@@ -73,6 +74,9 @@ const (
 	keyNoteDraft       = keyDraftPrefix + "note."
 	keySummaryDraft    = keyDraftPrefix + "summary."
 	keyTranscriptDraft = keyDraftPrefix + "transcript."
+	// keyOwner is the ID of the clinician the drafts and the list copy on
+	// this device belong to; no other clinician may see or send them.
+	keyOwner = "sidenote.owner"
 )
 
 // Deps are what the view-model needs from its surroundings.
@@ -99,6 +103,9 @@ type App struct {
 	d  Deps
 	mu sync.Mutex
 	st State
+	// signOuts counts sign-outs, so a save that was on its way when the
+	// clinician signed out does not write its text back to this device.
+	signOuts int
 }
 
 // New returns an App in the loading screen.
@@ -223,8 +230,12 @@ func (a *App) Init(ctx context.Context) {
 	switch {
 	case err == nil:
 		_ = a.d.Store.Set(keySignedIn, "1")
+		removed := a.claimDevice(me)
 		a.update(func(s *State) {
 			s.reached()
+			if removed > 0 {
+				s.notify(NoticeInfo, removedNotice(removed))
+			}
 			s.Me = &me
 			s.Screen = ScreenSessions
 			s.List.Loading = true

@@ -37,6 +37,9 @@ type fakeAPI struct {
 	routes   map[string]func(r *client.Request) reply
 	requests []client.Request
 	down     bool
+	// before, when set, runs as a request arrives, before down is read:
+	// what the clinician does while a request is on its way.
+	before func(r *client.Request)
 }
 
 func newFakeAPI(t testing.TB) *fakeAPI {
@@ -58,6 +61,12 @@ func (f *fakeAPI) setDown(down bool) {
 var errConnRefused = errors.New("connection refused")
 
 func (f *fakeAPI) Do(ctx context.Context, r *client.Request) (*client.Response, error) {
+	f.mu.Lock()
+	before := f.before
+	f.mu.Unlock()
+	if before != nil {
+		before(r)
+	}
 	f.mu.Lock()
 	f.requests = append(f.requests, *r)
 	down := f.down

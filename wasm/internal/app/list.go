@@ -172,6 +172,10 @@ func (a *App) cacheList() {
 		}
 		return listCache{Me: s.Me, Filter: s.List.Filter, Items: append([]api.Session(nil), items...)}
 	})
+	if c.Me == nil {
+		// Signed out while the page was loading: the copy names clients.
+		return
+	}
 	a.saveJSON(keyListCache, c)
 }
 

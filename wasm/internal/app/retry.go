@@ -18,8 +18,11 @@ func (a *App) HasPending() bool {
 // RetryPending sends what was kept on this device while the server was
 // unreachable: queued summaries and transcripts, and every note's unsaved
 // edits. It also reloads a list shown from the offline copy. Edits that
-// now conflict stay on this device until their note is opened.
+// now conflict stay on this device until their note is opened. Drafts are
+// sent only once the clinician signed in is known to be the one who typed
+// them.
 func (a *App) RetryPending(ctx context.Context) {
+	defer a.recountSignOut()
 	openNote := ""
 	a.View(func(s *State) {
 		if s.Session.Note != nil && s.Screen == ScreenSession {
@@ -27,7 +30,11 @@ func (a *App) RetryPending(ctx context.Context) {
 		}
 	})
 	reachable := true
-	for _, key := range a.d.Store.Keys(keyDraftPrefix) {
+	var keys []string
+	if a.draftsMine() {
+		keys = a.d.Store.Keys(keyDraftPrefix)
+	}
+	for _, key := range keys {
 		if !reachable {
 			break
 		}

@@ -243,6 +243,7 @@ func (a *App) SaveText(ctx context.Context, kind string) {
 	if !ok {
 		return
 	}
+	signOuts := read(a, func(*State) int { return a.signOuts })
 	err := a.putText(ctx, kind, id, text)
 	a.update(func(s *State) {
 		if s.Session.Session.ID != id {
@@ -268,7 +269,7 @@ func (a *App) SaveText(ctx context.Context, kind string) {
 			d.Err = s.failed(err)
 		}
 	})
-	if isUnreachable(err) {
+	if isUnreachable(err) && read(a, func(*State) int { return a.signOuts }) == signOuts {
 		a.saveJSON(textKey(kind, id), textDraft{Text: text, Queued: true})
 	}
 }

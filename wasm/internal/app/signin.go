@@ -120,33 +120,19 @@ func (a *App) signedIn(ctx context.Context, token string) {
 		return
 	}
 	_ = a.d.Store.Set(keySignedIn, "1")
+	removed := a.claimDevice(me)
 	a.update(func(s *State) {
 		s.reached()
+		// What is still in memory is from a sign-in that expired, perhaps
+		// someone else's.
+		a.forgetState(s)
+		if removed > 0 {
+			s.notify(NoticeInfo, removedNotice(removed))
+		}
 		s.SignIn = SignInState{}
 		s.Me = &me
 		s.Screen = ScreenSessions
 	})
 	a.LoadSessions(ctx)
 	a.RetryPending(ctx)
-}
-
-// SignOut forgets the token on this device and returns to sign-in. The
-// list cache goes too: it names clients.
-func (a *App) SignOut(ctx context.Context) {
-	// Ending it on the server is best effort: offline, the token is still
-	// forgotten here.
-	_ = a.d.API.Logout(ctx)
-	a.d.API.SetToken("")
-	a.d.Store.Remove(keyToken)
-	a.d.Store.Remove(keySignedIn)
-	a.d.Store.Remove(keyListCache)
-	if a.d.Host != nil {
-		_ = a.d.Host.Connect(ctx, a.d.API.BaseURL(), "")
-	}
-	a.update(func(s *State) {
-		s.List = ListState{Filter: Filter{Assignment: "all"}, Gen: s.List.Gen + 1}
-		s.Clients = ClientsState{}
-		s.Session = SessionState{Template: s.Session.Template, OnFilled: FilledSkip}
-	})
-	a.showSignIn(ctx, nil)
 }

@@ -106,6 +106,12 @@ func Render(s *app.State, env Env) Page {
 	}
 	p := Page{Values: map[string]string{}}
 	p.Slots = append(p.Slots, Slot{ID: "banner", HTML: banner(s)}, Slot{ID: "top", HTML: top(s)}, Slot{ID: "notice", HTML: notice(s)})
+	if s.SignOut.Confirm {
+		// Asked over whichever screen was open, which comes back if the
+		// clinician stays signed in.
+		renderSignOut(&p, s)
+		return p
+	}
 	switch s.Screen {
 	case app.ScreenSignIn:
 		renderSignIn(&p, s)
@@ -152,7 +158,12 @@ func top(s *app.State) string {
 			name = s.Me.Email
 		}
 		b.w(`<span class="who" title="Signed in">`, esc(name), `</span>`)
-		if !s.Offline {
+		// Offline too: signing out asks before deleting what couldn't be
+		// sent, and a shared computer must not stay signed in.
+		switch {
+		case s.SignOut.Busy:
+			b.w(`<button type="button" class="link" disabled>`, busyLabel(true, "", "Signing out…"), `</button>`)
+		case !s.SignOut.Confirm:
 			b.w(`<button type="button" class="link" data-act="signout">Sign out</button>`)
 		}
 	}
@@ -208,6 +219,42 @@ func renderSignIn(p *Page, s *app.State) {
 	}
 	b.w(errorText("signin-err", si.Err))
 	p.Slots = append(p.Slots, Slot{ID: "s-signin", HTML: b.String()})
+}
+
+// renderSignOut asks before signing out deletes drafts the server doesn't
+// have from this device.
+func renderSignOut(p *Page, s *app.State) {
+	p.Key, p.Title = "signout", "Sign out? · Sidenote"
+	p.Skeleton = skeleton("Sign out?", "s-signout")
+	n := s.SignOut.Unsent
+	var b builder
+	b.w(`<div class="panel warn" role="group" aria-labelledby="h" aria-describedby="signout-msg">`)
+	switch {
+	case n == 0:
+		b.w(`<p id="signout-msg">Everything typed on this device has now reached the server.</p>`)
+	case n == 1:
+		b.w(`<p id="signout-msg"><strong>1 unsaved draft has not reached the server.</strong> Signing out deletes it from this device.</p>`)
+	default:
+		b.w(`<p id="signout-msg"><strong>`, strconv.Itoa(n), ` unsaved drafts have not reached the server.</strong> Signing out deletes them from this device.</p>`)
+	}
+	them, their := "them", "their sessions"
+	if n == 1 {
+		them, their = "it", "its session"
+	}
+	switch {
+	case n > 0 && s.Offline:
+		b.w(`<p class="muted">Stay signed in to keep `, them, ` on this device until the connection returns and `, them, ` can be saved.</p>`)
+	case n > 0:
+		b.w(`<p class="muted">Stay signed in to keep `, them, `, then open `, their, ` to save `, them, ` or settle what changed elsewhere.</p>`)
+	}
+	b.w(`<div class="actions"><button type="button" class="primary" data-act="signout-cancel">Stay signed in</button>`)
+	if n == 0 {
+		b.w(`<button type="button" data-act="signout-confirm">Sign out</button>`)
+	} else {
+		b.w(`<button type="button" class="danger" data-act="signout-confirm">Sign out and delete</button>`)
+	}
+	b.w(`</div></div>`)
+	p.Slots = append(p.Slots, Slot{ID: "s-signout", HTML: b.String()})
 }
 
 func busyLabel(busy bool, idle, working string) string {

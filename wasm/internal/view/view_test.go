@@ -39,6 +39,7 @@ func TestSkeletonHoldsEverySlot(t *testing.T) {
 		{Screen: app.ScreenStart, Start: app.StartState{Who: app.WhoClient}},
 		{Screen: app.ScreenSession, Session: app.SessionState{Assign: app.AssignState{Open: true}}},
 		{Screen: app.ScreenSession},
+		{Screen: app.ScreenSession, SignOut: app.SignOutState{Confirm: true, Unsent: 2}},
 	}
 	for _, st := range states {
 		p := Render(&st, env)
@@ -107,6 +108,65 @@ func TestOfflineListIsReadOnly(t *testing.T) {
 	}
 	if !strings.Contains(slot(t, p, "s-filters").HTML, "disabled") {
 		t.Error("filters enabled on the offline copy")
+	}
+}
+
+func TestSignOutAsksBeforeDeletingUnsentDrafts(t *testing.T) {
+	me := &api.Clinician{ID: "c1", Name: "Dr Rowe"}
+	st := readyState(false)
+	st.Me, st.Offline = me, true
+	if top := slot(t, Render(&st, env), "top").HTML; !strings.Contains(top, `data-act="signout"`) {
+		t.Errorf("sign-out not offered offline: %s", top)
+	}
+
+	st.SignOut = app.SignOutState{Busy: true}
+	top := slot(t, Render(&st, env), "top").HTML
+	if strings.Contains(top, `data-act="signout"`) || !strings.Contains(top, "Signing out…") || !strings.Contains(top, "disabled") {
+		t.Errorf("top while sending drafts before signing out: %s", top)
+	}
+
+	st.SignOut = app.SignOutState{Confirm: true, Unsent: 2}
+	p := Render(&st, env)
+	if p.Key != "signout" || !strings.Contains(p.Skeleton, "Sign out?") {
+		t.Fatalf("page %q: %s", p.Key, p.Skeleton)
+	}
+	q := slot(t, p, "s-signout").HTML
+	for _, want := range []string{
+		"2 unsaved drafts have not reached the server.", "Signing out deletes them from this device.",
+		"keep them on this device until the connection returns",
+		`class="primary" data-act="signout-cancel">Stay signed in</button>`,
+		`class="danger" data-act="signout-confirm">Sign out and delete</button>`,
+	} {
+		if !strings.Contains(q, want) {
+			t.Errorf("question lacks %q: %s", want, q)
+		}
+	}
+	if strings.Contains(slotHTML(p), "Edited plan.") {
+		t.Error("the note is shown under the question")
+	}
+	if strings.Contains(slot(t, p, "top").HTML, `data-act="signout"`) {
+		t.Error("sign-out offered again while asking")
+	}
+
+	st.Offline = false
+	st.SignOut.Unsent = 1
+	q = slot(t, Render(&st, env), "s-signout").HTML
+	for _, want := range []string{"1 unsaved draft has not reached the server.", "deletes it from this device", "open its session to save it"} {
+		if !strings.Contains(q, want) {
+			t.Errorf("question lacks %q: %s", want, q)
+		}
+	}
+
+	// Sent meanwhile (Try again): nothing is deleted any more.
+	st.SignOut.Unsent = 0
+	q = slot(t, Render(&st, env), "s-signout").HTML
+	if strings.Contains(q, "delete") || !strings.Contains(q, `data-act="signout-confirm">Sign out</button>`) {
+		t.Errorf("question with nothing left to delete: %s", q)
+	}
+
+	st.SignOut = app.SignOutState{}
+	if p := Render(&st, env); p.Key == "signout" {
+		t.Error("staying signed in did not bring the session back")
 	}
 }
 
