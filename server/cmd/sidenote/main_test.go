@@ -16,7 +16,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sidenote/sidenote/server/internal/sidenotetest"
+	"github.com/sidenote/sidenote/internal/sidenotetest"
 )
 
 func TestMain(m *testing.M) {

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/sidenote/sidenote/server/internal/sidenotetest"
+	"github.com/sidenote/sidenote/internal/sidenotetest"
 )
 
 // TestRotateKeyWhileServing rotates the key with the server running, reads

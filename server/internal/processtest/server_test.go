@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sidenote/sidenote/server/internal/sidenotetest"
+	"github.com/sidenote/sidenote/internal/sidenotetest"
 	"github.com/sidenote/sidenote/shared/api"
 )
 

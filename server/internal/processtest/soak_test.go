@@ -36,9 +36,9 @@ func soakDuration(t *testing.T) time.Duration {
 // saving summaries, generating and editing notes through the real binary
 // while the test restarts its private PostgreSQL twice (see outages). Then
 // every acknowledged write must read back as acknowledged, every failure
-// must have been 503 unavailable, every note job must finish, the server
-// must serve again without a restart, and its goroutines must return to
-// where they were.
+// must have been 503 unavailable, every note job must finish, every
+// committed write must have its audit event, the server must serve again
+// without a restart, and its goroutines must return to where they were.
 func TestSoakSurvivesPostgreSQLRestarts(t *testing.T) {
 	if testing.Short() {
 		t.Skip("soak test skipped with -short")
@@ -108,6 +108,9 @@ func TestSoakSurvivesPostgreSQLRestarts(t *testing.T) {
 	if lost > 0 {
 		t.Errorf("%d acknowledged writes lost or changed", lost)
 	}
+	for _, problem := range cluster.unauditedWrites(t) {
+		t.Errorf("unaudited write: %s", problem)
+	}
 	if tally.unavailable.Load() == 0 || readySeen[http.StatusServiceUnavailable] == 0 {
 		t.Errorf("no 503 seen (API %d, /readyz %d): the outage did not reach the server", tally.unavailable.Load(), readySeen[http.StatusServiceUnavailable])
 	}
@@ -166,6 +169,38 @@ func (c *privateCluster) generateJobHeld(t *testing.T) func(noteID string) (bool
 		}
 		return state == "running", "is " + state
 	}
+}
+
+// unauditedWrites checks, in the database, that every committed write of
+// the load has its audit event, acknowledged or not: a note and its one
+// note.create, each edit (each version after the generated first) and its
+// note.write, a summary and at least one summary.write (a retry after a
+// lost answer writes it again).
+func (c *privateCluster) unauditedWrites(t *testing.T) []string {
+	db, err := sql.Open("pgx", c.url("sidenote"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var problems []string
+	for what, query := range map[string]string{
+		"notes without exactly one note.create event": `SELECT count(*) FROM notes n
+			WHERE (SELECT count(*) FROM audit_events e WHERE e.action = 'note.create' AND e.resource_id = n.id) <> 1`,
+		"notes whose edits and note.write events differ in number": `SELECT count(*) FROM notes n
+			WHERE (SELECT count(*) FROM note_versions v WHERE v.note_id = n.id AND v.version > 1)
+			   <> (SELECT count(*) FROM audit_events e WHERE e.action = 'note.write' AND e.resource_id = n.id)`,
+		"summaries without a summary.write event": `SELECT count(*) FROM session_sources s WHERE s.kind = 'summary'
+			AND NOT EXISTS (SELECT 1 FROM audit_events e WHERE e.action = 'summary.write' AND e.resource_id = s.session_id)`,
+	} {
+		var n int
+		if err := db.QueryRow(query).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n > 0 {
+			problems = append(problems, fmt.Sprintf("%d %s", n, what))
+		}
+	}
+	return problems
 }
 
 // tally counts every answer the clients got.

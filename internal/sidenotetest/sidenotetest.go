@@ -1,10 +1,23 @@
 // Package sidenotetest builds the sidenote binary once per test process and
 // runs it, for black-box tests that need the real server as a process:
-// signals, restarts, several replicas, subcommands.
+// signals, restarts, several replicas, subcommands, and the browser tests
+// of wasm/e2e and extension/e2e. It also makes fresh PostgreSQL databases
+// for them (see PostgresURL).
+//
+// It sits in the module's top-level internal/ rather than under
+// server/internal/ so that those browser tests, outside server/, can use
+// it: before, each e2e package built and started the server with a copy of
+// its own, and the copies drifted (timeouts, signals, which database).
+//
+// The functions taking a testing.TB tie what they start to the test;
+// BuildBinary, Spawn and NewPostgresDatabase return errors instead, for a
+// TestMain that shares one server among the tests of a package.
 package sidenotetest
 
 import (
 	"bytes"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -28,6 +41,15 @@ var built struct {
 // returns its path. Call RemoveBinary from TestMain when the tests end.
 func Binary(t testing.TB) string {
 	t.Helper()
+	path, err := BuildBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// BuildBinary is Binary for a TestMain: it returns the build's error.
+func BuildBinary() (string, error) {
 	built.once.Do(func() {
 		dir, err := os.MkdirTemp("", "sidenote-bin-")
 		if err != nil {
@@ -40,10 +62,7 @@ func Binary(t testing.TB) string {
 			built.err = fmt.Errorf("go build: %v\n%s", err, out)
 		}
 	})
-	if built.err != nil {
-		t.Fatal(built.err)
-	}
-	return built.path
+	return built.path, built.err
 }
 
 // RemoveBinary deletes the binary Binary built, if any.
@@ -56,12 +75,20 @@ func RemoveBinary() {
 // FreeAddr returns a loopback address with a port nothing listens on.
 func FreeAddr(t testing.TB) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	addr, err := freeAddr()
 	if err != nil {
 		t.Fatal(err)
 	}
+	return addr
+}
+
+func freeAddr() (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
 	defer ln.Close()
-	return ln.Addr().String()
+	return ln.Addr().String(), nil
 }
 
 // Process is one running sidenote server.
@@ -82,34 +109,68 @@ type Process struct {
 // failed, its log is printed.
 func Launch(t testing.TB, env map[string]string) *Process {
 	t.Helper()
-	dir := t.TempDir()
+	bin := Binary(t)
+	p, err := spawn(bin, t.TempDir(), env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		p.Stop()
+		if t.Failed() {
+			t.Logf("server %s log:\n%s", p.URL, p.Tail(60))
+		}
+	})
+	return p
+}
+
+// Spawn is Launch for a TestMain: it builds the binary if need be and
+// starts it in dir, returning any error. The caller stops the process and
+// removes dir.
+func Spawn(dir string, env map[string]string) (*Process, error) {
+	bin, err := BuildBinary()
+	if err != nil {
+		return nil, err
+	}
+	return spawn(bin, dir, env)
+}
+
+func spawn(bin, dir string, env map[string]string) (*Process, error) {
+	addr, err := freeAddr()
+	if err != nil {
+		return nil, err
+	}
 	p := &Process{Dir: dir, Env: map[string]string{
-		"SIDENOTE_ADDR":      FreeAddr(t),
+		"SIDENOTE_ADDR":      addr,
 		"SIDENOTE_DATA_DIR":  dir,
 		"SIDENOTE_DEV_LOGIN": "1",
-	}, logs: &syncBuffer{}, done: make(chan struct{})}
+	}, logs: &syncBuffer{}}
 	for k, v := range env {
 		p.Env[k] = v
 	}
 	p.URL = "http://" + p.Env["SIDENOTE_ADDR"]
-	p.cmd = exec.Command(Binary(t))
+	p.cmd = exec.Command(bin)
 	p.cmd.Dir = dir
 	p.cmd.Env = os.Environ()
 	for k, v := range p.Env {
 		p.cmd.Env = append(p.cmd.Env, k+"="+v)
 	}
+	return p, p.start()
+}
+
+// start runs p.cmd (or a copy of it, once it has run) and watches its exit.
+func (p *Process) start() error {
+	if p.cmd.Process != nil {
+		cmd := exec.Command(p.cmd.Path)
+		cmd.Dir, cmd.Env = p.cmd.Dir, p.cmd.Env
+		p.cmd = cmd
+	}
 	p.cmd.Stdout, p.cmd.Stderr = p.logs, p.logs
 	if err := p.cmd.Start(); err != nil {
-		t.Fatal(err)
+		return err
 	}
-	go func() { p.err = p.cmd.Wait(); close(p.done) }()
-	t.Cleanup(func() {
-		p.Stop()
-		if t.Failed() {
-			t.Logf("server %s log:\n%s", p.URL, tail(p.Logs(), 60))
-		}
-	})
-	return p
+	p.done = make(chan struct{})
+	go func(cmd *exec.Cmd, done chan struct{}) { p.err = cmd.Wait(); close(done) }(p.cmd, p.done)
+	return nil
 }
 
 // Start is Launch, then AwaitReady.
@@ -120,29 +181,77 @@ func Start(t testing.TB, env map[string]string) *Process {
 	return p
 }
 
+// Restart starts the stopped process again with the same address,
+// environment and directory, and waits until it serves. Its log goes on
+// after the previous run's.
+func (p *Process) Restart(t testing.TB) {
+	t.Helper()
+	if err := p.Stop(); err != nil && !isSignalExit(err) {
+		t.Logf("server exited with %v before the restart", err)
+	}
+	if err := p.start(); err != nil {
+		t.Fatal(err)
+	}
+	p.AwaitReady(t)
+}
+
+func isSignalExit(err error) bool {
+	var exit *exec.ExitError
+	return errors.As(err, &exit) && !exit.Exited()
+}
+
 // AwaitReady waits until /readyz answers 200, failing the test if the
 // process exits first or takes over a minute.
 func (p *Process) AwaitReady(t testing.TB) {
 	t.Helper()
-	deadline := time.Now().Add(60 * time.Second)
+	if err := p.WaitReady(60 * time.Second); err != nil {
+		t.Fatalf("%v:\n%s", err, p.Logs())
+	}
+}
+
+// WaitReady waits until /readyz answers 200; it returns an error if the
+// process exits first or is not ready within timeout.
+func (p *Process) WaitReady(timeout time.Duration) error {
+	deadline := time.Now().Add(timeout)
 	for {
 		res, err := http.Get(p.URL + "/readyz")
 		if err == nil {
 			res.Body.Close()
 			if res.StatusCode == http.StatusOK {
-				return
+				return nil
 			}
 		}
 		select {
 		case <-p.done:
-			t.Fatalf("server exited at start (%v):\n%s", p.err, p.Logs())
+			return fmt.Errorf("server exited at start (%v)", p.err)
 		default:
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("server not ready after 60 s:\n%s", p.Logs())
+			return fmt.Errorf("server not ready after %v", timeout)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// DevToken signs in through dev login (SIDENOTE_DEV_LOGIN=1) as a
+// clinician with this email and name and returns the API token.
+func (p *Process) DevToken(email, name string) (string, error) {
+	body, _ := json.Marshal(map[string]string{"email": email, "name": name})
+	res, err := http.Post(p.URL+"/api/v1/dev/login", "application/json", bytes.NewReader(body))
+	if err != nil {
+		return "", err
+	}
+	defer res.Body.Close()
+	var tok struct {
+		Token string `json:"token"`
+	}
+	if res.StatusCode != http.StatusOK {
+		return "", fmt.Errorf("dev login: %s", res.Status)
+	}
+	if err := json.NewDecoder(res.Body).Decode(&tok); err != nil || tok.Token == "" {
+		return "", fmt.Errorf("dev login: no token (%v)", err)
+	}
+	return tok.Token, nil
 }
 
 // Signal sends sig to the process.
@@ -172,6 +281,9 @@ func (p *Process) Stop() error {
 
 // Logs is everything the process has written so far.
 func (p *Process) Logs() string { return p.logs.String() }
+
+// Tail is the last lines of Logs.
+func (p *Process) Tail(lines int) string { return tail(p.Logs(), lines) }
 
 // Run runs the binary once with args (a subcommand) in p's environment and
 // returns its combined output.
