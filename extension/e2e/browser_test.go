@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -16,6 +15,9 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/sidenote/sidenote/internal/browsertest"
+	"github.com/sidenote/sidenote/internal/sidenotetest"
 )
 
 // extensionID is fixed by the manifest key (see extension/README.md).
@@ -37,17 +39,19 @@ func repoRoot() string {
 }
 
 func TestMain(m *testing.M) {
-	os.Exit(runSuite(m))
+	code := runSuite(m)
+	sidenotetest.RemoveBinary()
+	os.Exit(code)
 }
 
 func runSuite(m *testing.M) int {
 	root := repoRoot()
 	dist := filepath.Join(root, "extension", "dist")
 	fixtures := filepath.Join(root, "extension", "fixtures", "dist")
-	chromium, err := exec.LookPath("chromium")
+	chromium, err := browsertest.Chromium()
 	switch {
 	case err != nil:
-		suite.skip = "chromium not on PATH"
+		suite.skip = err.Error()
 	case !exists(filepath.Join(dist, "manifest.json")):
 		suite.skip = "extension not built (run extension/build.sh)"
 	case !exists(filepath.Join(fixtures, "plain.html")):
@@ -69,19 +73,7 @@ func runSuite(m *testing.M) int {
 	}
 	defer os.RemoveAll(profile)
 
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromium),
-		chromedp.UserDataDir(profile),
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("headless", "new"),
-		chromedp.Flag("no-sandbox", true),
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
+	browser, cancelBrowser, err := browsertest.Start(chromium, profile,
 		// Fixture tabs sit behind the extension tab; keep them running at
 		// full speed as a visible EHR tab beside the side panel would.
 		chromedp.Flag("disable-background-timer-throttling", true),
@@ -90,15 +82,12 @@ func runSuite(m *testing.M) int {
 		chromedp.Flag("disable-extensions-except", dist),
 		chromedp.Flag("load-extension", dist),
 		chromedp.WindowSize(1200, 900),
-	}
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelAlloc()
-	browser, cancelBrowser := chromedp.NewContext(alloc)
-	defer cancelBrowser()
-	if err := chromedp.Do(browser); err != nil {
+	)
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "start chromium:", err)
 		return 1
 	}
+	defer cancelBrowser()
 	suite.browser = browser
 
 	ext, cancelExt := chromedp.NewContext(browser)
@@ -112,7 +101,8 @@ func runSuite(m *testing.M) int {
 	stopServer, err := startServer()
 	if err != nil {
 		// Tests that need the server skip with this reason, or fail under
-		// REQUIRE_BROWSER=1; the engine tests still run.
+		// REQUIRE_BROWSER=1 or REQUIRE_POSTGRES=1; the engine tests still
+		// run.
 		server.skip = "the server did not start: " + err.Error()
 		stopServer = func() {}
 	}
@@ -161,14 +151,11 @@ func needBrowser(tb testing.TB) {
 	if suite.skip == "" {
 		return
 	}
-	if requireBrowser() {
+	if browsertest.Required() {
 		tb.Fatalf("browser tests required but cannot run: %s", suite.skip)
 	}
 	tb.Skip(suite.skip)
 }
-
-// requireBrowser is set in CI, where a test that cannot run is a failure.
-func requireBrowser() bool { return os.Getenv("REQUIRE_BROWSER") == "1" }
 
 // evalAsync evaluates an async expression in ctx's page and decodes its
 // JSON-serialisable result into out.

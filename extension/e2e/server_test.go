@@ -2,29 +2,24 @@ package e2e
 
 import (
 	"bytes"
-	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
+	"github.com/sidenote/sidenote/internal/browsertest"
+	"github.com/sidenote/sidenote/internal/sidenotetest"
 	"github.com/sidenote/sidenote/shared/api"
 	"github.com/sidenote/sidenote/shared/note"
 )
 
 // sidenoteServer is the real server binary, run as a subprocess on a fresh
-// PostgreSQL database for the whole test binary.
+// PostgreSQL database for the whole test binary (internal/sidenotetest
+// builds and starts it).
 type sidenoteServer struct {
 	url   string
 	token string
@@ -35,143 +30,50 @@ var server struct {
 	skip string
 }
 
-const adminURL = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
-
 // startServer builds and starts the server; it returns a stop function. An
 // unreachable PostgreSQL is recorded in server.skip (a failure when
-// REQUIRE_BROWSER=1, see needServer); a server that does not build is an
-// error.
+// REQUIRE_BROWSER=1 or REQUIRE_POSTGRES=1, see needServer); a server that
+// does not build is an error.
 func startServer() (stop func(), err error) {
-	root := repoRoot()
-	probe, cancelProbe := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancelProbe()
-	if conn, err := pgx.Connect(probe, adminURL); err != nil {
-		server.skip = "PostgreSQL not reachable: " + err.Error()
+	db, dropDB, err := sidenotetest.NewPostgresDatabase("sidenote_ext_e2e_")
+	if errors.Is(err, sidenotetest.ErrNoPostgres) {
+		server.skip = err.Error()
 		return func() {}, nil
-	} else {
-		conn.Close(probe)
 	}
-
+	if err != nil {
+		return nil, err
+	}
 	dir, err := os.MkdirTemp("", "sidenote-ext-e2e-")
 	if err != nil {
+		dropDB()
 		return nil, err
 	}
-	bin := filepath.Join(dir, "sidenote")
-	build := exec.Command("go", "build", "-o", bin, "./server/cmd/sidenote")
-	build.Dir = root
-	if out, err := build.CombinedOutput(); err != nil {
-		os.RemoveAll(dir)
-		return nil, fmt.Errorf("build the server: %v\n%s", err, out)
-	}
-
-	suffix := make([]byte, 6)
-	rand.Read(suffix)
-	db := "sidenote_ext_e2e_" + hex.EncodeToString(suffix)
-	if err := createDatabase(db); err != nil {
-		os.RemoveAll(dir)
-		return nil, fmt.Errorf("create database: %w", err)
-	}
-	dropDB := func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if conn, err := pgx.Connect(ctx, adminURL); err == nil {
-			conn.Exec(ctx, "DROP DATABASE IF EXISTS "+db+" WITH (FORCE)")
-			conn.Close(ctx)
-		}
-	}
-
-	addr, err := freeAddr()
+	p, err := sidenotetest.Spawn(dir, map[string]string{
+		"SIDENOTE_DATABASE_URL":  db,
+		"SIDENOTE_EXTENSION_IDS": extensionID,
+	})
 	if err != nil {
 		dropDB()
-		return nil, err
-	}
-	cmd := exec.Command(bin)
-	cmd.Env = append(os.Environ(),
-		"SIDENOTE_ADDR="+addr,
-		"SIDENOTE_DATABASE_URL=postgres://postgres@127.0.0.1:5432/"+db+"?sslmode=disable",
-		"SIDENOTE_DEV_LOGIN=1",
-		"SIDENOTE_DATA_DIR="+filepath.Join(dir, "data"),
-		"SIDENOTE_EXTENSION_IDS="+extensionID,
-	)
-	logs, err := os.Create(filepath.Join(dir, "server.log"))
-	if err != nil {
-		dropDB()
-		return nil, err
-	}
-	cmd.Stdout, cmd.Stderr = logs, logs
-	if err := cmd.Start(); err != nil {
-		dropDB()
-		return nil, err
+		os.RemoveAll(dir)
+		return nil, fmt.Errorf("build or start the server: %w", err)
 	}
 	stop = func() {
-		cmd.Process.Signal(os.Interrupt)
-		done := make(chan struct{})
-		go func() { cmd.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(10 * time.Second):
-			cmd.Process.Kill()
-			<-done
-		}
-		logs.Close()
+		p.Stop()
 		dropDB()
 		os.RemoveAll(dir)
 	}
 
-	s := &sidenoteServer{url: "http://" + addr}
-	if err := s.waitReady(); err != nil {
+	if err := p.WaitReady(20 * time.Second); err != nil {
 		stop()
-		return nil, fmt.Errorf("%w (server log: %s)", err, readFile(filepath.Join(dir, "server.log")))
+		return nil, fmt.Errorf("%w (server log: %s)", err, p.Logs())
 	}
-	var tok api.TokenResponse
-	if err := s.call(http.MethodPost, "/dev/login", api.DevLoginRequest{Email: "clinician@example.test", Name: "Fictional Clinician"}, &tok); err != nil {
+	token, err := p.DevToken("clinician@example.test", "Fictional Clinician")
+	if err != nil {
 		stop()
-		return nil, fmt.Errorf("dev login: %w", err)
+		return nil, err
 	}
-	s.token = tok.Token
-	server.sidenoteServer = s
+	server.sidenoteServer = &sidenoteServer{url: p.URL, token: token}
 	return stop, nil
-}
-
-func createDatabase(name string) error {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	conn, err := pgx.Connect(ctx, adminURL)
-	if err != nil {
-		return err
-	}
-	defer conn.Close(context.Background())
-	_, err = conn.Exec(ctx, "CREATE DATABASE "+name)
-	return err
-}
-
-func readFile(path string) string {
-	b, _ := os.ReadFile(path)
-	return string(b)
-}
-
-func freeAddr() (string, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
-	}
-	defer ln.Close()
-	return ln.Addr().String(), nil
-}
-
-func (s *sidenoteServer) waitReady() error {
-	deadline := time.Now().Add(20 * time.Second)
-	for time.Now().Before(deadline) {
-		res, err := http.Get(s.url + "/readyz")
-		if err == nil {
-			res.Body.Close()
-			if res.StatusCode == http.StatusOK {
-				return nil
-			}
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	return errors.New("server not ready after 20s")
 }
 
 // call sends a JSON request to /api/v1 and decodes a 2xx answer into out.
@@ -218,7 +120,7 @@ func needServer(tb testing.TB) *sidenoteServer {
 	if server.sidenoteServer != nil {
 		return server.sidenoteServer
 	}
-	if requireBrowser() {
+	if browsertest.Required() || sidenotetest.RequirePostgres() {
 		tb.Fatalf("server tests required but cannot run: %s", server.skip)
 	}
 	tb.Skip(server.skip)

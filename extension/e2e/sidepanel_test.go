@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/sidenote/sidenote/internal/browsertest"
 )
 
 // The side panel page defines the host object for the sidebar and starts
@@ -13,7 +15,7 @@ import (
 func TestSidePanelHostsTheSidebar(t *testing.T) {
 	needBrowser(t)
 	if !exists(filepath.Join(repoRoot(), "extension", "dist", "sidebar.wasm")) {
-		if requireBrowser() {
+		if browsertest.Required() {
 			t.Fatal("the sidebar was not built into extension/dist (make wasm extension)")
 		}
 		t.Skip("the sidebar was not built into extension/dist (make wasm extension)")

@@ -32,7 +32,7 @@ func TestFirstRenderBenchmark(t *testing.T) {
 	if os.Getenv("SIDENOTE_BENCH") != "1" {
 		t.Skip("set SIDENOTE_BENCH=1 to run the first-render benchmark")
 	}
-	_, web := build(t)
+	web := build(t)
 	raw, err := os.ReadFile(filepath.Join(web, "sidebar.wasm"))
 	if err != nil {
 		t.Fatal(err)

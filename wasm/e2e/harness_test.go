@@ -1,31 +1,32 @@
 //go:build !js
 
 // Package e2e drives the sidebar in headless Chromium against the real
-// server binary on a fresh PostgreSQL database.
+// server binary on a fresh PostgreSQL database. Starting Chromium and the
+// server is shared with extension/e2e (internal/browsertest,
+// internal/sidenotetest); what is here builds the sidebar and talks to the
+// API.
 package e2e
 
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
-	"github.com/jackc/pgx/v5"
 
+	"github.com/sidenote/sidenote/internal/browsertest"
+	"github.com/sidenote/sidenote/internal/sidenotetest"
 	"github.com/sidenote/sidenote/shared/api"
 	"github.com/sidenote/sidenote/shared/note"
 )
@@ -36,60 +37,14 @@ func repoRoot(t testing.TB) string {
 	return filepath.Clean(filepath.Join(filepath.Dir(file), "..", ".."))
 }
 
-func requireBrowser(t testing.TB) string {
-	t.Helper()
-	path, err := exec.LookPath("chromium")
-	if err != nil {
-		if os.Getenv("REQUIRE_BROWSER") == "1" {
-			t.Fatal("REQUIRE_BROWSER=1 but chromium is not on PATH")
-		}
-		t.Skip("chromium not on PATH")
+// TestMain removes the server binary and the sidebar build the tests made.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	sidenotetest.RemoveBinary()
+	if buildDir != "" {
+		os.RemoveAll(buildDir)
 	}
-	return path
-}
-
-const adminURL = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
-
-// freshDatabase creates an empty PostgreSQL database for one test and drops
-// it afterwards.
-func freshDatabase(t testing.TB) string {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	admin := os.Getenv("TEST_DATABASE_URL")
-	if admin == "" {
-		admin = adminURL
-	}
-	conn, err := pgx.Connect(ctx, admin)
-	if err != nil {
-		if os.Getenv("REQUIRE_POSTGRES") == "1" {
-			t.Fatalf("REQUIRE_POSTGRES=1 but PostgreSQL is unreachable: %v", err)
-		}
-		t.Skipf("PostgreSQL unreachable: %v", err)
-	}
-	defer conn.Close(context.Background())
-	name := "sidenote_wasm_e2e_" + randomHex(6)
-	if _, err := conn.Exec(ctx, "CREATE DATABASE "+name); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		c, err := pgx.Connect(ctx, admin)
-		if err != nil {
-			return
-		}
-		defer c.Close(ctx)
-		_, _ = c.Exec(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
-	})
-	cfg, _ := pgx.ParseConfig(admin)
-	return fmt.Sprintf("postgres://%s@%s:%d/%s?sslmode=disable", cfg.User, cfg.Host, cfg.Port, name)
-}
-
-func randomHex(n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
+	os.Exit(code)
 }
 
 var (
@@ -98,11 +53,11 @@ var (
 	buildErr  error
 )
 
-// build compiles the server and the sidebar once per test binary: the server
-// binary, and a web directory holding wasm/web's sources, and sidebar.wasm
-// and wasm_exec.js from `make wasm`, so the tests load the binary as
-// shipped, built with the Makefile's flags.
-func build(t testing.TB) (server, web string) {
+// build assembles the sidebar once per test binary: a web directory holding
+// wasm/web's sources, and sidebar.wasm and wasm_exec.js from `make wasm`, so
+// the tests load the sidebar as shipped, built with the Makefile's flags.
+// It returns the directory.
+func build(t testing.TB) (web string) {
 	t.Helper()
 	buildOnce.Do(func() {
 		root := repoRoot(t)
@@ -119,9 +74,6 @@ func build(t testing.TB) (server, web string) {
 				return
 			}
 		}
-		if buildErr = goBuild(root, nil, filepath.Join(buildDir, "sidenote"), "./server/cmd/sidenote"); buildErr != nil {
-			return
-		}
 		mk := exec.Command("make", "-s", "wasm", "WEB_DIR="+web)
 		mk.Dir = root
 		if b, err := mk.CombinedOutput(); err != nil {
@@ -131,7 +83,7 @@ func build(t testing.TB) (server, web string) {
 	if buildErr != nil {
 		t.Fatal(buildErr)
 	}
-	return filepath.Join(buildDir, "sidenote"), filepath.Join(buildDir, "web")
+	return filepath.Join(buildDir, "web")
 }
 
 func goBuild(root string, env []string, out string, args ...string) error {
@@ -152,91 +104,38 @@ func copyFile(src, dst string) error {
 	return os.WriteFile(dst, b, 0o644)
 }
 
-func freePort(t testing.TB) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
-
-// server is the real Sidenote binary running for one test.
+// server is the real Sidenote binary running for one test (see
+// sidenotetest.Launch: it is stopped, and its log printed on failure, when
+// the test ends).
 type server struct {
-	URL  string
-	t    testing.TB
-	bin  string
-	env  []string
-	cmd  *exec.Cmd
-	logs bytes.Buffer
+	*sidenotetest.Process
+	t testing.TB
 }
 
-// startServer runs the server on a fresh database with dev login on.
+// startServer runs the server on a fresh database with dev login on and
+// this build's sidebar at /app/; extraEnv holds more NAME=value variables.
+// It skips without PostgreSQL, unless REQUIRE_POSTGRES=1.
 func startServer(t testing.TB, extraEnv ...string) *server {
 	t.Helper()
-	bin, web := build(t)
-	db := freshDatabase(t)
-	addr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
-	s := &server{URL: "http://" + addr, t: t, bin: bin}
-	s.env = append(os.Environ(),
-		"SIDENOTE_ADDR="+addr,
-		"SIDENOTE_DATABASE_URL="+db,
-		"SIDENOTE_DEV_LOGIN=1",
-		"SIDENOTE_WEB_DIR="+web,
-		"SIDENOTE_DATA_DIR="+t.TempDir(),
-	)
-	s.env = append(s.env, extraEnv...)
-	t.Cleanup(func() {
-		s.stop()
-		if t.Failed() {
-			t.Logf("server log:\n%s", s.logs.String())
-		}
-	})
-	s.start()
-	return s
+	env := map[string]string{
+		"SIDENOTE_WEB_DIR":      build(t),
+		"SIDENOTE_DATABASE_URL": sidenotetest.PostgresURL(t, "sidenote_wasm_e2e_"),
+	}
+	for _, kv := range extraEnv {
+		name, value, _ := strings.Cut(kv, "=")
+		env[name] = value
+	}
+	return &server{Process: sidenotetest.Start(t, env), t: t}
 }
 
-// start starts the server process and waits until it is ready.
+// stop stops the server process, keeping its address, database and data
+// for start.
+func (s *server) stop() { s.Stop() }
+
+// start starts the stopped server again and waits until it is ready.
 func (s *server) start() {
 	s.t.Helper()
-	s.cmd = exec.Command(s.bin)
-	s.cmd.Env = s.env
-	s.cmd.Stdout, s.cmd.Stderr = &s.logs, &s.logs
-	if err := s.cmd.Start(); err != nil {
-		s.t.Fatal(err)
-	}
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		resp, err := http.Get(s.URL + "/readyz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == 200 {
-				return
-			}
-		}
-		if time.Now().After(deadline) {
-			s.t.Fatalf("server did not become ready: %v\n%s", err, s.logs.String())
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-}
-
-// stop stops the server process (SIGTERM, then kill after 10 s).
-func (s *server) stop() {
-	if s.cmd == nil || s.cmd.Process == nil {
-		return
-	}
-	_ = s.cmd.Process.Signal(syscall.SIGTERM)
-	done := make(chan struct{})
-	go func() { _ = s.cmd.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(10 * time.Second):
-		_ = s.cmd.Process.Kill()
-		<-done
-	}
-	s.cmd = nil
+	s.Restart(s.t)
 }
 
 // call makes an API request with a bearer token and decodes the answer.
@@ -279,44 +178,19 @@ func (s *server) call(t testing.TB, token, method, path string, in, out any) int
 
 // devToken signs in through dev login and returns the token.
 func (s *server) devToken(t testing.TB, email string) string {
-	var tok struct {
-		Token string `json:"token"`
-	}
-	s.call(t, "", "POST", "/api/v1/dev/login", map[string]string{"email": email, "name": "Dr E2E"}, &tok)
-	return tok.Token
-}
-
-// browserFlags are the flags that work headless as root here (NOTES.md).
-func browserFlags(chromium string, extra ...chromedp.ExecAllocatorOption) []chromedp.ExecAllocatorOption {
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromium),
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("headless", "new"),
-		chromedp.Flag("no-sandbox", true),
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.WindowSize(400, 800),
-	}
-	return append(opts, extra...)
-}
-
-// newBrowser starts Chromium with a fresh profile.
-func newBrowser(t testing.TB, extra ...chromedp.ExecAllocatorOption) context.Context {
 	t.Helper()
-	chromium := requireBrowser(t)
-	opts := append(browserFlags(chromium, extra...), chromedp.UserDataDir(t.TempDir()))
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancel := chromedp.NewContext(allocCtx)
-	t.Cleanup(func() { cancel(); cancelAlloc() })
-	if err := chromedp.Do(ctx); err != nil {
+	token, err := s.DevToken(email, "Dr E2E")
+	if err != nil {
 		t.Fatal(err)
 	}
-	return ctx
+	return token
+}
+
+// newBrowser starts Chromium with a fresh profile and a 400×800 window (the
+// side panel's size), closed when the test ends.
+func newBrowser(t testing.TB, extra ...chromedp.ExecAllocatorOption) context.Context {
+	t.Helper()
+	return browsertest.New(t, append([]chromedp.ExecAllocatorOption{chromedp.WindowSize(400, 800)}, extra...)...)
 }
 
 // artifactsDir is where screenshots go (gitignored).
