@@ -39,12 +39,8 @@ func (s *Server) listAudit(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	page := api.Page[api.AuditEvent]{Items: []api.AuditEvent{}}
-	if len(events) > limit {
-		events = events[:limit]
-		last := events[limit-1]
-		page.NextCursor = store.EncodeTimeCursor(last.CreatedAt, last.ID)
-	}
+	events, next := store.TrimPage(events, limit, func(last audit.Event) string { return store.EncodeTimeCursor(last.CreatedAt, last.ID) })
+	page := api.Page[api.AuditEvent]{Items: []api.AuditEvent{}, NextCursor: next}
 	for _, e := range events {
 		page.Items = append(page.Items, api.AuditEvent{
 			ID: e.ID, Action: e.Action, ResourceID: e.ResourceID, RequestID: e.RequestID,

@@ -110,12 +110,7 @@ func (s *Store) ListClients(ctx context.Context, clinicianID string, f ClientFil
 	if err := q.Order("sort_name, id").Limit(limit + 1).Find(&cs).Error; err != nil {
 		return nil, "", dbError(err, "Client")
 	}
-	next := ""
-	if len(cs) > limit {
-		cs = cs[:limit]
-		last := cs[len(cs)-1]
-		next = encodeCursor(last.SortName, last.ID)
-	}
+	cs, next := TrimPage(cs, limit, func(last Client) string { return encodeCursor(last.SortName, last.ID) })
 	return cs, next, nil
 }
 

@@ -57,3 +57,14 @@ func clampLimit(limit int) int {
 	}
 	return min(limit, MaxLimit)
 }
+
+// TrimPage cuts rows, read one beyond limit to learn whether more follow,
+// to the page, and returns the cursor after its last row ("" on the last
+// page).
+func TrimPage[T any](rows []T, limit int, cursorAfter func(last T) string) ([]T, string) {
+	if len(rows) <= limit {
+		return rows, ""
+	}
+	rows = rows[:limit]
+	return rows, cursorAfter(rows[limit-1])
+}

@@ -236,12 +236,7 @@ func (s *Store) ListSessions(ctx context.Context, clinicianID string, f SessionF
 	if err != nil {
 		return nil, "", dbError(err, "Session")
 	}
-	next := ""
-	if len(ss) > limit {
-		ss = ss[:limit]
-		last := ss[len(ss)-1]
-		next = encodeTimeCursor(last.StartedAt, last.ID)
-	}
+	ss, next := TrimPage(ss, limit, func(last Session) string { return encodeTimeCursor(last.StartedAt, last.ID) })
 	return ss, next, nil
 }
 
