@@ -69,7 +69,7 @@ test-wasm:
 
 ## bench: print the benchmark figures the issues ask for (takes a few minutes)
 bench: wasm extension fixtures
-	$(GO) test -count=1 -run '^$$' -bench . -benchmem ./server/internal/notes/ ./wasm/internal/view/
+	$(GO) test -count=1 -run '^$$' -bench . -benchmem ./server/internal/notes/ ./server/internal/store/ ./wasm/internal/view/
 	$(GO) test -count=1 -run '^$$' -bench . -benchtime 1x -timeout 20m ./server/internal/api/ ./extension/e2e/
 	SIDENOTE_BENCH=1 $(GO) test -count=1 -run '^TestFirstRenderBenchmark$$' -v ./wasm/e2e/
 
