@@ -1,0 +1,290 @@
+//go:build !js
+
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/binary"
+	"encoding/hex"
+	"math"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+
+	"github.com/sidenote/sidenote/shared/api"
+)
+
+// Headless Chromium has no microphone, but it has a fake capture device:
+// --use-fake-device-for-media-stream gives getUserMedia a synthetic source,
+// --use-file-for-fake-audio-capture feeds it a WAV file (looped), and
+// --use-fake-ui-for-media-stream accepts the permission prompt as a
+// clinician would.
+
+// toneWAV returns a PCM WAV file (16 kHz mono) of a 440 Hz tone lasting
+// seconds.
+func toneWAV(seconds int) []byte {
+	const rate = 16000
+	n := rate * seconds
+	data := make([]byte, 2*n)
+	for i := 0; i < n; i++ {
+		v := int16(8000 * math.Sin(2*math.Pi*440*float64(i)/rate))
+		binary.LittleEndian.PutUint16(data[2*i:], uint16(v))
+	}
+	h := make([]byte, 44)
+	copy(h[0:], "RIFF")
+	binary.LittleEndian.PutUint32(h[4:], uint32(36+len(data)))
+	copy(h[8:], "WAVEfmt ")
+	binary.LittleEndian.PutUint32(h[16:], 16)
+	binary.LittleEndian.PutUint16(h[20:], 1) // PCM
+	binary.LittleEndian.PutUint16(h[22:], 1) // mono
+	binary.LittleEndian.PutUint32(h[24:], rate)
+	binary.LittleEndian.PutUint32(h[28:], 2*rate)
+	binary.LittleEndian.PutUint16(h[32:], 2)
+	binary.LittleEndian.PutUint16(h[34:], 16)
+	copy(h[36:], "data")
+	binary.LittleEndian.PutUint32(h[40:], uint32(len(data)))
+	return append(h, data...)
+}
+
+// spyMedia keeps, in the page, the microphone streams getUserMedia hands
+// the app and the bodies it sends with XMLHttpRequest (uploads), so a test
+// can check the tracks were released and read the bytes uploaded. It only
+// observes: every call goes on to the browser's own function.
+const spyMedia = `(() => {
+	window.spy = {streams: [], sent: []};
+	const md = navigator.mediaDevices;
+	const gum = md.getUserMedia.bind(md);
+	md.getUserMedia = async (c) => { const s = await gum(c); spy.streams.push(s); return s; };
+	const open = XMLHttpRequest.prototype.open, send = XMLHttpRequest.prototype.send;
+	XMLHttpRequest.prototype.open = function (method, url, ...rest) { this.spyURL = method + ' ' + url; return open.call(this, method, url, ...rest); };
+	XMLHttpRequest.prototype.send = function (body) { spy.sent.push({url: this.spyURL, body}); return send.call(this, body); };
+})()`
+
+// watchUpload records every text the upload status slot shows, however
+// briefly, in window.uploadSeen.
+const watchUpload = `(() => {
+	window.uploadSeen = [];
+	const el = document.querySelector('#s-upload');
+	new MutationObserver(() => {
+		const t = el.textContent.trim();
+		if (t && uploadSeen[uploadSeen.length - 1] !== t) uploadSeen.push(t);
+	}).observe(el, {childList: true, subtree: true, characterData: true, attributes: true});
+})()`
+
+// signInAndStartInPerson opens /app signed in as email and starts an
+// in-person session with an anonymous individual, verbal consent
+// recorded; it returns the session's id.
+func signInAndStartInPerson(t *testing.T, srv *server, p page, token string) string {
+	t.Helper()
+	p.do(chromedp.EmulateViewport(400, 800), chromedp.Navigate(srv.URL+"/app/"))
+	eval[chromedp.Void](p, `localStorage.setItem('sidenote.token', `+jsString(token)+`)`)
+	p.do(chromedp.Navigate(srv.URL + "/app/"))
+	p.waitFor("the empty list", `!!document.querySelector('.empty')`)
+	p.click(`[data-act="start"]`)
+	p.waitFor("the start form", `!!document.querySelector('#who-anonymous_individual')`)
+	p.set("#st-type", "in_person", "change")
+	p.click(`#who-anonymous_individual`)
+	p.click(`#st-consent`)
+	p.set("#st-method", "verbal", "change")
+	p.click(`button[form="start-form"]`)
+	p.waitFor("the session view", `document.querySelector('#h')?.textContent === 'Anonymous individual' && !!document.querySelector('[data-act="record"]')`)
+	var sessions api.Page[api.Session]
+	srv.call(t, token, "GET", "/api/v1/sessions", nil, &sessions)
+	if len(sessions.Items) != 1 {
+		t.Fatalf("sessions = %+v", sessions.Items)
+	}
+	s := sessions.Items[0]
+	if s.Type != api.SessionInPerson || s.Anonymous == nil || *s.Anonymous != api.AnonymousIndividual || !s.Consent.Obtained {
+		t.Fatalf("session = %+v", s)
+	}
+	return s.ID
+}
+
+// dominantHz analyses the first microphone stream the app opened for
+// half a second and returns its loudest frequency.
+func dominantHz(p page) float64 {
+	p.t.Helper()
+	hz, err := chromedp.Run(p.ctx, chromedp.Evaluate[float64](`(async () => {
+		const ac = new AudioContext(); await ac.resume();
+		const an = ac.createAnalyser(); an.fftSize = 4096;
+		ac.createMediaStreamSource(spy.streams[0]).connect(an);
+		await new Promise((ok) => setTimeout(ok, 500));
+		const f = new Float32Array(an.frequencyBinCount); an.getFloatFrequencyData(f);
+		let best = 1; for (let i = 2; i < f.length; i++) if (f[i] > f[best]) best = i;
+		const hz = best * ac.sampleRate / an.fftSize; await ac.close(); return hz; })()`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	return hz
+}
+
+// setMicrophone sets the microphone permission of the server's origin.
+func setMicrophone(p page, origin string, setting browser.PermissionSetting) {
+	p.t.Helper()
+	if _, err := chromedp.CallBrowser(p.ctx, browser.SetPermission, browser.SetPermissionParams{
+		Permission: &browser.PermissionDescriptor{Name: "microphone"}, Setting: setting, Origin: origin,
+	}); err != nil {
+		p.t.Fatal(err)
+	}
+}
+
+var uploadingRE = regexp.MustCompile(`Uploading recording\.webm: (\d+)%`)
+
+func TestRecordWithFakeMicrophoneUploadsWebM(t *testing.T) {
+	srv := startServer(t)
+	token := srv.devToken(t, "dr.record@example.test")
+	wav := filepath.Join(t.TempDir(), "tone.wav")
+	if err := os.WriteFile(wav, toneWAV(3), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx := newBrowser(t,
+		chromedp.Flag("use-fake-device-for-media-stream", true),
+		chromedp.Flag("use-file-for-fake-audio-capture", wav),
+		chromedp.Flag("use-fake-ui-for-media-stream", true))
+	p := page{t: t, ctx: ctx}
+	id := signInAndStartInPerson(t, srv, p, token)
+	eval[chromedp.Void](p, spyMedia)
+
+	p.click(`[data-act="record"]`)
+	p.waitFor("two seconds of recording", `/Recording 0:0[2-9]/.test(document.querySelector('#s-capture .rec')?.textContent ?? '')`)
+	if live := eval[int](p, `spy.streams.flatMap(s => s.getAudioTracks()).filter(t => t.readyState === 'live').length`); live != 1 {
+		t.Fatalf("live microphone tracks while recording = %d, want 1", live)
+	}
+	p.screenshot("sidebar-recording-400x800.png")
+	// What the microphone hears is the tone fed to the fake device.
+	if hz := dominantHz(p); hz < 420 || hz > 460 {
+		t.Errorf("the microphone's loudest frequency is %.0f Hz, want the 440 Hz tone", hz)
+	}
+
+	// Slow the upload down so its progress can be seen.
+	if _, err := chromedp.Run(ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{
+			MatchedNetworkConditions: []*network.Conditions{{URLPattern: srv.URL + "/api/v1/sessions/*/recording", DownloadThroughput: -1, UploadThroughput: 12000}},
+		})
+		return err
+	})); err != nil {
+		t.Fatal(err)
+	}
+	eval[chromedp.Void](p, watchUpload)
+	p.click(`[data-act="record-stop"]`)
+	p.waitFor("the upload's end", `document.querySelector('#s-upload')?.textContent.includes('recording.webm uploaded.')`)
+	p.waitFor("the awaiting-transcript notice", `document.body.innerText.includes('It is waiting to be transcribed')`)
+
+	seen := eval[[]string](p, `uploadSeen`)
+	var percents []int
+	for _, s := range seen {
+		if m := uploadingRE.FindStringSubmatch(s); m != nil {
+			n, _ := strconv.Atoi(m[1])
+			percents = append(percents, n)
+		}
+	}
+	mid := false
+	for _, n := range percents {
+		mid = mid || (n > 0 && n < 100)
+	}
+	if !mid {
+		t.Errorf("upload progress shown: %q; want a percentage between 0 and 100", seen)
+	}
+	if live := eval[int](p, `spy.streams.flatMap(s => s.getTracks()).filter(t => t.readyState !== 'ended').length`); live != 0 {
+		t.Errorf("%d microphone tracks still open after Stop", live)
+	}
+
+	// The bytes the sidebar sent are a WebM file of Opus audio, and they
+	// are what the server stored.
+	sent := eval[[]string](p, `spy.sent.filter(s => s.body instanceof Blob).map(s => s.url)`)
+	if len(sent) != 1 || sent[0] != "POST /api/v1/sessions/"+id+"/recording" {
+		t.Fatalf("uploads sent = %q", sent)
+	}
+	dataURL, err := chromedp.Run(ctx, chromedp.Evaluate[string](`new Promise((ok) => { const r = new FileReader(); r.onload = () => ok(r.result);
+		r.readAsDataURL(spy.sent.find(s => s.body instanceof Blob).body); })`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatal(err)
+	}
+	head, b64, _ := strings.Cut(dataURL, ";base64,")
+	audio, err := base64.StdEncoding.DecodeString(b64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("recorded %s, %d bytes", strings.TrimPrefix(head, "data:"), len(audio))
+	if !strings.HasPrefix(head, "data:audio/webm") {
+		t.Errorf("recording type = %q, want audio/webm", head)
+	}
+	if !bytes.HasPrefix(audio, []byte{0x1a, 0x45, 0xdf, 0xa3}) || !bytes.Contains(audio[:64], []byte("webm")) ||
+		!bytes.Contains(audio, []byte{0x18, 0x53, 0x80, 0x67}) || !bytes.Contains(audio, []byte("A_OPUS")) {
+		t.Errorf("recording is not a WebM file with Opus audio: % x", audio[:min(len(audio), 64)])
+	}
+	if len(audio) < 4000 {
+		t.Errorf("two seconds of audio came to only %d bytes", len(audio))
+	}
+
+	var rec api.Recording
+	srv.call(t, token, "GET", "/api/v1/sessions/"+id+"/recording", nil, &rec)
+	sum := sha256.Sum256(audio)
+	if rec.ContentType != "audio/webm" || rec.SizeBytes != int64(len(audio)) || rec.SHA256 != hex.EncodeToString(sum[:]) {
+		t.Errorf("recording = %+v; sent %d bytes, sha256 %x", rec, len(audio), sum)
+	}
+	var sess api.Session
+	srv.call(t, token, "GET", "/api/v1/sessions/"+id, nil, &sess)
+	if sess.Status != api.SessionAwaitingTranscript {
+		t.Errorf("session status = %q, want %q (no speech-to-text configured)", sess.Status, api.SessionAwaitingTranscript)
+	}
+	p.waitFor("the recording panel", `!!document.querySelector('#rec-keep')`)
+}
+
+func TestRecordWithMicrophoneBlockedSaysSoAndSessionGoesOn(t *testing.T) {
+	srv := startServer(t)
+	token := srv.devToken(t, "dr.nomic@example.test")
+	// A microphone exists, but the permission is refused for the origin.
+	ctx := newBrowser(t, chromedp.Flag("use-fake-device-for-media-stream", true))
+	p := page{t: t, ctx: ctx}
+	setMicrophone(p, srv.URL, browser.PermissionSettingDenied)
+	id := signInAndStartInPerson(t, srv, p, token)
+	eval[chromedp.Void](p, spyMedia)
+
+	p.click(`[data-act="record"]`)
+	p.waitFor("the refusal", `!!document.querySelector('#rec-err')`)
+	msg := p.text("#rec-err")
+	if !strings.Contains(msg, "microphone is blocked") || !strings.Contains(msg, "site settings") {
+		t.Errorf("message = %q", msg)
+	}
+	for _, raw := range []string{"NotAllowedError", "Permission denied", "DOMException", "undefined"} {
+		if strings.Contains(msg, raw) {
+			t.Errorf("message shows %q: %q", raw, msg)
+		}
+	}
+	if eval[bool](p, `!!document.querySelector('[data-act="record-stop"]') || !!document.querySelector('#s-upload progress')`) {
+		t.Error("the panel shows a recording or an upload")
+	}
+	if n := eval[int](p, `spy.sent.length`); n != 0 {
+		t.Errorf("%d requests sent with XMLHttpRequest", n)
+	}
+	if code := srv.call(t, token, "GET", "/api/v1/sessions/"+id+"/recording", nil, nil); code != 404 {
+		t.Errorf("GET recording = %d, want 404", code)
+	}
+
+	// The session goes on: a summary can be saved.
+	p.set("#summary", summary, "input")
+	p.click(`[data-act="save-text"][data-arg="summary"]`)
+	p.waitFor("the summary saved", `document.querySelector('#s-capture .ok')?.textContent === 'Saved'`)
+	var saved api.TextRequest
+	srv.call(t, token, "GET", "/api/v1/sessions/"+id+"/summary", nil, &saved)
+	if saved.Text != summary {
+		t.Fatalf("saved summary = %q", saved.Text)
+	}
+	var sess api.Session
+	srv.call(t, token, "GET", "/api/v1/sessions/"+id, nil, &sess)
+	if sess.Status == api.SessionAwaitingTranscript {
+		t.Errorf("session status = %q after a refused recording", sess.Status)
+	}
+}
