@@ -288,3 +288,42 @@ func TestRecordWithMicrophoneBlockedSaysSoAndSessionGoesOn(t *testing.T) {
 		t.Errorf("session status = %q after a refused recording", sess.Status)
 	}
 }
+
+func TestLeavingTheSessionWhileRecordingStopsAndUploads(t *testing.T) {
+	srv := startServer(t)
+	token := srv.devToken(t, "dr.leave@example.test")
+	ctx := newBrowser(t,
+		chromedp.Flag("use-fake-device-for-media-stream", true),
+		chromedp.Flag("use-fake-ui-for-media-stream", true))
+	p := page{t: t, ctx: ctx}
+	id := signInAndStartInPerson(t, srv, p, token)
+	eval[chromedp.Void](p, spyMedia)
+
+	p.click(`[data-act="record"]`)
+	p.waitFor("a second of recording", `/Recording 0:0[1-9]/.test(document.querySelector('#s-capture .rec')?.textContent ?? '')`)
+	p.click(`[data-act="back"]`)
+	p.waitFor("the list", `document.querySelectorAll('#s-list li').length === 1`)
+	p.waitFor("the microphone released", `spy.streams.length === 1 && spy.streams[0].getTracks().every(t => t.readyState === 'ended')`)
+	p.waitFor("the upload notice", `document.body.innerText.includes('Recording uploaded')`)
+	var rec api.Recording
+	srv.call(t, token, "GET", "/api/v1/sessions/"+id+"/recording", nil, &rec)
+	if rec.ContentType != "audio/webm" || rec.SizeBytes < 1000 {
+		t.Fatalf("recording = %+v", rec)
+	}
+
+	// Back in the session, Record starts a new recording; pressed twice
+	// before the microphone answers, it still opens one stream.
+	p.click(`#s-list li button`)
+	p.waitFor("the session's recording", `!!document.querySelector('#rec-keep') && !!document.querySelector('[data-act="record"]')`)
+	p.waitFor("Record pressed twice", `(() => { const el = document.querySelector('[data-act="record"]');
+		if (!el || el.disabled) return false; el.click(); el.click(); return true; })()`)
+	p.waitFor("the new recording", `/Recording 0:0[1-9]/.test(document.querySelector('#s-capture .rec')?.textContent ?? '')`)
+	if n := eval[int](p, `spy.streams.length`); n != 2 {
+		t.Errorf("microphone streams opened = %d, want 2 (one per recording)", n)
+	}
+	p.click(`[data-act="record-stop"]`)
+	p.waitFor("the second upload", `document.querySelector('#s-upload')?.textContent.includes('recording.webm uploaded.')`)
+	if open := eval[int](p, `spy.streams.flatMap(s => s.getTracks()).filter(t => t.readyState !== 'ended').length`); open != 0 {
+		t.Errorf("%d microphone tracks still open after Stop", open)
+	}
+}

@@ -51,6 +51,10 @@ type ui struct {
 	observer  js.Value
 	recorder  js.Value
 	recStop   chan struct{}
+	// recording is true from Record until the recording stops or fails
+	// to start: a second Record in between (while the permission prompt
+	// is open) would open a second microphone stream.
+	recording bool
 	inExt     bool
 	noticeSeq int
 }
@@ -381,6 +385,9 @@ func (u *ui) act(act, arg string, el js.Value) {
 	case "start":
 		u.run(a.OpenStart)
 	case "back":
+		// Leaving the session stops its recording, which then uploads
+		// there: otherwise the microphone stays on with no Stop button.
+		u.stopRecording()
 		u.run(a.Back)
 	case "open":
 		u.run(func(ctx context.Context) { a.OpenSession(ctx, arg) })
@@ -505,16 +512,31 @@ func (u *ui) change(kind, arg string, el js.Value) {
 // A side panel cannot always show the permission prompt; the clinician is
 // then offered the permission page (mic.html) once.
 func (u *ui) startRecording() {
+	u.mu.Lock()
+	if u.recording {
+		u.mu.Unlock()
+		return
+	}
+	u.recording = true
+	u.mu.Unlock()
+	failed := func(permission, canOpenPermissionPage bool) {
+		u.mu.Lock()
+		u.recording = false
+		u.mu.Unlock()
+		u.app.RecordingFailed(permission, canOpenPermissionPage)
+	}
+	var sessionID string
+	u.app.View(func(s *app.State) { sessionID = s.Session.Session.ID })
 	md := global.Get("navigator").Get("mediaDevices")
 	if !md.Truthy() || global.Get("MediaRecorder").IsUndefined() {
-		u.app.RecordingFailed(false, false)
+		failed(false, false)
 		return
 	}
 	stream, err := jsbridge.Call(u.ctx, md, "getUserMedia", map[string]any{"audio": true})
 	if err != nil {
 		je, _ := err.(*jsbridge.JSError)
 		permission := je != nil && (je.Name == "NotAllowedError" || je.Name == "SecurityError")
-		u.app.RecordingFailed(permission, permission && u.inExt)
+		failed(permission, permission && u.inExt)
 		return
 	}
 	rec := global.Get("MediaRecorder").New(stream)
@@ -535,7 +557,10 @@ func (u *ui) startRecording() {
 		onData.Release()
 		onStop.Release()
 		b := jsbridge.NewBlob(blob, "recording.webm")
-		u.run(func(ctx context.Context) { u.app.RecordingStopped(ctx, b) })
+		u.mu.Lock()
+		u.recording = false
+		u.mu.Unlock()
+		u.run(func(ctx context.Context) { u.app.RecordingStopped(ctx, sessionID, b) })
 		return nil
 	})
 	rec.Call("addEventListener", "dataavailable", onData)

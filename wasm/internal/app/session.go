@@ -291,17 +291,28 @@ func (a *App) putText(ctx context.Context, kind, sessionID, text string) error {
 	return err
 }
 
-// Upload sends a recording or audio file, showing its progress.
+// Upload sends a recording or audio file to the open session, showing its
+// progress.
 func (a *App) Upload(ctx context.Context, b client.Blob) {
 	var id string
-	ok := false
+	a.View(func(s *State) { id = s.Session.Session.ID })
+	a.upload(ctx, id, b)
+}
+
+// upload sends b as the recording of session id. Its progress shows while
+// that session is the one open; its outcome is told wherever the clinician
+// is, since a recording stopped by leaving its session still uploads.
+func (a *App) upload(ctx context.Context, id string, b client.Blob) {
+	ok := true
 	a.update(func(s *State) {
-		if s.Session.Upload.Active {
+		if s.Session.Session.ID != id {
 			return
 		}
-		id = s.Session.Session.ID
+		if s.Session.Upload.Active {
+			ok = false
+			return
+		}
 		s.Session.Upload = UploadState{Active: true, Name: b.Name(), Total: b.Size()}
-		ok = true
 	})
 	if !ok {
 		return
@@ -321,18 +332,25 @@ func (a *App) Upload(ctx context.Context, b client.Blob) {
 		a.loadAudio(ctx, id)
 	}
 	a.update(func(s *State) {
-		if s.Session.Session.ID != id {
-			return
-		}
+		shown := s.Session.Session.ID == id
 		u := &s.Session.Upload
-		u.Active = false
+		if shown {
+			u.Active = false
+		}
 		if err != nil {
-			u.Err = s.failed(err)
+			msg := s.failed(err)
+			if shown {
+				u.Err = msg
+			} else {
+				s.notify(NoticeError, "A recording could not be uploaded. "+msg)
+			}
 			return
 		}
 		s.reached()
-		u.Done, u.Sent = true, u.Total
-		s.Session.Session = sess
+		if shown {
+			u.Done, u.Sent = true, u.Total
+			s.Session.Session = sess
+		}
 		s.upsertSession(sess)
 		if sess.Status == api.SessionAwaitingTranscript {
 			s.notify(NoticeInfo, "Recording uploaded. It is waiting to be transcribed; you can also paste a transcript.")
@@ -375,10 +393,15 @@ func (a *App) RecordingFailed(permission bool, canOpenPermissionPage bool) {
 	})
 }
 
-// RecordingStopped uploads what was recorded.
-func (a *App) RecordingStopped(ctx context.Context, b client.Blob) {
-	a.update(func(s *State) { s.Session.Recording = RecordingState{} })
-	a.Upload(ctx, b)
+// RecordingStopped uploads what was recorded to sessionID, the session it
+// was recorded in, even if the clinician has opened another since.
+func (a *App) RecordingStopped(ctx context.Context, sessionID string, b client.Blob) {
+	a.update(func(s *State) {
+		if s.Session.Session.ID == sessionID {
+			s.Session.Recording = RecordingState{}
+		}
+	})
+	a.upload(ctx, sessionID, b)
 }
 
 // OpenAssign shows the assign panel.

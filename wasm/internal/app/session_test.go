@@ -274,7 +274,7 @@ func TestRecordingUploadShowsProgressAndAwaitingTranscript(t *testing.T) {
 	if st := f.state(); !st.Session.Recording.Active || st.Session.Recording.Seconds != 42 {
 		t.Fatalf("recording = %+v", st.Session.Recording)
 	}
-	f.app.RecordingStopped(bg, bytesBlob{name: "recording.webm", typ: "audio/webm;codecs=opus", data: make([]byte, 1000)})
+	f.app.RecordingStopped(bg, "s1", bytesBlob{name: "recording.webm", typ: "audio/webm;codecs=opus", data: make([]byte, 1000)})
 
 	r := f.api.last("POST /api/v1/sessions/s1/recording", nil)
 	if r.ContentType != "audio/webm;codecs=opus" || r.Blob == nil || r.Body != nil {
@@ -288,6 +288,40 @@ func TestRecordingUploadShowsProgressAndAwaitingTranscript(t *testing.T) {
 		t.Errorf("after upload: %+v status %q", st.Session.Upload, st.Session.Session.Status)
 	}
 	if !strings.Contains(st.Notice.Text, "transcript") {
+		t.Errorf("notice = %q", st.Notice.Text)
+	}
+}
+
+func TestRecordingStoppedAfterOpeningAnotherSessionUploadsToItsOwn(t *testing.T) {
+	f := newFixture(t)
+	f.signedIn(nil, "")
+	f.app.Init(bg)
+	f.openSession()
+	f.app.RecordingStarted()
+	other := session("s2", t0, api.AnonymousIndividual)
+	f.api.on("GET /api/v1/sessions/s2", func(*client.Request) reply { return ok(other) })
+	f.api.on("GET /api/v1/sessions/s2/notes", func(*client.Request) reply { return ok(api.Page[api.Note]{}) })
+	for _, kind := range []string{"summary", "transcript"} {
+		f.api.on("GET /api/v1/sessions/s2/"+kind, func(*client.Request) reply { return ok(api.TextRequest{}) })
+	}
+	f.api.on("GET /api/v1/sessions/s2/recording", func(*client.Request) reply {
+		return apiErr(404, api.CodeNotFound, "This session has no recording.")
+	})
+	f.app.OpenSession(bg, "s2")
+	f.api.on("POST /api/v1/sessions/s1/recording", func(*client.Request) reply { return reply{201, uploadedRecording()} })
+
+	f.app.RecordingStopped(bg, "s1", bytesBlob{name: "recording.webm", typ: "audio/webm", data: make([]byte, 1000)})
+	if r := f.api.last("POST /api/v1/sessions/s1/recording", nil); r.Blob == nil {
+		t.Fatal("the recording was not sent to its session")
+	}
+	if n := len(f.api.sent("POST /api/v1/sessions/s2/recording")); n != 0 {
+		t.Fatal("the recording was sent to the session open now")
+	}
+	st := f.state()
+	if st.Session.Session.ID != "s2" || st.Session.Upload != (UploadState{}) || st.Session.Audio.Rec != nil {
+		t.Errorf("the open session shows %+v, upload %+v, audio %+v", st.Session.Session.ID, st.Session.Upload, st.Session.Audio.Rec)
+	}
+	if !strings.Contains(st.Notice.Text, "Recording uploaded") {
 		t.Errorf("notice = %q", st.Notice.Text)
 	}
 }
