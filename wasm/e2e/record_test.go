@@ -9,13 +9,19 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/hex"
+	"encoding/json"
+	"io"
 	"math"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/cdp"
@@ -325,5 +331,88 @@ func TestLeavingTheSessionWhileRecordingStopsAndUploads(t *testing.T) {
 	p.waitFor("the second upload", `document.querySelector('#s-upload')?.textContent.includes('recording.webm uploaded.')`)
 	if open := eval[int](p, `spy.streams.flatMap(s => s.getTracks()).filter(t => t.readyState !== 'ended').length`); open != 0 {
 		t.Errorf("%d microphone tracks still open after Stop", open)
+	}
+}
+
+// fakeSTT speaks the speech-to-text protocol the server calls (POST
+// /v1/audio/transcriptions, multipart, field "file") and keeps what it
+// was sent.
+type fakeSTT struct {
+	mu    sync.Mutex
+	files [][]byte
+	types []string
+}
+
+// A fictional transcript.
+const sttTranscript = "Clinician: What helped this week?\nClient: Walking after dinner, most evenings."
+
+func (f *fakeSTT) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost || r.URL.Path != "/v1/audio/transcriptions" {
+		http.NotFound(w, r)
+		return
+	}
+	file, hdr, err := r.FormFile("file")
+	if err != nil {
+		http.Error(w, `{"error":{"message":"file is required"}}`, http.StatusBadRequest)
+		return
+	}
+	b, err := io.ReadAll(file)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	f.mu.Lock()
+	f.files = append(f.files, b)
+	f.types = append(f.types, hdr.Header.Get("Content-Type"))
+	f.mu.Unlock()
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(map[string]string{"text": sttTranscript})
+}
+
+func TestRecordingIsTranscribedBySpeechToText(t *testing.T) {
+	stt := &fakeSTT{}
+	sttSrv := httptest.NewServer(stt)
+	t.Cleanup(sttSrv.Close)
+	srv := startServer(t, "SIDENOTE_ASR_URL="+sttSrv.URL+"/v1")
+	token := srv.devToken(t, "dr.stt@example.test")
+	ctx := newBrowser(t,
+		chromedp.Flag("use-fake-device-for-media-stream", true),
+		chromedp.Flag("use-fake-ui-for-media-stream", true))
+	p := page{t: t, ctx: ctx}
+	id := signInAndStartInPerson(t, srv, p, token)
+
+	p.click(`[data-act="record"]`)
+	p.waitFor("two seconds of recording", `/Recording 0:0[2-9]/.test(document.querySelector('#s-capture .rec')?.textContent ?? '')`)
+	p.click(`[data-act="record-stop"]`)
+	p.waitFor("the upload's end", `document.querySelector('#s-upload')?.textContent.includes('recording.webm uploaded.')`)
+
+	var rec api.Recording
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		srv.call(t, token, "GET", "/api/v1/sessions/"+id+"/recording", nil, &rec)
+		if rec.TranscriptionStatus != "pending" || time.Now().After(deadline) {
+			break
+		}
+	}
+	if rec.TranscriptionStatus != "done" {
+		t.Fatalf("recording = %+v", rec)
+	}
+	var transcript api.TextRequest
+	srv.call(t, token, "GET", "/api/v1/sessions/"+id+"/transcript", nil, &transcript)
+	if transcript.Text != sttTranscript {
+		t.Errorf("transcript = %q", transcript.Text)
+	}
+
+	// The service got the recording as uploaded: WebM, the same bytes.
+	stt.mu.Lock()
+	defer stt.mu.Unlock()
+	if len(stt.files) != 1 {
+		t.Fatalf("speech-to-text calls = %d", len(stt.files))
+	}
+	audio, sum := stt.files[0], sha256.Sum256(stt.files[0])
+	if !bytes.HasPrefix(audio, []byte{0x1a, 0x45, 0xdf, 0xa3}) || !bytes.Contains(audio, []byte("A_OPUS")) || stt.types[0] != "audio/webm" {
+		t.Errorf("sent %s: % x", stt.types[0], audio[:min(len(audio), 32)])
+	}
+	if rec.SHA256 != hex.EncodeToString(sum[:]) || rec.SizeBytes != int64(len(audio)) {
+		t.Errorf("service got %d bytes (sha256 %x); server holds %+v", len(audio), sum, rec)
 	}
 }
