@@ -27,9 +27,10 @@ func (s *Server) readyz(c *gin.Context) {
 }
 
 // appRoutes serves the sidebar web app at /app/ from the configured
-// directory (built by make wasm).
+// directory (built by make wasm), each file as its gzip or brotli copy when
+// the browser takes one (static.go). No directory listings.
 func (s *Server) appRoutes(r *gin.Engine) {
-	app := r.Group("/app", pageHeaders(appCSP))
+	app := r.Group("/app", pageHeaders(appCSP), precompressed(http.Dir(s.cfg.WebDir)))
 	app.GET("", func(c *gin.Context) { c.Redirect(http.StatusMovedPermanently, "/app/") })
 	app.StaticFS("/", gin.Dir(s.cfg.WebDir, false))
 }
