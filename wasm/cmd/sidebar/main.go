@@ -55,6 +55,9 @@ type ui struct {
 	// to start: a second Record in between (while the permission prompt
 	// is open) would open a second microphone stream.
 	recording bool
+	// stopSoon is set when a stop is asked for between Record and the
+	// recorder's start: the recording stops as soon as it has started.
+	stopSoon  bool
 	inExt     bool
 	noticeSeq int
 }
@@ -81,6 +84,7 @@ func main() {
 		deps.Host = host
 	}
 	deps.NewKey = newKey
+	deps.StopRecording = u.stopRecording
 	u.app = app.New(deps)
 	u.wire()
 	u.schedule()
@@ -341,6 +345,16 @@ func dataArg(el js.Value) string {
 	return ""
 }
 
+// atoi reads a small decimal number; strconv.Atoi would link strconv's
+// quoting tables (for its errors) into the binary.
+func atoi(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		n = n*10 + int(s[i]-'0')
+	}
+	return n
+}
+
 func value(id string) string {
 	if el := byID(id); !el.IsNull() {
 		return el.Get("value").String()
@@ -416,6 +430,20 @@ func (u *ui) act(act, arg string, el js.Value) {
 		go u.startRecording()
 	case "record-stop":
 		u.stopRecording()
+	case "held-retry":
+		seq := atoi(arg)
+		u.run(func(ctx context.Context) { a.RetryRecording(ctx, seq) })
+	case "held-save":
+		seq := atoi(arg)
+		if b, name, ok := a.HeldBlob(seq); ok && jsbridge.Download(b, name) {
+			a.HeldSaved(seq)
+		}
+	case "held-discard-ask":
+		a.AskDiscardRecording(atoi(arg), true)
+	case "held-keep":
+		a.AskDiscardRecording(atoi(arg), false)
+	case "held-discard":
+		a.DiscardRecording(atoi(arg))
 	case "mic-page":
 		global.Call("open", "mic.html", "_blank")
 	case "generate":
@@ -517,7 +545,7 @@ func (u *ui) startRecording() {
 		u.mu.Unlock()
 		return
 	}
-	u.recording = true
+	u.recording, u.stopSoon = true, false
 	u.mu.Unlock()
 	failed := func(permission, canOpenPermissionPage bool) {
 		u.mu.Lock()
@@ -537,6 +565,18 @@ func (u *ui) startRecording() {
 		je, _ := err.(*jsbridge.JSError)
 		permission := je != nil && (je.Name == "NotAllowedError" || je.Name == "SecurityError")
 		failed(permission, permission && u.inExt)
+		return
+	}
+	// The clinician may have left the session or begun signing out while
+	// the microphone was being asked for: then it is released at once.
+	if !u.app.RecordingStarted(sessionID) {
+		tracks := stream.Call("getTracks")
+		for i := 0; i < tracks.Length(); i++ {
+			tracks.Index(i).Call("stop")
+		}
+		u.mu.Lock()
+		u.recording = false
+		u.mu.Unlock()
 		return
 	}
 	rec := global.Get("MediaRecorder").New(stream)
@@ -569,8 +609,11 @@ func (u *ui) startRecording() {
 	stop := make(chan struct{})
 	u.mu.Lock()
 	u.recorder, u.recStop = rec, stop
+	stopNow := u.stopSoon
 	u.mu.Unlock()
-	u.app.RecordingStarted()
+	if stopNow {
+		u.stopRecording()
+	}
 	start := time.Now()
 	t := time.NewTicker(time.Second)
 	defer t.Stop()
@@ -584,10 +627,16 @@ func (u *ui) startRecording() {
 	}
 }
 
+// stopRecording stops the recording, which then uploads to its session.
+// Asked between Record and the recorder's start, it stops the recording as
+// soon as it starts.
 func (u *ui) stopRecording() {
 	u.mu.Lock()
 	rec, stop := u.recorder, u.recStop
 	u.recorder, u.recStop = js.Undefined(), nil
+	if stop == nil && u.recording {
+		u.stopSoon = true
+	}
 	u.mu.Unlock()
 	if stop == nil {
 		return

@@ -60,6 +60,8 @@ type State struct {
 	Start   StartState
 	Session SessionState
 	SignOut SignOutState
+	// Held are recordings whose upload failed, kept in memory only.
+	Held []HeldRecording
 }
 
 // Page size of the sessions list.
@@ -96,6 +98,10 @@ type Deps struct {
 	Sleep func(ctx context.Context, d time.Duration) error
 	// NewKey returns a fresh idempotency key.
 	NewKey func() string
+	// StopRecording asks the DOM layer to stop the microphone's recording,
+	// if one is running; what was recorded then arrives through
+	// RecordingStopped. Signing out calls it.
+	StopRecording func()
 }
 
 // App is the view-model. Its methods are safe for concurrent use.
@@ -106,6 +112,12 @@ type App struct {
 	// signOuts counts sign-outs, so a save that was on its way when the
 	// clinician signed out does not write its text back to this device.
 	signOuts int
+	// heldSeq numbers held recordings.
+	heldSeq int
+	// recBusy counts recordings running or uploading; recIdle is closed
+	// when it comes back to 0.
+	recBusy int
+	recIdle chan struct{}
 }
 
 // New returns an App in the loading screen.

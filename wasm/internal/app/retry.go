@@ -7,8 +7,21 @@ import (
 	"github.com/sidenote/sidenote/shared/api"
 )
 
-// HasPending reports whether anything typed here still waits for the server.
+// HasPending reports whether anything typed or recorded here still waits
+// for the server.
 func (a *App) HasPending() bool {
+	if read(a, func(s *State) bool {
+		for i := range s.Held {
+			// Offline or not: a request since may have found the
+			// connection back without sending it.
+			if s.Held[i].Auto {
+				return true
+			}
+		}
+		return false
+	}) {
+		return true
+	}
 	return len(a.d.Store.Keys(keyDraftPrefix)) > 0 && read(a, func(s *State) bool {
 		return s.Offline || (s.Session.Note != nil && (s.Session.Note.Save == SaveQueued || s.Session.Note.Save == SaveFailed)) ||
 			s.Session.Summary.Queued || s.Session.Transcript.Queued
@@ -20,7 +33,9 @@ func (a *App) HasPending() bool {
 // edits. It also reloads a list shown from the offline copy. Edits that
 // now conflict stay on this device until their note is opened. Drafts are
 // sent only once the clinician signed in is known to be the one who typed
-// them.
+// them. Recordings held for want of a connection or a sign-in are sent
+// again, to their own sessions, once the clinician who recorded them is
+// signed in.
 func (a *App) RetryPending(ctx context.Context) {
 	defer a.recountSignOut()
 	openNote := ""
@@ -51,6 +66,9 @@ func (a *App) RetryPending(ctx context.Context) {
 			err = a.retryNote(ctx, id)
 		}
 		reachable = !isUnreachable(err)
+	}
+	if reachable {
+		reachable = a.retryHeld(ctx)
 	}
 	if !reachable {
 		a.update(func(s *State) { s.Offline = true })

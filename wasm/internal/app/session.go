@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"strings"
 
 	"github.com/sidenote/sidenote/shared/api"
@@ -292,32 +293,47 @@ func (a *App) putText(ctx context.Context, kind, sessionID, text string) error {
 }
 
 // Upload sends a recording or audio file to the open session, showing its
-// progress.
+// progress. A chosen file that fails to upload stays where it was on the
+// clinician's computer: it is not held.
 func (a *App) Upload(ctx context.Context, b client.Blob) {
 	var id string
 	a.View(func(s *State) { id = s.Session.Session.ID })
-	a.upload(ctx, id, b)
+	a.upload(ctx, id, b, -1)
 }
 
-// upload sends b as the recording of session id. Its progress shows while
-// that session is the one open; its outcome is told wherever the clinician
-// is, since a recording stopped by leaving its session still uploads.
-func (a *App) upload(ctx context.Context, id string, b client.Blob) {
-	ok := true
+// upload sends b as the recording of session id and returns the upload's
+// error. Its progress shows while that session is the one open; its outcome
+// is told wherever the clinician is, since a recording stopped by leaving
+// its session still uploads. held says what b is: -1 a chosen file, 0 a
+// recording from the microphone, which is held if it fails, or the Seq of
+// a held recording sent again, dropped once it arrives.
+func (a *App) upload(ctx context.Context, id string, b client.Blob, held int) error {
+	busy := false
+	owner := ""
 	a.update(func(s *State) {
+		if s.Me != nil {
+			owner = s.Me.ID
+		}
 		if s.Session.Session.ID != id {
 			return
 		}
 		if s.Session.Upload.Active {
-			ok = false
+			busy = true
 			return
 		}
 		s.Session.Upload = UploadState{Active: true, Name: b.Name(), Total: b.Size()}
 	})
-	if !ok {
-		return
+	if busy {
+		if held >= 0 {
+			err := errors.New("another upload is still running")
+			a.update(func(s *State) {
+				a.hold(s, held, id, owner, b, err, "Another upload was still running. Try again once it has finished.")
+			})
+			return err
+		}
+		return nil
 	}
-	err := a.d.API.UploadRecording(ctx, id, b, func(sent, total int64) {
+	upErr := a.d.API.UploadRecording(ctx, id, b, func(sent, total int64) {
 		a.update(func(s *State) {
 			if s.Session.Session.ID == id {
 				s.Session.Upload.Sent, s.Session.Upload.Total = sent, total
@@ -325,6 +341,7 @@ func (a *App) upload(ctx context.Context, id string, b client.Blob) {
 		})
 	})
 	var sess api.Session
+	err := upErr
 	if err == nil {
 		sess, err = a.d.API.Session(ctx, id)
 	}
@@ -337,8 +354,18 @@ func (a *App) upload(ctx context.Context, id string, b client.Blob) {
 		if shown {
 			u.Active = false
 		}
-		if err != nil {
-			msg := s.failed(err)
+		if upErr == nil && held > 0 {
+			s.dropHeld(held)
+			if s.SignOut.Confirm {
+				s.SignOut.Recordings = len(s.Held)
+			}
+		}
+		switch {
+		case upErr != nil && held >= 0:
+			a.hold(s, held, id, owner, b, upErr, s.failed(upErr))
+			return
+		case upErr != nil:
+			msg := s.failed(upErr)
 			if shown {
 				u.Err = msg
 			} else {
@@ -346,9 +373,17 @@ func (a *App) upload(ctx context.Context, id string, b client.Blob) {
 			}
 			return
 		}
-		s.reached()
 		if shown {
 			u.Done, u.Sent = true, u.Total
+		}
+		if err != nil {
+			// Uploaded; only the session's new state could not be read.
+			s.failed(err)
+			s.notify(NoticeSuccess, "Recording uploaded.")
+			return
+		}
+		s.reached()
+		if shown {
 			s.Session.Session = sess
 		}
 		s.upsertSession(sess)
@@ -358,11 +393,24 @@ func (a *App) upload(ctx context.Context, id string, b client.Blob) {
 			s.notify(NoticeSuccess, "Recording uploaded.")
 		}
 	})
+	return upErr
 }
 
-// RecordingStarted notes that the microphone is recording.
-func (a *App) RecordingStarted() {
-	a.update(func(s *State) { s.Session.Recording = RecordingState{Active: true} })
+// RecordingStarted asks whether a recording may start in sessionID, and
+// notes that the microphone is recording if so. It may not once the
+// clinician has left that session or is signing out: the DOM layer then
+// releases the microphone at once.
+func (a *App) RecordingStarted(sessionID string) bool {
+	ok := false
+	a.update(func(s *State) {
+		if s.Me == nil || s.Screen != ScreenSession || s.Session.Session.ID != sessionID || s.SignOut.Busy || s.SignOut.Confirm {
+			return
+		}
+		s.Session.Recording = RecordingState{Active: true}
+		a.recordingBegun()
+		ok = true
+	})
+	return ok
 }
 
 // RecordingTick updates the elapsed recording time.
@@ -394,14 +442,22 @@ func (a *App) RecordingFailed(permission bool, canOpenPermissionPage bool) {
 }
 
 // RecordingStopped uploads what was recorded to sessionID, the session it
-// was recorded in, even if the clinician has opened another since.
+// was recorded in, even if the clinician has opened another since. If the
+// upload fails, the recording is held (see HeldRecording).
 func (a *App) RecordingStopped(ctx context.Context, sessionID string, b client.Blob) {
+	defer a.recordingEnded()
+	empty := b == nil || b.Size() == 0
 	a.update(func(s *State) {
 		if s.Session.Session.ID == sessionID {
 			s.Session.Recording = RecordingState{}
+			if empty {
+				s.Session.Recording.Err = "Nothing was recorded. Check the microphone and try again."
+			}
 		}
 	})
-	a.upload(ctx, sessionID, b)
+	if !empty {
+		a.upload(ctx, sessionID, b, 0)
+	}
 }
 
 // OpenAssign shows the assign panel.

@@ -269,7 +269,7 @@ func TestRecordingUploadShowsProgressAndAwaitingTranscript(t *testing.T) {
 	after.Status = api.SessionAwaitingTranscript
 	f.api.on("GET /api/v1/sessions/s1", func(*client.Request) reply { return ok(after) })
 
-	f.app.RecordingStarted()
+	f.app.RecordingStarted("s1")
 	f.app.RecordingTick(42)
 	if st := f.state(); !st.Session.Recording.Active || st.Session.Recording.Seconds != 42 {
 		t.Fatalf("recording = %+v", st.Session.Recording)
@@ -297,7 +297,7 @@ func TestRecordingStoppedAfterOpeningAnotherSessionUploadsToItsOwn(t *testing.T)
 	f.signedIn(nil, "")
 	f.app.Init(bg)
 	f.openSession()
-	f.app.RecordingStarted()
+	f.app.RecordingStarted("s1")
 	other := session("s2", t0, api.AnonymousIndividual)
 	f.api.on("GET /api/v1/sessions/s2", func(*client.Request) reply { return ok(other) })
 	f.api.on("GET /api/v1/sessions/s2/notes", func(*client.Request) reply { return ok(api.Page[api.Note]{}) })

@@ -126,6 +126,8 @@ func (a *App) signedIn(ctx context.Context, token string) {
 		// What is still in memory is from a sign-in that expired, perhaps
 		// someone else's.
 		a.forgetState(s)
+		// Recordings held in memory go with the sign-in that made them.
+		s.keepHeldOf(me.ID)
 		if removed > 0 {
 			s.notify(NoticeInfo, removedNotice(removed))
 		}

@@ -9,20 +9,26 @@ import (
 )
 
 // SignOutState is signing out, which must leave no note text on this
-// device: drafts still waiting for the server are sent first, and the
-// clinician is asked before any that could not be sent are deleted.
+// device: drafts still waiting for the server are sent first, a recording
+// still running is stopped and uploaded, and the clinician is asked before
+// any draft or recording that could not be sent is deleted.
 type SignOutState struct {
-	// Busy is true while drafts are being sent before signing out.
+	// Busy is true while drafts and recordings are being sent before
+	// signing out.
 	Busy bool
 	// Confirm is true while the clinician is asked whether to sign out
-	// and delete the Unsent drafts from this device, or stay signed in.
-	Confirm bool
-	Unsent  int
+	// and delete the Unsent drafts and the Recordings held in memory, or
+	// stay signed in.
+	Confirm    bool
+	Unsent     int
+	Recordings int
 }
 
-// SignOut signs the clinician out of this device. Drafts waiting for the
-// server are sent first; if some can't be (offline, a version conflict,
-// text never saved), the clinician is asked before they are deleted.
+// SignOut signs the clinician out of this device. A recording still
+// running is stopped first and its upload awaited; drafts and recordings
+// waiting for the server are sent; if some can't be (offline, a version
+// conflict, text never saved), the clinician is asked before they are
+// deleted.
 func (a *App) SignOut(ctx context.Context) {
 	start := false
 	a.update(func(s *State) {
@@ -35,18 +41,33 @@ func (a *App) SignOut(ctx context.Context) {
 	if !start {
 		return
 	}
-	if len(a.d.Store.Keys(keyDraftPrefix)) > 0 {
+	// No recording starts once Busy is set (RecordingStarted), so this
+	// sees every one that did.
+	if idle := a.recordingsIdle(); idle != nil {
+		if a.d.StopRecording != nil {
+			a.d.StopRecording()
+		}
+		select {
+		case <-idle:
+		case <-ctx.Done():
+			a.update(func(s *State) { s.SignOut = SignOutState{} })
+			return
+		}
+	}
+	if len(a.d.Store.Keys(keyDraftPrefix)) > 0 || a.heldCount() > 0 {
 		a.RetryPending(ctx)
 	}
-	if n := a.unsentDrafts(); n > 0 {
-		a.update(func(s *State) { s.SignOut = SignOutState{Confirm: true, Unsent: n} })
+	if n, r := a.unsentDrafts(), a.heldCount(); n+r > 0 {
+		a.update(func(s *State) { s.SignOut = SignOutState{Confirm: true, Unsent: n, Recordings: r} })
 		return
 	}
 	a.signOut(ctx)
 }
 
-// ConfirmSignOut signs out although drafts have not reached the server:
-// they are deleted from this device.
+func (a *App) heldCount() int { return read(a, func(s *State) int { return len(s.Held) }) }
+
+// ConfirmSignOut signs out although drafts or recordings have not reached
+// the server: they are deleted from this device.
 func (a *App) ConfirmSignOut(ctx context.Context) {
 	ok := false
 	a.update(func(s *State) {
@@ -60,8 +81,8 @@ func (a *App) ConfirmSignOut(ctx context.Context) {
 	}
 }
 
-// StaySignedIn answers the sign-out question by keeping the drafts, and
-// the sign-in with them.
+// StaySignedIn answers the sign-out question by keeping the drafts and
+// recordings, and the sign-in with them.
 func (a *App) StaySignedIn() {
 	a.update(func(s *State) { s.SignOut = SignOutState{} })
 }
@@ -73,6 +94,7 @@ func (a *App) signOut(ctx context.Context) {
 	a.forgetDevice()
 	a.update(func(s *State) {
 		a.forgetState(s)
+		s.Held = nil
 		s.Me = nil
 		s.Screen = ScreenSignIn
 	})
@@ -141,8 +163,8 @@ func (a *App) unsentDrafts() int {
 	return n
 }
 
-// recountSignOut updates the number of drafts the sign-out question is
-// about, after a retry may have sent some.
+// recountSignOut updates the number of drafts and recordings the sign-out
+// question is about, after a retry may have sent some.
 func (a *App) recountSignOut() {
 	if !read(a, func(s *State) bool { return s.SignOut.Confirm }) {
 		return
@@ -150,7 +172,7 @@ func (a *App) recountSignOut() {
 	n := a.unsentDrafts()
 	a.update(func(s *State) {
 		if s.SignOut.Confirm {
-			s.SignOut.Unsent = n
+			s.SignOut.Unsent, s.SignOut.Recordings = n, len(s.Held)
 		}
 	})
 }

@@ -24,7 +24,7 @@ func renderSession(p *Page, s *app.State, env Env) {
 	add("s-who", "")
 	p.Slots[i].HTML = whoPanel(p, s)
 	add("s-capture", capture(p, ss))
-	add("s-upload", uploadStatus(ss))
+	add("s-upload", uploadStatus(ss)+heldPanel(s.Held, ss.Session.ID))
 	add("s-audio", audioPanel(&ss.Audio, env))
 	top, bottom := generate(p, ss)
 	add("s-gen", top)
@@ -208,6 +208,45 @@ func uploadStatus(ss *app.SessionState) string {
 		return `<p class="ok" role="status">` + esc(u.Name) + ` uploaded.</p>`
 	}
 	return ""
+}
+
+// heldPanel offers what can be done with the session's recordings that
+// failed to upload: try again, save to this device, or discard.
+func heldPanel(held []app.HeldRecording, sessionID string) string {
+	var b builder
+	for i := range held {
+		h := &held[i]
+		if h.SessionID != sessionID {
+			continue
+		}
+		seq := strconv.Itoa(h.Seq)
+		b.w(`<div class="panel warn" role="group" aria-label="Recording not uploaded" id="held-`, seq, `">`)
+		if h.Busy {
+			b.w(`<p role="status"><span class="spinner" aria-hidden="true"></span> Uploading the recording again…</p></div>`)
+			continue
+		}
+		b.w(`<p class="error" role="alert">The recording has not reached the server. `, esc(h.Err), `</p>`,
+			`<p class="muted">It is kept in this panel until it is uploaded; closing the panel loses it. Save it to this device to keep a copy.</p>`)
+		if h.Saved {
+			b.w(`<p class="ok" role="status">Saved to this device as `, esc(h.FileName()), `.</p>`)
+		}
+		if h.ConfirmDiscard {
+			b.w(`<p><strong>Discard this recording?</strong> It has not reached the server`)
+			if h.Saved {
+				b.w(`; the copy saved to this device stays.`)
+			} else {
+				b.w(` and has not been saved to this device: it can't be recovered afterwards.`)
+			}
+			b.w(`</p><div class="actions">`,
+				`<button type="button" class="danger" data-act="held-discard" data-arg="`, seq, `">Discard recording</button>`,
+				`<button type="button" class="link" data-act="held-keep" data-arg="`, seq, `">Keep it</button></div></div>`)
+			continue
+		}
+		b.w(`<div class="actions"><button type="button" class="primary" data-act="held-retry" data-arg="`, seq, `">Try again</button>`,
+			`<button type="button" data-act="held-save" data-arg="`, seq, `">Save to this device</button>`,
+			`<button type="button" class="link" data-act="held-discard-ask" data-arg="`, seq, `">Discard…</button></div></div>`)
+	}
+	return b.String()
 }
 
 func transcriptionLabel(status string) string {

@@ -222,20 +222,29 @@ func renderSignIn(p *Page, s *app.State) {
 }
 
 // renderSignOut asks before signing out deletes drafts the server doesn't
-// have from this device.
+// have from this device, and recordings held in memory.
 func renderSignOut(p *Page, s *app.State) {
 	p.Key, p.Title = "signout", "Sign out? · Sidenote"
 	p.Skeleton = skeleton("Sign out?", "s-signout")
-	n := s.SignOut.Unsent
+	drafts, recs := s.SignOut.Unsent, s.SignOut.Recordings
+	n := drafts + recs
 	var b builder
 	b.w(`<div class="panel warn" role="group" aria-labelledby="h" aria-describedby="signout-msg">`)
-	switch {
-	case n == 0:
-		b.w(`<p id="signout-msg">Everything typed on this device has now reached the server.</p>`)
-	case n == 1:
-		b.w(`<p id="signout-msg"><strong>1 unsaved draft has not reached the server.</strong> Signing out deletes it from this device.</p>`)
-	default:
-		b.w(`<p id="signout-msg"><strong>`, strconv.Itoa(n), ` unsaved drafts have not reached the server.</strong> Signing out deletes them from this device.</p>`)
+	if n == 0 {
+		b.w(`<p id="signout-msg">Everything typed or recorded on this device has now reached the server.</p>`)
+	} else {
+		var what []string
+		if recs > 0 {
+			what = append(what, count(recs, "recording", "recordings"))
+		}
+		if drafts > 0 {
+			what = append(what, count(drafts, "unsaved draft", "unsaved drafts"))
+		}
+		verb, them := " has", "it"
+		if n > 1 {
+			verb, them = " have", "them"
+		}
+		b.w(`<p id="signout-msg"><strong>`, strings.Join(what, " and "), verb, ` not reached the server.</strong> Signing out deletes `, them, ` from this device.</p>`)
 	}
 	them, their := "them", "their sessions"
 	if n == 1 {
@@ -247,6 +256,9 @@ func renderSignOut(p *Page, s *app.State) {
 	case n > 0:
 		b.w(`<p class="muted">Stay signed in to keep `, them, `, then open `, their, ` to save `, them, ` or settle what changed elsewhere.</p>`)
 	}
+	if recs > 0 {
+		b.w(`<p class="muted">A recording is kept only while this panel stays open: in its session, Save to this device keeps a copy.</p>`)
+	}
 	b.w(`<div class="actions"><button type="button" class="primary" data-act="signout-cancel">Stay signed in</button>`)
 	if n == 0 {
 		b.w(`<button type="button" data-act="signout-confirm">Sign out</button>`)
@@ -255,6 +267,14 @@ func renderSignOut(p *Page, s *app.State) {
 	}
 	b.w(`</div></div>`)
 	p.Slots = append(p.Slots, Slot{ID: "s-signout", HTML: b.String()})
+}
+
+// count is "1 recording" or "3 recordings".
+func count(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
 }
 
 func busyLabel(busy bool, idle, working string) string {

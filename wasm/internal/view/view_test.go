@@ -336,3 +336,74 @@ func TestRecordingShowsWhatBecomesOfIt(t *testing.T) {
 		t.Error("a session without a recording shows one")
 	}
 }
+
+type audioBlob struct{}
+
+func (audioBlob) Size() int64  { return 43000 }
+func (audioBlob) Type() string { return "audio/webm" }
+func (audioBlob) Name() string { return "recording.webm" }
+
+func TestHeldRecordingOffersTryAgainSaveAndDiscard(t *testing.T) {
+	st := readyState(false)
+	st.Held = []app.HeldRecording{
+		{Seq: 3, SessionID: st.Session.Session.ID, Blob: audioBlob{}, At: "20260310-150000", Err: "The server is busy or starting up."},
+		{Seq: 4, SessionID: "another-session", Blob: audioBlob{}, Err: "Elsewhere."},
+	}
+	up := slot(t, Render(&st, env), "s-upload").HTML
+	for _, want := range []string{
+		"The recording has not reached the server. The server is busy or starting up.", "closing the panel loses it",
+		`data-act="held-retry" data-arg="3">Try again</button>`, `data-act="held-save" data-arg="3">Save to this device</button>`,
+		`data-act="held-discard-ask" data-arg="3">Discard…</button>`,
+	} {
+		if !strings.Contains(up, want) {
+			t.Errorf("held panel lacks %q: %s", want, up)
+		}
+	}
+	if strings.Contains(up, "Elsewhere") || strings.Contains(up, `data-arg="4"`) {
+		t.Errorf("another session's recording shown here: %s", up)
+	}
+
+	st.Held[0].ConfirmDiscard = true
+	up = slot(t, Render(&st, env), "s-upload").HTML
+	for _, want := range []string{"Discard this recording?", "has not been saved to this device", "can't be recovered",
+		`class="danger" data-act="held-discard" data-arg="3">Discard recording</button>`, `data-act="held-keep" data-arg="3">Keep it</button>`} {
+		if !strings.Contains(up, want) {
+			t.Errorf("discard question lacks %q: %s", want, up)
+		}
+	}
+	st.Held[0].Saved = true
+	up = slot(t, Render(&st, env), "s-upload").HTML
+	if strings.Contains(up, "has not been saved") || strings.Contains(up, "recovered") || !strings.Contains(up, "the copy saved to this device stays") ||
+		!strings.Contains(up, "Saved to this device as sidenote-recording-20260310-150000.webm.") {
+		t.Errorf("after saving: %s", up)
+	}
+
+	st.Held[0].Busy = true
+	up = slot(t, Render(&st, env), "s-upload").HTML
+	if strings.Contains(up, "held-retry") || !strings.Contains(up, "Uploading the recording again") {
+		t.Errorf("while retrying: %s", up)
+	}
+}
+
+func TestSignOutQuestionCountsRecordings(t *testing.T) {
+	st := readyState(false)
+	st.Me = &api.Clinician{ID: "c1", Name: "Dr Rowe"}
+	for _, tc := range []struct {
+		drafts, recs int
+		want         string
+	}{
+		{2, 1, "1 recording and 2 unsaved drafts have not reached the server."},
+		{0, 1, "1 recording has not reached the server."},
+		{1, 2, "2 recordings and 1 unsaved draft have not reached the server."},
+	} {
+		st.SignOut = app.SignOutState{Confirm: true, Unsent: tc.drafts, Recordings: tc.recs}
+		q := slot(t, Render(&st, env), "s-signout").HTML
+		if !strings.Contains(q, tc.want) || !strings.Contains(q, "Save to this device") || !strings.Contains(q, "Sign out and delete") {
+			t.Errorf("%d drafts, %d recordings: %s", tc.drafts, tc.recs, q)
+		}
+	}
+	st.SignOut = app.SignOutState{Confirm: true, Unsent: 1}
+	if q := slot(t, Render(&st, env), "s-signout").HTML; strings.Contains(q, "recording") {
+		t.Errorf("recordings mentioned with none held: %s", q)
+	}
+}
