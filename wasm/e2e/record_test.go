@@ -20,11 +20,13 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/fetch"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
@@ -415,4 +417,196 @@ func TestRecordingIsTranscribedBySpeechToText(t *testing.T) {
 	if rec.SHA256 != hex.EncodeToString(sum[:]) || rec.SizeBytes != int64(len(audio)) {
 		t.Errorf("service got %d bytes (sha256 %x); server holds %+v", len(audio), sum, rec)
 	}
+}
+
+// failRecordingUploads answers the sidebar's recording uploads (POST
+// .../recording) with 503 while the returned flag is set, in the browser
+// (CDP Fetch), before they reach the server; every other request goes on.
+func failRecordingUploads(t *testing.T, p page, srv *server) *atomic.Bool {
+	t.Helper()
+	failing := &atomic.Bool{}
+	failing.Store(true)
+	paused := make(chan *fetch.EventRequestPaused, 16)
+	if err := chromedp.Listen(p.ctx, func(ev any) {
+		if e, ok := ev.(*fetch.EventRequestPaused); ok {
+			paused <- e
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		for {
+			var e *fetch.EventRequestPaused
+			select {
+			case e = <-paused:
+			case <-p.ctx.Done():
+				return
+			}
+			var err error
+			if e.Request.Method == "POST" && failing.Load() {
+				_, err = chromedp.Call(p.ctx, fetch.FulfillRequest, fetch.FulfillRequestParams{
+					RequestID: e.RequestID, ResponseCode: 503,
+					ResponseHeaders: []*fetch.HeaderEntry{{Name: "Content-Type", Value: "application/json"}},
+					Body:            []byte(`{"error":{"code":"unavailable","message":"The service is unavailable."}}`),
+				})
+			} else {
+				_, err = chromedp.Call(p.ctx, fetch.ContinueRequest, fetch.ContinueRequestParams{RequestID: e.RequestID})
+			}
+			if err != nil && p.ctx.Err() == nil {
+				t.Errorf("answering %s %s: %v", e.Request.Method, e.Request.URL, err)
+			}
+		}
+	}()
+	if _, err := chromedp.Call(p.ctx, fetch.Enable, fetch.EnableParams{Patterns: []*fetch.RequestPattern{
+		{URLPattern: srv.URL + "/api/v1/sessions/*/recording", RequestStage: fetch.RequestStageRequest},
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	return failing
+}
+
+// sentBlob returns the bytes of the i-th Blob the page sent with
+// XMLHttpRequest (spyMedia), -1 for the last.
+func sentBlob(p page, i int) []byte {
+	p.t.Helper()
+	dataURL, err := chromedp.Run(p.ctx, chromedp.Evaluate[string](`new Promise((ok) => { const b = spy.sent.filter(s => s.body instanceof Blob);
+		const r = new FileReader(); r.onload = () => ok(r.result); r.readAsDataURL(b.at(`+strconv.Itoa(i)+`).body); })`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	_, b64, _ := strings.Cut(dataURL, ";base64,")
+	audio, err := base64.StdEncoding.DecodeString(b64)
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	return audio
+}
+
+// checkStored fails unless the server holds audio as session id's recording.
+func checkStored(t *testing.T, srv *server, token, id string, audio []byte) {
+	t.Helper()
+	var rec api.Recording
+	srv.call(t, token, "GET", "/api/v1/sessions/"+id+"/recording", nil, &rec)
+	sum := sha256.Sum256(audio)
+	if len(audio) < 1000 || !bytes.HasPrefix(audio, []byte{0x1a, 0x45, 0xdf, 0xa3}) {
+		t.Errorf("sent %d bytes: % x", len(audio), audio[:min(len(audio), 16)])
+	}
+	if rec.SizeBytes != int64(len(audio)) || rec.SHA256 != hex.EncodeToString(sum[:]) {
+		t.Errorf("server holds %+v; sent %d bytes, sha256 %x", rec, len(audio), sum)
+	}
+}
+
+func TestFailedRecordingUploadIsHeldSavedAndTriedAgain(t *testing.T) {
+	srv := startServer(t)
+	token := srv.devToken(t, "dr.retry@example.test")
+	downloads := t.TempDir()
+	ctx := newBrowser(t,
+		chromedp.Flag("use-fake-device-for-media-stream", true),
+		chromedp.Flag("use-fake-ui-for-media-stream", true))
+	p := page{t: t, ctx: ctx}
+	id := signInAndStartInPerson(t, srv, p, token)
+	eval[chromedp.Void](p, spyMedia)
+	failing := failRecordingUploads(t, p, srv)
+	if _, err := chromedp.CallBrowser(ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
+		Behavior: browser.SetDownloadBehaviorBehaviorAllow, DownloadPath: downloads,
+	}); err != nil {
+		t.Fatal(err)
+	}
+
+	p.click(`[data-act="record"]`)
+	p.waitFor("two seconds of recording", `/Recording 0:0[2-9]/.test(document.querySelector('#s-capture .rec')?.textContent ?? '')`)
+	p.click(`[data-act="record-stop"]`)
+	p.waitFor("Try again", `!!document.querySelector('#s-upload [data-act="held-retry"]')`)
+	if msg := p.text("#s-upload"); !strings.Contains(msg, "has not reached the server") || !strings.Contains(msg, "Save to this device") {
+		t.Errorf("upload panel = %q", msg)
+	}
+	p.screenshot("sidebar-recording-held-400x800.png")
+	if code := srv.call(t, token, "GET", "/api/v1/sessions/"+id+"/recording", nil, nil); code != 404 {
+		t.Fatalf("GET recording = %d while uploads fail, want 404", code)
+	}
+	if open := eval[int](p, `spy.streams.flatMap(s => s.getTracks()).filter(t => t.readyState !== 'ended').length`); open != 0 {
+		t.Errorf("%d microphone tracks still open after Stop", open)
+	}
+	first := sentBlob(p, 0)
+
+	// Save to this device: the same bytes land in a file.
+	p.click(`[data-act="held-save"]`)
+	p.waitFor("the saved notice", `document.querySelector('#s-upload')?.textContent.includes('Saved to this device as sidenote-recording-')`)
+	var saved []byte
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		files, _ := filepath.Glob(filepath.Join(downloads, "sidenote-recording-*.webm"))
+		if len(files) == 1 {
+			saved, _ = os.ReadFile(files[0])
+			if bytes.Equal(saved, first) {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("downloads %q; saved %d bytes, recorded %d", files, len(saved), len(first))
+		}
+	}
+
+	// The server comes back; Try again sends the same recording to its
+	// session.
+	failing.Store(false)
+	p.click(`[data-act="held-retry"]`)
+	p.waitFor("the upload's end", `document.querySelector('#s-upload')?.textContent.includes('recording.webm uploaded.')`)
+	if eval[bool](p, `!!document.querySelector('[data-act="held-retry"]')`) {
+		t.Error("Try again still offered after the upload")
+	}
+	sent := eval[[]string](p, `spy.sent.filter(s => s.body instanceof Blob).map(s => s.url)`)
+	want := "POST /api/v1/sessions/" + id + "/recording"
+	if len(sent) != 2 || sent[0] != want || sent[1] != want {
+		t.Fatalf("uploads sent = %q", sent)
+	}
+	if !eval[bool](p, `(() => { const b = spy.sent.filter(s => s.body instanceof Blob); return b[0].body === b[1].body; })()`) {
+		t.Error("Try again sent another Blob than the recording")
+	}
+	checkStored(t, srv, token, id, sentBlob(p, -1))
+	checkStored(t, srv, token, id, first)
+}
+
+// watchSignOut records, in window.order, when a recording upload ends
+// ("upload STATUS") and when the sign-in screen appears ("signin").
+const watchSignOut = `(() => {
+	window.order = [];
+	const send = XMLHttpRequest.prototype.send;
+	XMLHttpRequest.prototype.send = function (body) {
+		if (body instanceof Blob) this.addEventListener('loadend', () => order.push('upload ' + this.status));
+		return send.call(this, body);
+	};
+	new MutationObserver(() => {
+		if (document.querySelector('#s-signin') && !order.includes('signin')) order.push('signin');
+	}).observe(document.body, {childList: true, subtree: true});
+})()`
+
+func TestSignOutWhileRecordingUploadsFirstAndReleasesTheMicrophone(t *testing.T) {
+	srv := startServer(t)
+	const email = "dr.signout.rec@example.test"
+	token := srv.devToken(t, email)
+	ctx := newBrowser(t,
+		chromedp.Flag("use-fake-device-for-media-stream", true),
+		chromedp.Flag("use-fake-ui-for-media-stream", true))
+	p := page{t: t, ctx: ctx}
+	id := signInAndStartInPerson(t, srv, p, token)
+	eval[chromedp.Void](p, spyMedia)
+	eval[chromedp.Void](p, watchSignOut)
+
+	p.click(`[data-act="record"]`)
+	p.waitFor("two seconds of recording", `/Recording 0:0[2-9]/.test(document.querySelector('#s-capture .rec')?.textContent ?? '')`)
+	p.click(`[data-act="signout"]`)
+	p.waitFor("the sign-in screen", `order.includes('signin')`)
+	if order := eval[[]string](p, `order`); len(order) != 2 || order[0] != "upload 201" || order[1] != "signin" {
+		t.Fatalf("events = %q, want the upload (201) before the sign-in screen", order)
+	}
+	if open := eval[int](p, `spy.streams.flatMap(s => s.getTracks()).filter(t => t.readyState !== 'ended').length`); open != 0 || eval[int](p, `spy.streams.length`) != 1 {
+		t.Errorf("%d microphone tracks still open after signing out", open)
+	}
+	if eval[bool](p, `!!document.querySelector('[data-act="record-stop"]') || document.body.innerText.includes('Sign out?')`) {
+		t.Error("a Stop button or the sign-out question is shown after signing out")
+	}
+	if code := srv.call(t, token, "GET", "/api/v1/me", nil, nil); code != 401 {
+		t.Errorf("the signed-out token answers %d, want 401", code)
+	}
+	checkStored(t, srv, srv.devToken(t, email), id, sentBlob(p, 0))
 }
