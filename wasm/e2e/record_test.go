@@ -7,7 +7,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
-	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"io"
@@ -39,30 +38,13 @@ import (
 // --use-fake-ui-for-media-stream accepts the permission prompt as a
 // clinician would.
 
-// toneWAV returns a PCM WAV file (16 kHz mono) of a 440 Hz tone lasting
-// seconds.
+// toneWAV returns a WAV file of a 440 Hz tone lasting seconds.
 func toneWAV(seconds int) []byte {
-	const rate = 16000
-	n := rate * seconds
-	data := make([]byte, 2*n)
-	for i := 0; i < n; i++ {
-		v := int16(8000 * math.Sin(2*math.Pi*440*float64(i)/rate))
-		binary.LittleEndian.PutUint16(data[2*i:], uint16(v))
+	samples := make([]int16, 16000*seconds)
+	for i := range samples {
+		samples[i] = int16(8000 * math.Sin(2*math.Pi*440*float64(i)/16000))
 	}
-	h := make([]byte, 44)
-	copy(h[0:], "RIFF")
-	binary.LittleEndian.PutUint32(h[4:], uint32(36+len(data)))
-	copy(h[8:], "WAVEfmt ")
-	binary.LittleEndian.PutUint32(h[16:], 16)
-	binary.LittleEndian.PutUint16(h[20:], 1) // PCM
-	binary.LittleEndian.PutUint16(h[22:], 1) // mono
-	binary.LittleEndian.PutUint32(h[24:], rate)
-	binary.LittleEndian.PutUint32(h[28:], 2*rate)
-	binary.LittleEndian.PutUint16(h[32:], 2)
-	binary.LittleEndian.PutUint16(h[34:], 16)
-	copy(h[36:], "data")
-	binary.LittleEndian.PutUint32(h[40:], uint32(len(data)))
-	return append(h, data...)
+	return wavFile(samples)
 }
 
 // spyMedia keeps, in the page, the microphone streams getUserMedia hands
@@ -89,6 +71,20 @@ const watchUpload = `(() => {
 		if (t && uploadSeen[uploadSeen.length - 1] !== t) uploadSeen.push(t);
 	}).observe(el, {childList: true, subtree: true, characterData: true, attributes: true});
 })()`
+
+// fakeMicrophone opens a browser whose microphone is Chromium's fake
+// device, allowed without a prompt. It plays the WAV file wav in a loop,
+// or Chromium's own beep when wav is "".
+func fakeMicrophone(t *testing.T, wav string) page {
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.Flag("use-fake-device-for-media-stream", true),
+		chromedp.Flag("use-fake-ui-for-media-stream", true),
+	}
+	if wav != "" {
+		opts = append(opts, chromedp.Flag("use-file-for-fake-audio-capture", wav))
+	}
+	return page{t: t, ctx: newBrowser(t, opts...)}
+}
 
 // signInAndStartInPerson opens /app signed in as email and starts an
 // in-person session with an anonymous individual, verbal consent
@@ -156,11 +152,8 @@ func TestRecordWithFakeMicrophoneUploadsWebM(t *testing.T) {
 	if err := os.WriteFile(wav, toneWAV(3), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	ctx := newBrowser(t,
-		chromedp.Flag("use-fake-device-for-media-stream", true),
-		chromedp.Flag("use-file-for-fake-audio-capture", wav),
-		chromedp.Flag("use-fake-ui-for-media-stream", true))
-	p := page{t: t, ctx: ctx}
+	p := fakeMicrophone(t, wav)
+	ctx := p.ctx
 	id := signInAndStartInPerson(t, srv, p, token)
 	eval[chromedp.Void](p, spyMedia)
 
@@ -300,10 +293,7 @@ func TestRecordWithMicrophoneBlockedSaysSoAndSessionGoesOn(t *testing.T) {
 func TestLeavingTheSessionWhileRecordingStopsAndUploads(t *testing.T) {
 	srv := startServer(t)
 	token := srv.devToken(t, "dr.leave@example.test")
-	ctx := newBrowser(t,
-		chromedp.Flag("use-fake-device-for-media-stream", true),
-		chromedp.Flag("use-fake-ui-for-media-stream", true))
-	p := page{t: t, ctx: ctx}
+	p := fakeMicrophone(t, "")
 	id := signInAndStartInPerson(t, srv, p, token)
 	eval[chromedp.Void](p, spyMedia)
 
@@ -377,10 +367,7 @@ func TestRecordingIsTranscribedBySpeechToText(t *testing.T) {
 	t.Cleanup(sttSrv.Close)
 	srv := startServer(t, "SIDENOTE_ASR_URL="+sttSrv.URL+"/v1")
 	token := srv.devToken(t, "dr.stt@example.test")
-	ctx := newBrowser(t,
-		chromedp.Flag("use-fake-device-for-media-stream", true),
-		chromedp.Flag("use-fake-ui-for-media-stream", true))
-	p := page{t: t, ctx: ctx}
+	p := fakeMicrophone(t, "")
 	id := signInAndStartInPerson(t, srv, p, token)
 
 	p.click(`[data-act="record"]`)
@@ -500,10 +487,8 @@ func TestFailedRecordingUploadIsHeldSavedAndTriedAgain(t *testing.T) {
 	srv := startServer(t)
 	token := srv.devToken(t, "dr.retry@example.test")
 	downloads := t.TempDir()
-	ctx := newBrowser(t,
-		chromedp.Flag("use-fake-device-for-media-stream", true),
-		chromedp.Flag("use-fake-ui-for-media-stream", true))
-	p := page{t: t, ctx: ctx}
+	p := fakeMicrophone(t, "")
+	ctx := p.ctx
 	id := signInAndStartInPerson(t, srv, p, token)
 	eval[chromedp.Void](p, spyMedia)
 	failing := failRecordingUploads(t, p, srv)
@@ -584,10 +569,7 @@ func TestSignOutWhileRecordingUploadsFirstAndReleasesTheMicrophone(t *testing.T)
 	srv := startServer(t)
 	const email = "dr.signout.rec@example.test"
 	token := srv.devToken(t, email)
-	ctx := newBrowser(t,
-		chromedp.Flag("use-fake-device-for-media-stream", true),
-		chromedp.Flag("use-fake-ui-for-media-stream", true))
-	p := page{t: t, ctx: ctx}
+	p := fakeMicrophone(t, "")
 	id := signInAndStartInPerson(t, srv, p, token)
 	eval[chromedp.Void](p, spyMedia)
 	eval[chromedp.Void](p, watchSignOut)

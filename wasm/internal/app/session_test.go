@@ -298,16 +298,7 @@ func TestRecordingStoppedAfterOpeningAnotherSessionUploadsToItsOwn(t *testing.T)
 	f.app.Init(bg)
 	f.openSession()
 	f.app.RecordingStarted("s1")
-	other := session("s2", t0, api.AnonymousIndividual)
-	f.api.on("GET /api/v1/sessions/s2", func(*client.Request) reply { return ok(other) })
-	f.api.on("GET /api/v1/sessions/s2/notes", func(*client.Request) reply { return ok(api.Page[api.Note]{}) })
-	for _, kind := range []string{"summary", "transcript"} {
-		f.api.on("GET /api/v1/sessions/s2/"+kind, func(*client.Request) reply { return ok(api.TextRequest{}) })
-	}
-	f.api.on("GET /api/v1/sessions/s2/recording", func(*client.Request) reply {
-		return apiErr(404, api.CodeNotFound, "This session has no recording.")
-	})
-	f.app.OpenSession(bg, "s2")
+	f.openOther()
 	f.api.on("POST /api/v1/sessions/s1/recording", func(*client.Request) reply { return reply{201, uploadedRecording()} })
 
 	f.app.RecordingStopped(bg, "s1", bytesBlob{name: "recording.webm", typ: "audio/webm", data: make([]byte, 1000)})
