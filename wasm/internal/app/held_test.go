@@ -204,8 +204,8 @@ func TestSignOutWithAHeldRecordingAsksAndCountsIt(t *testing.T) {
 
 			f.app.SignOut(bg)
 			st := f.state()
-			if !st.SignOut.Confirm || st.SignOut.Unsent != 2 || st.SignOut.Recordings != 1 {
-				t.Fatalf("sign-out = %+v, want a question about 2 drafts and 1 recording", st.SignOut)
+			if !st.SignOut.Confirm || st.SignOut.Unsent != 2 || len(st.Held) != 1 {
+				t.Fatalf("sign-out = %+v with %d held, want a question about 2 drafts and 1 recording", st.SignOut, len(st.Held))
 			}
 			if f.app.RecordingStarted("s1") {
 				t.Error("a recording may start while the sign-out question is asked")
@@ -250,14 +250,14 @@ func TestRetryWhileAskingCountsTheRecordingSent(t *testing.T) {
 	f.signOutRoutes()
 	f.api.setDown(true)
 	f.app.SignOut(bg)
-	if so := f.state().SignOut; !so.Confirm || so.Recordings != 1 || so.Unsent != 0 {
-		t.Fatalf("sign-out = %+v", so)
+	if st := f.state(); !st.SignOut.Confirm || len(st.Held) != 1 || st.SignOut.Unsent != 0 {
+		t.Fatalf("sign-out = %+v with %d held", st.SignOut, len(st.Held))
 	}
 	f.api.setDown(false)
 	f.acceptRecordings()
 	f.app.RetryPending(bg) // "Try again" in the offline banner
-	if so := f.state().SignOut; !so.Confirm || so.Recordings != 0 {
-		t.Fatalf("after the recording was sent: %+v", so)
+	if st := f.state(); !st.SignOut.Confirm || len(st.Held) != 0 {
+		t.Fatalf("after the recording was sent: %+v with %d held", st.SignOut, len(st.Held))
 	}
 }
 
@@ -297,8 +297,8 @@ func TestSignOutWhileRecordingStopsItAndWaitsForTheUpload(t *testing.T) {
 			}
 			st := f.state()
 			if fails {
-				if !st.SignOut.Confirm || st.SignOut.Recordings != 1 || st.Me == nil {
-					t.Fatalf("sign-out = %+v after the upload failed", st.SignOut)
+				if !st.SignOut.Confirm || len(st.Held) != 1 || st.Me == nil {
+					t.Fatalf("sign-out = %+v with %d held after the upload failed", st.SignOut, len(st.Held))
 				}
 				if f.api.count("POST /auth/logout") != 0 {
 					t.Error("signed out before the clinician answered")

@@ -356,9 +356,6 @@ func (a *App) upload(ctx context.Context, id string, b client.Blob, held int) er
 		}
 		if upErr == nil && held > 0 {
 			s.dropHeld(held)
-			if s.SignOut.Confirm {
-				s.SignOut.Recordings = len(s.Held)
-			}
 		}
 		switch {
 		case upErr != nil && held >= 0:

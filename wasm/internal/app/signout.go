@@ -17,11 +17,10 @@ type SignOutState struct {
 	// signing out.
 	Busy bool
 	// Confirm is true while the clinician is asked whether to sign out
-	// and delete the Unsent drafts and the Recordings held in memory, or
-	// stay signed in.
-	Confirm    bool
-	Unsent     int
-	Recordings int
+	// and delete the Unsent drafts and the recordings held in memory
+	// (State.Held), or stay signed in.
+	Confirm bool
+	Unsent  int
 }
 
 // SignOut signs the clinician out of this device. A recording still
@@ -58,7 +57,7 @@ func (a *App) SignOut(ctx context.Context) {
 		a.RetryPending(ctx)
 	}
 	if n, r := a.unsentDrafts(), a.heldCount(); n+r > 0 {
-		a.update(func(s *State) { s.SignOut = SignOutState{Confirm: true, Unsent: n, Recordings: r} })
+		a.update(func(s *State) { s.SignOut = SignOutState{Confirm: true, Unsent: n} })
 		return
 	}
 	a.signOut(ctx)
@@ -163,8 +162,8 @@ func (a *App) unsentDrafts() int {
 	return n
 }
 
-// recountSignOut updates the number of drafts and recordings the sign-out
-// question is about, after a retry may have sent some.
+// recountSignOut updates the number of drafts the sign-out question is
+// about, after a retry may have sent some.
 func (a *App) recountSignOut() {
 	if !read(a, func(s *State) bool { return s.SignOut.Confirm }) {
 		return
@@ -172,7 +171,7 @@ func (a *App) recountSignOut() {
 	n := a.unsentDrafts()
 	a.update(func(s *State) {
 		if s.SignOut.Confirm {
-			s.SignOut.Unsent, s.SignOut.Recordings = n, len(s.Held)
+			s.SignOut.Unsent = n
 		}
 	})
 }

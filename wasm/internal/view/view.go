@@ -226,7 +226,7 @@ func renderSignIn(p *Page, s *app.State) {
 func renderSignOut(p *Page, s *app.State) {
 	p.Key, p.Title = "signout", "Sign out? · Sidenote"
 	p.Skeleton = skeleton("Sign out?", "s-signout")
-	drafts, recs := s.SignOut.Unsent, s.SignOut.Recordings
+	drafts, recs := s.SignOut.Unsent, len(s.Held)
 	n := drafts + recs
 	var b builder
 	b.w(`<div class="panel warn" role="group" aria-labelledby="h" aria-describedby="signout-msg">`)

@@ -396,13 +396,15 @@ func TestSignOutQuestionCountsRecordings(t *testing.T) {
 		{0, 1, "1 recording has not reached the server."},
 		{1, 2, "2 recordings and 1 unsaved draft have not reached the server."},
 	} {
-		st.SignOut = app.SignOutState{Confirm: true, Unsent: tc.drafts, Recordings: tc.recs}
+		st.SignOut = app.SignOutState{Confirm: true, Unsent: tc.drafts}
+		st.Held = make([]app.HeldRecording, tc.recs)
 		q := slot(t, Render(&st, env), "s-signout").HTML
 		if !strings.Contains(q, tc.want) || !strings.Contains(q, "Save to this device") || !strings.Contains(q, "Sign out and delete") {
 			t.Errorf("%d drafts, %d recordings: %s", tc.drafts, tc.recs, q)
 		}
 	}
 	st.SignOut = app.SignOutState{Confirm: true, Unsent: 1}
+	st.Held = nil
 	if q := slot(t, Render(&st, env), "s-signout").HTML; strings.Contains(q, "recording") {
 		t.Errorf("recordings mentioned with none held: %s", q)
 	}
