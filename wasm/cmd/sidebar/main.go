@@ -548,9 +548,7 @@ func (u *ui) startRecording() {
 	u.recording, u.stopSoon = true, false
 	u.mu.Unlock()
 	failed := func(permission, canOpenPermissionPage bool) {
-		u.mu.Lock()
-		u.recording = false
-		u.mu.Unlock()
+		u.recordingOver()
 		u.app.RecordingFailed(permission, canOpenPermissionPage)
 	}
 	var sessionID string
@@ -570,13 +568,8 @@ func (u *ui) startRecording() {
 	// The clinician may have left the session or begun signing out while
 	// the microphone was being asked for: then it is released at once.
 	if !u.app.RecordingStarted(sessionID) {
-		tracks := stream.Call("getTracks")
-		for i := 0; i < tracks.Length(); i++ {
-			tracks.Index(i).Call("stop")
-		}
-		u.mu.Lock()
-		u.recording = false
-		u.mu.Unlock()
+		stopTracks(stream)
+		u.recordingOver()
 		return
 	}
 	rec := global.Get("MediaRecorder").New(stream)
@@ -589,17 +582,12 @@ func (u *ui) startRecording() {
 		return nil
 	})
 	onStop = js.FuncOf(func(js.Value, []js.Value) any {
-		tracks := stream.Call("getTracks")
-		for i := 0; i < tracks.Length(); i++ {
-			tracks.Index(i).Call("stop")
-		}
+		stopTracks(stream)
 		blob := global.Get("Blob").New(chunks, map[string]any{"type": rec.Get("mimeType").String()})
 		onData.Release()
 		onStop.Release()
 		b := jsbridge.NewBlob(blob, "recording.webm")
-		u.mu.Lock()
-		u.recording = false
-		u.mu.Unlock()
+		u.recordingOver()
 		u.run(func(ctx context.Context) { u.app.RecordingStopped(ctx, sessionID, b) })
 		return nil
 	})
@@ -625,6 +613,21 @@ func (u *ui) startRecording() {
 			return
 		}
 	}
+}
+
+// stopTracks releases the microphone: its indicator goes off.
+func stopTracks(stream js.Value) {
+	tracks := stream.Call("getTracks")
+	for i := 0; i < tracks.Length(); i++ {
+		tracks.Index(i).Call("stop")
+	}
+}
+
+// recordingOver lets Record start a new recording.
+func (u *ui) recordingOver() {
+	u.mu.Lock()
+	u.recording = false
+	u.mu.Unlock()
 }
 
 // stopRecording stops the recording, which then uploads to its session.
