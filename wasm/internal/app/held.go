@@ -41,8 +41,9 @@ type HeldRecording struct {
 // name, only when it was recorded.
 func (h *HeldRecording) FileName() string {
 	ext := ".webm"
-	if name := h.Blob.Name(); strings.LastIndexByte(name, '.') > 0 {
-		ext = name[strings.LastIndexByte(name, '.'):]
+	name := h.Blob.Name()
+	if i := strings.LastIndexByte(name, '.'); i > 0 {
+		ext = name[i:]
 	}
 	return "sidenote-recording-" + h.At + ext
 }
