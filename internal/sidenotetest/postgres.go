@@ -39,7 +39,7 @@ func RequirePostgres() bool { return os.Getenv("REQUIRE_POSTGRES") == "1" }
 // hex digits, on the server of AdminURL. It returns the database's URL and
 // a function dropping it. When the server cannot be reached the error wraps
 // ErrNoPostgres.
-func NewPostgresDatabase(prefix string) (databaseURL string, drop func(), err error) {
+func NewPostgresDatabase(prefix string) (databaseURL string, drop func() error, err error) {
 	admin := AdminURL()
 	u, err := url.Parse(admin)
 	if err != nil {
@@ -60,13 +60,18 @@ func NewPostgresDatabase(prefix string) (databaseURL string, drop func(), err er
 	if _, err := conn.Exec(ctx, "CREATE DATABASE "+name); err != nil {
 		return "", nil, fmt.Errorf("create database %s: %w", name, err)
 	}
-	drop = func() {
+	drop = func() error {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		if c, err := pgx.Connect(ctx, admin); err == nil {
-			c.Exec(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
-			c.Close(ctx)
+		c, err := pgx.Connect(ctx, admin)
+		if err != nil {
+			return fmt.Errorf("drop database %s: %w", name, err)
 		}
+		defer c.Close(ctx)
+		if _, err := c.Exec(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
+			return fmt.Errorf("drop database %s: %w", name, err)
+		}
+		return nil
 	}
 	u.Path = "/" + name
 	return u.String(), drop, nil
@@ -86,6 +91,10 @@ func PostgresURL(t testing.TB, prefix string) string {
 	case err != nil:
 		t.Fatal(err)
 	}
-	t.Cleanup(drop)
+	t.Cleanup(func() {
+		if err := drop(); err != nil {
+			t.Log(err)
+		}
+	})
 	return databaseURL
 }

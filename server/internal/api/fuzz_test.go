@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sidenote/sidenote/internal/sidenotetest"
 	"github.com/sidenote/sidenote/server/internal/store/storetest"
 	"github.com/sidenote/sidenote/shared/api"
 )
@@ -120,18 +121,14 @@ func fuzzDialects() []string {
 	if os.Getenv("FUZZ_SQLITE_ONLY") == "1" {
 		return []string{storetest.SQLite}
 	}
-	if os.Getenv("REQUIRE_POSTGRES") == "1" || postgresReachable() {
+	if sidenotetest.RequirePostgres() || postgresReachable() {
 		return []string{storetest.SQLite, storetest.Postgres}
 	}
 	return []string{storetest.SQLite}
 }
 
 func postgresReachable() bool {
-	admin := os.Getenv("TEST_DATABASE_URL")
-	if admin == "" {
-		admin = storetest.DefaultPostgresURL
-	}
-	db, err := sql.Open("pgx", admin)
+	db, err := sql.Open("pgx", sidenotetest.AdminURL())
 	if err != nil {
 		return false
 	}

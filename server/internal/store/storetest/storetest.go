@@ -6,25 +6,15 @@ package storetest
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
-	"net/url"
-	"os"
 	"path/filepath"
 	"sync"
 	"testing"
-	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver for admin statements
-
+	"github.com/sidenote/sidenote/internal/sidenotetest"
 	"github.com/sidenote/sidenote/server/internal/audit"
 	"github.com/sidenote/sidenote/server/internal/seal"
 	"github.com/sidenote/sidenote/server/internal/store"
 )
-
-// DefaultPostgresURL is the local PostgreSQL of a development machine or CI.
-const DefaultPostgresURL = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
 
 // Dialect names for subtests.
 const (
@@ -55,47 +45,11 @@ func SQLiteURL(t testing.TB) string {
 
 // PostgresURL creates a new, empty PostgreSQL database for this test and
 // drops it afterwards. It skips the test when PostgreSQL is unreachable,
-// unless REQUIRE_POSTGRES=1.
+// unless REQUIRE_POSTGRES=1 (sidenotetest.PostgresURL, which the browser
+// tests outside server/ use too).
 func PostgresURL(t testing.TB) string {
 	t.Helper()
-	admin := os.Getenv("TEST_DATABASE_URL")
-	if admin == "" {
-		admin = DefaultPostgresURL
-	}
-	db, err := sql.Open("pgx", admin)
-	if err == nil {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		err = db.PingContext(ctx)
-		cancel()
-	}
-	if err != nil {
-		if db != nil {
-			db.Close()
-		}
-		if os.Getenv("REQUIRE_POSTGRES") == "1" {
-			t.Fatalf("PostgreSQL is required (REQUIRE_POSTGRES=1) but unreachable at %s: %v", admin, err)
-		}
-		t.Skipf("PostgreSQL unreachable at %s (set REQUIRE_POSTGRES=1 to fail instead): %v", admin, err)
-	}
-	var raw [6]byte
-	rand.Read(raw[:])
-	name := "sidenote_test_" + hex.EncodeToString(raw[:])
-	if _, err := db.Exec("CREATE DATABASE " + name); err != nil {
-		db.Close()
-		t.Fatalf("create test database: %v", err)
-	}
-	t.Cleanup(func() {
-		defer db.Close()
-		if _, err := db.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)"); err != nil {
-			t.Logf("drop test database %s: %v", name, err)
-		}
-	})
-	u, err := url.Parse(admin)
-	if err != nil {
-		t.Fatalf("TEST_DATABASE_URL: %v", err)
-	}
-	u.Path = "/" + name
-	return u.String()
+	return sidenotetest.PostgresURL(t, "sidenote_test_")
 }
 
 // MustOpen opens and migrates the database at databaseURL, closing it when
