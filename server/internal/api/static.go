@@ -34,14 +34,15 @@ var precomputedEncodings = []struct{ coding, suffix string }{
 }
 
 // precompressed is the middleware of the /app static files under root.
-// For a GET or HEAD of a file that has an up-to-date copy in an encoding
-// the request's Accept-Encoding takes, it answers with that copy:
-// Content-Encoding, the file's own Content-Type (application/wasm, which
-// WebAssembly.instantiateStreaming insists on), the copy's length, and
-// Vary: Accept-Encoding. Everything else (directories, missing files, no
-// acceptable copy, a Range request) goes on to the plain file server, which
-// sends the file as it is. The copies themselves are not addressable: a
-// request for sidebar.wasm.gz is answered 404.
+// For a GET or HEAD of a file with a MIME type it answers itself, from the
+// one handle it opens: with the up-to-date copy in the encoding the
+// request's Accept-Encoding prefers (Content-Encoding, the file's own
+// Content-Type, application/wasm, which WebAssembly.instantiateStreaming
+// insists on, and the copy's length), else, or for a Range request, with
+// the file as it is; either way with Vary: Accept-Encoding. Everything
+// else (directories, missing files, unknown types, the redirects of
+// /index.html) goes on to the plain file server. The copies themselves
+// are not addressable: a request for sidebar.wasm.gz is answered 404.
 func precompressed(root http.Dir) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		param := c.Param("filepath")
@@ -67,46 +68,61 @@ func precompressed(root http.Dir) gin.HandlerFunc {
 			name = path.Join(name, "index.html")
 		}
 		ctype := mime.TypeByExtension(path.Ext(name))
-		info, err := stat(root, name)
-		if err != nil || !info.Mode().IsRegular() || ctype == "" {
+		if ctype == "" {
 			c.Next()
 			return
 		}
+		f, err := root.Open(name)
+		if err != nil {
+			c.Next()
+			return
+		}
+		info, err := f.Stat()
+		if err != nil || !info.Mode().IsRegular() {
+			f.Close()
+			c.Next()
+			return
+		}
+		defer f.Close()
+		c.Abort() // answered here
 		h := c.Writer.Header()
 		h.Add("Vary", "Accept-Encoding")
-		tag := etag(info, "")
-		if c.Request.Header.Get("Range") != "" {
-			// Ranges are of the file, never of a compressed copy.
-			h.Set("ETag", tag)
-			c.Next()
+		h.Set("Content-Type", ctype)
+		// Ranges are of the file, never of a compressed copy.
+		if c.Request.Header.Get("Range") == "" && serveCopy(c, root, name, info) {
 			return
 		}
-		for _, coding := range acceptedEncodings(c.Request.Header.Get("Accept-Encoding")) {
-			suffix := encodingSuffix(coding)
-			f, err := root.Open(name + suffix)
-			if err != nil {
-				continue
-			}
-			copyInfo, err := f.Stat()
-			if err != nil || !copyInfo.Mode().IsRegular() || copyInfo.ModTime().Before(info.ModTime()) {
-				f.Close() // missing, or older than the file: a stale build
-				continue
-			}
-			h.Set("Content-Type", ctype)
-			h.Set("Content-Encoding", coding)
-			h.Set("ETag", etag(info, suffix))
-			// ServeContent leaves Content-Length out when Content-Encoding
-			// is set (it expects compression on the fly); the copy's size
-			// is known. It drops the header again on a 304.
-			h.Set("Content-Length", strconv.FormatInt(copyInfo.Size(), 10))
-			http.ServeContent(c.Writer, c.Request, name, info.ModTime(), f)
-			f.Close()
-			c.Abort()
-			return
-		}
-		h.Set("ETag", tag)
-		c.Next()
+		h.Set("ETag", etag(info, ""))
+		http.ServeContent(c.Writer, c.Request, name, info.ModTime(), f)
 	}
+}
+
+// serveCopy answers with the up-to-date copy of the file name (described
+// by info) that the request's Accept-Encoding prefers, if there is one.
+func serveCopy(c *gin.Context, root http.Dir, name string, info fs.FileInfo) bool {
+	for _, coding := range acceptedEncodings(c.Request.Header.Get("Accept-Encoding")) {
+		suffix := encodingSuffix(coding)
+		f, err := root.Open(name + suffix)
+		if err != nil {
+			continue
+		}
+		copyInfo, err := f.Stat()
+		if err != nil || !copyInfo.Mode().IsRegular() || copyInfo.ModTime().Before(info.ModTime()) {
+			f.Close() // missing, or older than the file: a stale build
+			continue
+		}
+		h := c.Writer.Header()
+		h.Set("Content-Encoding", coding)
+		h.Set("ETag", etag(info, suffix))
+		// ServeContent leaves Content-Length out when Content-Encoding is
+		// set (it expects compression on the fly); the copy's size is
+		// known. It drops the header again on a 304.
+		h.Set("Content-Length", strconv.FormatInt(copyInfo.Size(), 10))
+		http.ServeContent(c.Writer, c.Request, name, info.ModTime(), f)
+		f.Close()
+		return true
+	}
+	return false
 }
 
 func encodingSuffix(coding string) string {
