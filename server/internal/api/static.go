@@ -134,17 +134,13 @@ func encodingSuffix(coding string) string {
 	return ""
 }
 
-func stat(root http.Dir, name string) (fs.FileInfo, error) {
+func isRegular(root http.Dir, name string) bool {
 	f, err := root.Open(name)
 	if err != nil {
-		return nil, err
+		return false
 	}
 	defer f.Close()
-	return f.Stat()
-}
-
-func isRegular(root http.Dir, name string) bool {
-	info, err := stat(root, name)
+	info, err := f.Stat()
 	return err == nil && info.Mode().IsRegular()
 }
 
