@@ -14,10 +14,7 @@ func uploadedRecording() *api.Recording {
 }
 
 func TestOpeningSessionLoadsItsRecording(t *testing.T) {
-	f := newFixture(t)
-	f.signedIn(nil, "")
-	f.app.Init(bg)
-	f.openSession()
+	f := newFixtureInSession(t)
 	if au := f.state().Session.Audio; au.Rec != nil || au.Fate() != AudioNone {
 		t.Fatalf("a session without a recording shows %+v", au)
 	}
@@ -31,10 +28,7 @@ func TestOpeningSessionLoadsItsRecording(t *testing.T) {
 }
 
 func TestUploadShowsTheNewRecording(t *testing.T) {
-	f := newFixture(t)
-	f.signedIn(nil, "")
-	f.app.Init(bg)
-	f.openSession()
+	f := newFixtureInSession(t)
 	f.api.on("POST /api/v1/sessions/s1/recording", func(*client.Request) reply { return reply{201, uploadedRecording()} })
 	f.rec = uploadedRecording()
 	f.app.Upload(bg, bytesBlob{name: "session.webm", typ: "audio/webm", data: make([]byte, 1000)})

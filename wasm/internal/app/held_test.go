@@ -82,10 +82,7 @@ func (f *fixture) assertNoAudioStored() {
 }
 
 func TestFailedRecordingIsHeldAndRetriedToItsOwnSession(t *testing.T) {
-	f := newFixture(t)
-	f.signedIn(nil, "")
-	f.app.Init(bg)
-	f.openSession()
+	f := newFixtureInSession(t)
 	b := f.recordAndFail(false)
 	st := f.state()
 	if st.Session.Upload.Active || st.Session.Upload.Done || st.Session.Upload.Err != "" {
@@ -121,10 +118,7 @@ func TestFailedRecordingIsHeldAndRetriedToItsOwnSession(t *testing.T) {
 }
 
 func TestHeldRecordingIsDiscardedOnlyWhenConfirmed(t *testing.T) {
-	f := newFixture(t)
-	f.signedIn(nil, "")
-	f.app.Init(bg)
-	f.openSession()
+	f := newFixtureInSession(t)
 	f.recordAndFail(false)
 	seq := f.state().Held[0].Seq
 
@@ -153,10 +147,7 @@ func TestHeldRecordingIsDiscardedOnlyWhenConfirmed(t *testing.T) {
 }
 
 func TestHeldRecordingIsSentWhenTheConnectionReturns(t *testing.T) {
-	f := newFixture(t)
-	f.signedIn(nil, "")
-	f.app.Init(bg)
-	f.openSession()
+	f := newFixtureInSession(t)
 	b := f.recordAndFail(true)
 	st := f.state()
 	if !st.Offline || !st.Held[0].Auto {
@@ -242,10 +233,7 @@ func TestSignOutWithAHeldRecordingAsksAndCountsIt(t *testing.T) {
 }
 
 func TestRetryWhileAskingCountsTheRecordingSent(t *testing.T) {
-	f := newFixture(t)
-	f.signedIn(nil, "")
-	f.app.Init(bg)
-	f.openSession()
+	f := newFixtureInSession(t)
 	f.recordAndFail(true)
 	f.signOutRoutes()
 	f.api.setDown(true)
@@ -329,10 +317,7 @@ func TestSignOutWhileRecordingStopsItAndWaitsForTheUpload(t *testing.T) {
 }
 
 func TestRecordingRefusedOnceTheSessionIsLeft(t *testing.T) {
-	f := newFixture(t)
-	f.signedIn(nil, "")
-	f.app.Init(bg)
-	f.openSession()
+	f := newFixtureInSession(t)
 	f.app.Back(bg) // while the microphone permission was being asked
 	if f.app.RecordingStarted("s1") {
 		t.Error("a recording started in a session no longer open")
@@ -343,10 +328,7 @@ func TestRecordingRefusedOnceTheSessionIsLeft(t *testing.T) {
 }
 
 func TestHeldRecordingsOfAnotherClinicianAreDroppedAtSignIn(t *testing.T) {
-	f := newFixture(t)
-	f.signedIn(nil, "")
-	f.app.Init(bg)
-	f.openSession()
+	f := newFixtureInSession(t)
 	f.api.on("POST /api/v1/sessions/s1/recording", func(*client.Request) reply {
 		return apiErr(401, api.CodeUnauthenticated, "Token expired.")
 	})

@@ -13,10 +13,7 @@ import (
 )
 
 func TestGenerateNotePollsUntilReady(t *testing.T) {
-	f := newFixture(t)
-	f.signedIn(nil, "")
-	f.app.Init(bg)
-	f.openSession()
+	f := newFixtureInSession(t)
 	f.app.SetTemplate(note.DAP)
 	f.app.SetTemplate("nonsense") // ignored
 	polls := 0
@@ -64,10 +61,7 @@ func TestGenerateNotePollsUntilReady(t *testing.T) {
 }
 
 func TestGenerateNoteFailureAndNoSourceExplained(t *testing.T) {
-	f := newFixture(t)
-	f.signedIn(nil, "")
-	f.app.Init(bg)
-	f.openSession()
+	f := newFixtureInSession(t)
 	f.api.on("POST /api/v1/sessions/s1/notes", func(*client.Request) reply {
 		return apiErr(422, api.CodeNoSource, "session has no summary, transcript or recording")
 	})

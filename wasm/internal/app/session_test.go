@@ -129,6 +129,17 @@ func TestTelehealthMayStartUnassignedAndEndAsks(t *testing.T) {
 	}
 }
 
+// newFixtureInSession is a fixture signed in, started, with session s1
+// (nothing recorded or written yet) open.
+func newFixtureInSession(t *testing.T) *fixture {
+	t.Helper()
+	f := newFixture(t)
+	f.signedIn(nil, "")
+	f.app.Init(bg)
+	f.openSession()
+	return f
+}
+
 // openSession opens session s1 with the given notes.
 func (f *fixture) openSession(notes ...api.Note) {
 	f.t.Helper()
@@ -152,10 +163,7 @@ func (f *fixture) openSession(notes ...api.Note) {
 }
 
 func TestSummaryDraftSurvivesReloadAndIsSaved(t *testing.T) {
-	f := newFixture(t)
-	f.signedIn(nil, "")
-	f.app.Init(bg)
-	f.openSession()
+	f := newFixtureInSession(t)
 	f.app.SetText(TextSummary, "Couple reports fewer arguments this week.")
 
 	// The panel reloads before saving.
@@ -202,10 +210,7 @@ func TestSavedSummaryShownUnlessADraftReplacesIt(t *testing.T) {
 }
 
 func TestEmptySummaryRefusedLocally(t *testing.T) {
-	f := newFixture(t)
-	f.signedIn(nil, "")
-	f.app.Init(bg)
-	f.openSession()
+	f := newFixtureInSession(t)
 	f.app.SetText(TextSummary, "   ")
 	f.app.SaveText(bg, TextSummary)
 	if f.state().Session.Summary.Err == "" {
@@ -214,10 +219,7 @@ func TestEmptySummaryRefusedLocally(t *testing.T) {
 }
 
 func TestTranscriptSavedOfflineIsQueuedAndRetried(t *testing.T) {
-	f := newFixture(t)
-	f.signedIn(nil, "")
-	f.app.Init(bg)
-	f.openSession()
+	f := newFixtureInSession(t)
 	f.app.SetText(TextTranscript, "Clinician: How was the week?\nClient: Better.")
 	f.api.setDown(true)
 	f.app.SaveText(bg, TextTranscript)
@@ -252,10 +254,7 @@ func (b bytesBlob) Type() string { return b.typ }
 func (b bytesBlob) Name() string { return b.name }
 
 func TestRecordingUploadShowsProgressAndAwaitingTranscript(t *testing.T) {
-	f := newFixture(t)
-	f.signedIn(nil, "")
-	f.app.Init(bg)
-	f.openSession()
+	f := newFixtureInSession(t)
 	var percents []int
 	f.app.d.OnChange = func() {
 		f.app.View(func(s *State) {
@@ -293,10 +292,7 @@ func TestRecordingUploadShowsProgressAndAwaitingTranscript(t *testing.T) {
 }
 
 func TestRecordingStoppedAfterOpeningAnotherSessionUploadsToItsOwn(t *testing.T) {
-	f := newFixture(t)
-	f.signedIn(nil, "")
-	f.app.Init(bg)
-	f.openSession()
+	f := newFixtureInSession(t)
 	f.app.RecordingStarted("s1")
 	f.openOther()
 	f.api.on("POST /api/v1/sessions/s1/recording", func(*client.Request) reply { return reply{201, uploadedRecording()} })
@@ -318,10 +314,7 @@ func TestRecordingStoppedAfterOpeningAnotherSessionUploadsToItsOwn(t *testing.T)
 }
 
 func TestUnsupportedUploadExplained(t *testing.T) {
-	f := newFixture(t)
-	f.signedIn(nil, "")
-	f.app.Init(bg)
-	f.openSession()
+	f := newFixtureInSession(t)
 	f.api.on("POST /api/v1/sessions/s1/recording", func(*client.Request) reply {
 		return apiErr(415, api.CodeUnsupportedMedia, "unsupported media type text/plain")
 	})

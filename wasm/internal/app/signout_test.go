@@ -238,10 +238,7 @@ func TestRetryWhileAskingUpdatesTheCount(t *testing.T) {
 }
 
 func TestEmptyDraftsAreNotAskedAbout(t *testing.T) {
-	f := newFixture(t)
-	f.signedIn(nil, "")
-	f.app.Init(bg)
-	f.openSession()
+	f := newFixtureInSession(t)
 	f.app.SetText(TextSummary, "  ")
 	f.signOutRoutes()
 	f.app.SignOut(bg)
