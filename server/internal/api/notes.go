@@ -116,8 +116,13 @@ func (s *Server) noteVersions(c *gin.Context) {
 }
 
 func (s *Server) signNote(c *gin.Context) {
+	var req api.SignNoteRequest
+	if err := decode(c, s.cfg.MaxBodyBytes, &req); err != nil {
+		fail(c, err)
+		return
+	}
 	deleteAt := s.recordingDeleteAt()
-	n, err := s.store.SignNote(c.Request.Context(), caller(c), c.Param("id"), deleteAt, s.purgeRecording(caller(c), deleteAt))
+	n, err := s.store.SignNote(c.Request.Context(), caller(c), c.Param("id"), req, deleteAt, s.purgeRecording(caller(c), deleteAt))
 	s.respondNote(c, http.StatusOK, n, err)
 }
 
