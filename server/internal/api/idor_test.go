@@ -141,6 +141,10 @@ var idorCases = map[string][]idorCase{
 	"GET /api/v1/notes/:id/versions": {
 		{name: "A's note", path: func(f *idorFixture) string { return "/api/v1/notes/" + f.note + "/versions" }},
 	},
+	"GET /api/v1/notes/:id/pdf": {
+		{name: "A's note", path: func(f *idorFixture) string { return "/api/v1/notes/" + f.note + "/pdf" }},
+		{name: "A's signed note", path: func(f *idorFixture) string { return "/api/v1/notes/" + f.signedNote + "/pdf" }},
+	},
 	"POST /api/v1/notes/:id/sign": {
 		{name: "A's note", path: func(f *idorFixture) string { return "/api/v1/notes/" + f.note + "/sign" },
 			body: func(*idorFixture) any { return signAndEnd(1) }},

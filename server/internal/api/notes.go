@@ -17,6 +17,7 @@ func (s *Server) noteRoutes(r *gin.RouterGroup) {
 	r.GET("/notes/:id", s.getNote)
 	r.PATCH("/notes/:id", s.updateNote)
 	r.GET("/notes/:id/versions", s.noteVersions)
+	r.GET("/notes/:id/pdf", s.notePDF)
 	r.POST("/notes/:id/sign", s.signNote)
 	r.POST("/notes/:id/retry", s.retryNote)
 	r.POST("/notes/:id/addenda", s.addAddendum)
