@@ -29,6 +29,8 @@ require (
 	gorm.io/gorm v1.31.2
 )
 
+require codeberg.org/go-pdf/fpdf v0.12.0
+
 require (
 	cloud.google.com/go/compute/metadata v0.3.0 // indirect
 	github.com/bytedance/gopkg v0.1.3 // indirect

@@ -42,6 +42,7 @@ const (
 	CodeVersionConflict   = "version_conflict"       // 409
 	CodeNoteSigned        = "note_signed"            // 409
 	CodeSessionUnassigned = "session_unassigned"     // 409
+	CodeSessionOpen       = "session_open"           // 409
 	CodeBodyTooLarge      = "body_too_large"         // 413
 	CodeUnsupportedMedia  = "unsupported_media_type" // 415
 	CodeInvalidField      = "invalid_field"          // 422
@@ -261,9 +262,11 @@ type Note struct {
 	// ideation, self-harm, abuse or a safety plan.
 	RiskMentioned bool       `json:"risk_mentioned"`
 	SignedAt      *time.Time `json:"signed_at"`
-	Addenda       []Addendum `json:"addenda"`
-	CreatedAt     time.Time  `json:"created_at"`
-	UpdatedAt     time.Time  `json:"updated_at"`
+	// SignedBy is the clinician who signed the note, null until signed.
+	SignedBy  *Signer    `json:"signed_by"`
+	Addenda   []Addendum `json:"addenda"`
+	CreatedAt time.Time  `json:"created_at"`
+	UpdatedAt time.Time  `json:"updated_at"`
 }
 
 // SectionEdit replaces the text of one section.
@@ -277,6 +280,24 @@ type SectionEdit struct {
 type UpdateNoteRequest struct {
 	Version  int           `json:"version"`
 	Sections []SectionEdit `json:"sections"`
+}
+
+// Signer names who signed a note: the clinician's id and their display
+// name as it was when they signed.
+type Signer struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// SignNoteRequest is the body of POST /notes/:id/sign. Version is the
+// version the clinician saw: a stale one gets 409 version_conflict, so an
+// edit they have not seen is never signed. A note of a session that has not
+// ended is signed only with EndSession, which ends the session (choosing its
+// client or anonymous kind, as POST /sessions/:id/end does) in the same
+// step; without it the answer is 409 session_open.
+type SignNoteRequest struct {
+	Version    int                `json:"version"`
+	EndSession *EndSessionRequest `json:"end_session,omitempty"`
 }
 
 // NoteVersion is one saved version of a note.

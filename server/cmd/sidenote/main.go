@@ -15,6 +15,9 @@ import (
 	"path/filepath"
 	"syscall"
 	"time"
+	// The PDF shows times in the zone the sidebar names, also where the
+	// system has no zone database.
+	_ "time/tzdata"
 
 	"github.com/mattn/go-isatty"
 

@@ -43,7 +43,7 @@ func TestClinicalTextIsEncryptedAtRest(t *testing.T) {
 		}
 		edit := api.UpdateNoteRequest{Version: n.Version, Sections: []api.SectionEdit{{Key: "plan", Text: "Continue weekly; review " + marker + "."}}}
 		ts.do(a, http.MethodPatch, "/api/v1/notes/"+n.ID, edit, http.StatusOK, &n)
-		ts.do(a, http.MethodPost, "/api/v1/notes/"+n.ID+"/sign", nil, http.StatusOK, &n)
+		ts.do(a, http.MethodPost, "/api/v1/notes/"+n.ID+"/sign", signAndEnd(n.Version), http.StatusOK, &n)
 		ts.do(a, http.MethodPost, "/api/v1/notes/"+n.ID+"/addenda", api.TextRequest{Text: "Late entry: " + marker}, http.StatusCreated, nil)
 
 		recorded := ts.createAnonymousSession(a, api.SessionUploadedRecording, api.AnonymousCouple)

@@ -155,8 +155,8 @@ func TestEveryAuditedWriteRecordsOneEvent(t *testing.T) {
 		receipt := api.InsertionRequest{Origin: "https://ehr.example.com", NoteVersion: n.Version + 1,
 			Fields: []api.InsertionField{{Section: "plan", FieldLabel: "Plan"}}}
 		send(a, http.MethodPost, notePath+"/insertions", receipt, http.StatusCreated, "note.insert "+n.ID)
-		send(a, http.MethodPost, notePath+"/sign", nil, http.StatusOK, "note.sign "+n.ID)
-		send(a, http.MethodPost, notePath+"/sign", nil, http.StatusConflict, "")
+		send(a, http.MethodPost, notePath+"/sign", signAndEnd(n.Version+1), http.StatusOK, "note.sign "+n.ID)
+		send(a, http.MethodPost, notePath+"/sign", signAndEnd(n.Version+1), http.StatusConflict, "")
 		send(a, http.MethodPost, notePath+"/addenda", api.TextRequest{Text: "Fictional late entry."}, http.StatusCreated, "note.write "+n.ID)
 
 		rec := ts.createAnonymousSession(a, api.SessionUploadedRecording, api.AnonymousCouple)

@@ -58,6 +58,12 @@ func toNote(n *store.Note, addenda []store.NoteAddendum) api.Note {
 		Generator: n.Generator, SignedAt: n.SignedAt, Addenda: make([]api.Addendum, len(addenda)),
 		CreatedAt: n.CreatedAt, UpdatedAt: n.UpdatedAt,
 	}
+	if n.SignedByID != nil {
+		out.SignedBy = &api.Signer{ID: *n.SignedByID}
+		if n.SignedByName != nil {
+			out.SignedBy.Name = *n.SignedByName
+		}
+	}
 	for i, a := range addenda {
 		out.Addenda[i] = api.Addendum{ID: a.ID, Text: a.Text, CreatedAt: a.CreatedAt}
 	}

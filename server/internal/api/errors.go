@@ -25,6 +25,7 @@ var statusByCode = map[string]int{
 	api.CodeVersionConflict:   http.StatusConflict,
 	api.CodeNoteSigned:        http.StatusConflict,
 	api.CodeSessionUnassigned: http.StatusConflict,
+	api.CodeSessionOpen:       http.StatusConflict,
 	api.CodeBodyTooLarge:      http.StatusRequestEntityTooLarge,
 	api.CodeUnsupportedMedia:  http.StatusUnsupportedMediaType,
 	api.CodeInvalidField:      http.StatusUnprocessableEntity,

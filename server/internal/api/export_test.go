@@ -59,7 +59,7 @@ func seedAccount(t *testing.T, ts *testServer, email, marker string) *account {
 	ts.do(a.token, http.MethodPost, "/api/v1/notes/"+n.ID+"/insertions", api.InsertionRequest{
 		Origin: "https://ehr.example.com", NoteVersion: 2, Fields: []api.InsertionField{{Section: "subjective", FieldLabel: "Subjective"}},
 	}, http.StatusCreated, nil)
-	ts.do(a.token, http.MethodPost, "/api/v1/notes/"+n.ID+"/sign", nil, http.StatusOK, nil)
+	ts.do(a.token, http.MethodPost, "/api/v1/notes/"+n.ID+"/sign", signAndEnd(n.Version+1), http.StatusOK, nil)
 	ts.do(a.token, http.MethodPost, "/api/v1/notes/"+n.ID+"/addenda", api.TextRequest{Text: a.addendum}, http.StatusCreated, nil)
 
 	a.reassignedSession = ts.createAnonymousSession(a.token, api.SessionDictation, api.AnonymousIndividual).ID

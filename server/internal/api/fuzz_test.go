@@ -53,12 +53,14 @@ var jsonRoutes = []jsonRoute{
 	{"FuzzUpdateRecording", http.MethodPatch, "/api/v1/sessions/:id/recording", recordRecording},
 	{"FuzzGenerateNote", http.MethodPost, "/api/v1/sessions/:id/notes", recordSession},
 	{"FuzzUpdateNote", http.MethodPatch, "/api/v1/notes/:id", recordDraftNote},
+	{"FuzzSignNote", http.MethodPost, "/api/v1/notes/:id/sign", recordDraftNote},
 	{"FuzzAddAddendum", http.MethodPost, "/api/v1/notes/:id/addenda", recordSignedNote},
 	{"FuzzRecordInsertion", http.MethodPost, "/api/v1/notes/:id/insertions", recordDraftNote},
 }
 
 func FuzzDevLogin(f *testing.F)        { fuzzJSONRoute(f) }
 func FuzzCreateClient(f *testing.F)    { fuzzJSONRoute(f) }
+func FuzzSignNote(f *testing.F)        { fuzzJSONRoute(f) }
 func FuzzUpdateClient(f *testing.F)    { fuzzJSONRoute(f) }
 func FuzzCreateSession(f *testing.F)   { fuzzJSONRoute(f) }
 func FuzzUpdateSession(f *testing.F)   { fuzzJSONRoute(f) }
@@ -156,9 +158,9 @@ func newFuzzServer(f *testing.F, dialect, record string) *fuzzServer {
 		ts.do(token, http.MethodPut, "/api/v1/sessions/"+sess.ID+"/summary",
 			api.TextRequest{Text: "Client reports sleeping better since starting a wind-down routine."}, http.StatusOK, nil)
 		fs.records[recordDraftNote] = ts.generateNote(token, sess.ID, "soap").ID
-		signed := ts.generateNote(token, sess.ID, "dap").ID
-		ts.do(token, http.MethodPost, "/api/v1/notes/"+signed+"/sign", nil, http.StatusOK, nil)
-		fs.records[recordSignedNote] = signed
+		signed := ts.generateNote(token, sess.ID, "dap")
+		ts.do(token, http.MethodPost, "/api/v1/notes/"+signed.ID+"/sign", signAndEnd(signed.Version), http.StatusOK, nil)
+		fs.records[recordSignedNote] = signed.ID
 	}
 	return fs
 }

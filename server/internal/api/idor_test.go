@@ -141,8 +141,13 @@ var idorCases = map[string][]idorCase{
 	"GET /api/v1/notes/:id/versions": {
 		{name: "A's note", path: func(f *idorFixture) string { return "/api/v1/notes/" + f.note + "/versions" }},
 	},
+	"GET /api/v1/notes/:id/pdf": {
+		{name: "A's note", path: func(f *idorFixture) string { return "/api/v1/notes/" + f.note + "/pdf" }},
+		{name: "A's signed note", path: func(f *idorFixture) string { return "/api/v1/notes/" + f.signedNote + "/pdf" }},
+	},
 	"POST /api/v1/notes/:id/sign": {
-		{name: "A's note", path: func(f *idorFixture) string { return "/api/v1/notes/" + f.note + "/sign" }},
+		{name: "A's note", path: func(f *idorFixture) string { return "/api/v1/notes/" + f.note + "/sign" },
+			body: func(*idorFixture) any { return signAndEnd(1) }},
 	},
 	"POST /api/v1/notes/:id/retry": {
 		{name: "A's note", path: func(f *idorFixture) string { return "/api/v1/notes/" + f.note + "/retry" }},
@@ -307,8 +312,9 @@ func newIDORFixture(t *testing.T, ts *testServer) *idorFixture {
 	ts.do(f.tokenA, http.MethodPut, "/api/v1/sessions/"+f.assignedSession+"/transcript",
 		api.TextRequest{Text: "Client: I practiced the breathing every day.\nClinician: We will review it next session."}, http.StatusOK, nil)
 	f.note = ts.generateNote(f.tokenA, f.anonymousSession, "soap").ID
-	f.signedNote = ts.generateNote(f.tokenA, f.assignedSession, "birp").ID
-	ts.do(f.tokenA, http.MethodPost, "/api/v1/notes/"+f.signedNote+"/sign", nil, http.StatusOK, nil)
+	signed := ts.generateNote(f.tokenA, f.assignedSession, "birp")
+	f.signedNote = signed.ID
+	ts.do(f.tokenA, http.MethodPost, "/api/v1/notes/"+f.signedNote+"/sign", signAndEnd(signed.Version), http.StatusOK, nil)
 	ts.upload(f.tokenA, f.anonymousSession, "audio/webm", []byte("fictional audio bytes"), http.StatusCreated)
 
 	f.clientB = ts.createClient(f.tokenB, "B's client", api.ClientCouple).ID

@@ -17,6 +17,7 @@ func (s *Server) noteRoutes(r *gin.RouterGroup) {
 	r.GET("/notes/:id", s.getNote)
 	r.PATCH("/notes/:id", s.updateNote)
 	r.GET("/notes/:id/versions", s.noteVersions)
+	r.GET("/notes/:id/pdf", s.notePDF)
 	r.POST("/notes/:id/sign", s.signNote)
 	r.POST("/notes/:id/retry", s.retryNote)
 	r.POST("/notes/:id/addenda", s.addAddendum)
@@ -116,8 +117,13 @@ func (s *Server) noteVersions(c *gin.Context) {
 }
 
 func (s *Server) signNote(c *gin.Context) {
+	var req api.SignNoteRequest
+	if err := decode(c, s.cfg.MaxBodyBytes, &req); err != nil {
+		fail(c, err)
+		return
+	}
 	deleteAt := s.recordingDeleteAt()
-	n, err := s.store.SignNote(c.Request.Context(), caller(c), c.Param("id"), deleteAt, s.purgeRecording(caller(c), deleteAt))
+	n, err := s.store.SignNote(c.Request.Context(), caller(c), c.Param("id"), req, deleteAt, s.purgeRecording(caller(c), deleteAt))
 	s.respondNote(c, http.StatusOK, n, err)
 }
 

@@ -237,7 +237,7 @@ func TestNoteLifecycle(t *testing.T) {
 		// Signing freezes the note; addenda are still possible.
 		ts.do(a, http.MethodPost, notePath+"/addenda", api.TextRequest{Text: "Too early."}, http.StatusConflict, nil)
 		var signed api.Note
-		ts.do(a, http.MethodPost, notePath+"/sign", nil, http.StatusOK, &signed)
+		ts.do(a, http.MethodPost, notePath+"/sign", signAndEnd(2), http.StatusOK, &signed)
 		if signed.SignedAt == nil || signed.Status != api.NoteSigned {
 			t.Fatalf("signed: %+v", signed)
 		}
@@ -345,7 +345,7 @@ func TestConcurrentIdempotentGenerate(t *testing.T) {
 		if st := sessionNoteStatus(); st != api.NoteReady {
 			t.Fatalf("listed note_status %q, want ready", st)
 		}
-		ts.do(a, http.MethodPost, "/api/v1/notes/"+ids[0]+"/sign", nil, http.StatusOK, nil)
+		ts.do(a, http.MethodPost, "/api/v1/notes/"+ids[0]+"/sign", signAndEnd(1), http.StatusOK, nil)
 		if st := sessionNoteStatus(); st != api.NoteSigned {
 			t.Fatalf("listed note_status %q, want signed", st)
 		}

@@ -44,7 +44,7 @@ func TestTreatmentPlans(t *testing.T) {
 		}
 
 		for _, n := range []api.Note{firstNote, secondNote} {
-			ts.do(a, http.MethodPost, "/api/v1/notes/"+n.ID+"/sign", nil, http.StatusOK, nil)
+			ts.do(a, http.MethodPost, "/api/v1/notes/"+n.ID+"/sign", signAndEnd(n.Version), http.StatusOK, nil)
 		}
 		var plan api.TreatmentPlan
 		ts.do(a, http.MethodPost, clientPlan, nil, http.StatusOK, &plan)

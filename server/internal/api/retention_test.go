@@ -54,8 +54,8 @@ func TestRecordingsAreDeletedOnceTheNoteIsSigned(t *testing.T) {
 		if !stored(let) || !stored(kept) {
 			t.Fatal("recordings missing before signing")
 		}
-		ts.do(a, http.MethodPost, "/api/v1/notes/"+letNote+"/sign", nil, http.StatusOK, nil)
-		ts.do(a, http.MethodPost, "/api/v1/notes/"+keptNote+"/sign", nil, http.StatusOK, nil)
+		ts.do(a, http.MethodPost, "/api/v1/notes/"+letNote+"/sign", signAndEnd(1), http.StatusOK, nil)
+		ts.do(a, http.MethodPost, "/api/v1/notes/"+keptNote+"/sign", signAndEnd(1), http.StatusOK, nil)
 
 		rec = ts.waitRecordingDeleted(a, let)
 		if stored(let) {
@@ -91,7 +91,7 @@ func TestRecordingRetentionPeriodDelaysDeletion(t *testing.T) {
 	ts.do(a, http.MethodPut, "/api/v1/sessions/"+sess.ID+"/summary", api.TextRequest{Text: fictionalSummary}, http.StatusOK, nil)
 	n := ts.generateNote(a, sess.ID, "soap")
 	before := time.Now()
-	ts.do(a, http.MethodPost, "/api/v1/notes/"+n.ID+"/sign", nil, http.StatusOK, nil)
+	ts.do(a, http.MethodPost, "/api/v1/notes/"+n.ID+"/sign", signAndEnd(n.Version), http.StatusOK, nil)
 	var rec api.Recording
 	ts.do(a, http.MethodGet, "/api/v1/sessions/"+sess.ID+"/recording", nil, http.StatusOK, &rec)
 	if rec.DeleteAfter == nil || rec.DeleteAfter.Before(before.Add(719*time.Hour)) || rec.DeleteAfter.After(time.Now().Add(721*time.Hour)) {

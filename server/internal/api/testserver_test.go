@@ -258,6 +258,12 @@ func (ts *testServer) generateNote(token, sessionID string, template string) api
 	return ts.waitNote(token, n.ID)
 }
 
+// signAndEnd is the body of a sign request at version that also ends the
+// note's session in its current assignment.
+func signAndEnd(version int) api.SignNoteRequest {
+	return api.SignNoteRequest{Version: version, EndSession: &api.EndSessionRequest{}}
+}
+
 // waitNote polls a note until its generation has finished.
 func (ts *testServer) waitNote(token, noteID string) api.Note {
 	ts.t.Helper()

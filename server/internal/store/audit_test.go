@@ -148,7 +148,7 @@ func TestAuditedWritesCommitWithTheirEvent(t *testing.T) {
 				return "", err
 			}},
 			{"sign", audit.NoteSign, ready.ID, func(ctx context.Context) (string, error) {
-				_, err := s.SignNote(ctx, c.ID, ready.ID, s.Now(), noJob)
+				_, err := s.SignNote(ctx, c.ID, ready.ID, api.SignNoteRequest{Version: 2, EndSession: &api.EndSessionRequest{}}, s.Now(), noJob)
 				return "", err
 			}},
 			{"addendum", audit.NoteWrite, ready.ID, func(ctx context.Context) (string, error) {

@@ -51,7 +51,7 @@ func TestRotateKeyReencryptsEverythingAndRetiresTheOldKey(t *testing.T) {
 		if err := s.CompleteNote(ctx, c.ID, n.ID, sections, "test"); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.SignNote(ctx, c.ID, n.ID, s.Now(), nil); err != nil {
+		if _, err := s.SignNote(ctx, c.ID, n.ID, api.SignNoteRequest{Version: 1, EndSession: &api.EndSessionRequest{}}, s.Now(), nil); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := s.AddAddendum(ctx, c.ID, n.ID, "Fictional late entry."); err != nil {

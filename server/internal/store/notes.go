@@ -29,6 +29,8 @@ type Note struct {
 	Generator      string
 	IdempotencyKey *string
 	SignedAt       *time.Time
+	SignedByID     *string
+	SignedByName   *string
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
 }
@@ -373,45 +375,6 @@ func (s *Store) NoteVersions(ctx context.Context, clinicianID, id string) ([]Not
 	var vs []NoteVersion
 	err := s.db.WithContext(ctx).Where("note_id = ?", id).Order("version DESC").Find(&vs).Error
 	return vs, dbError(err, "Note")
-}
-
-// SignNote signs a ready note; it can no longer be edited afterwards. The
-// session's recording, unless the clinician keeps it, is to be deleted at
-// deleteRecordingAt: purge schedules that in the same transaction.
-func (s *Store) SignNote(ctx context.Context, clinicianID, id string, deleteRecordingAt time.Time, purge Enqueue) (*Note, error) {
-	n, err := s.Note(ctx, clinicianID, id)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkEditable(n); err != nil {
-		return nil, err
-	}
-	if n.Status == string(api.NoteFailed) {
-		return nil, &api.Error{Code: api.CodeConflict, Message: "This note has no content yet: retry generating it or write it first."}
-	}
-	now := s.now()
-	err = s.Transaction(ctx, func(tx *gorm.DB) error {
-		res := tx.Model(&Note{}).Where("id = ? AND clinician_id = ? AND status = ?", id, clinicianID, api.NoteReady).
-			Updates(map[string]any{"status": string(api.NoteSigned), "signed_at": now, "updated_at": now})
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected == 0 {
-			return errNoteSigned
-		}
-		if err := setSessionNoteStatus(tx, clinicianID, n.SessionID, api.NoteSigned); err != nil {
-			return err
-		}
-		if err := scheduleRecordingDeletion(tx, clinicianID, n.SessionID, deleteRecordingAt, purge); err != nil {
-			return err
-		}
-		return audit.RecordTx(ctx, tx, audit.NoteSign, id)
-	})
-	if err != nil {
-		return nil, dbError(err, "Note")
-	}
-	n.Status, n.SignedAt, n.UpdatedAt = string(api.NoteSigned), &now, now
-	return n, nil
 }
 
 // AddAddendum adds text to a signed note.

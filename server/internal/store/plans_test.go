@@ -47,7 +47,7 @@ func TestTreatmentPlanSources(t *testing.T) {
 				t.Fatal(err)
 			}
 			if sign {
-				if _, err := s.SignNote(ctx, c.ID, n.ID, s.Now(), nil); err != nil {
+				if _, err := s.SignNote(ctx, c.ID, n.ID, api.SignNoteRequest{Version: 1, EndSession: &api.EndSessionRequest{}}, s.Now(), nil); err != nil {
 					t.Fatal(err)
 				}
 			}

@@ -590,7 +590,23 @@ func (a *App) SignNote(ctx context.Context) {
 		})
 		return
 	}
-	n, err := a.d.API.SignNote(ctx, id)
+	// Sign the version on screen (after the flush above), so an edit made
+	// elsewhere and not seen here is never signed; a session still open
+	// ends in the same step, keeping its assignment.
+	var req api.SignNoteRequest
+	a.View(func(s *State) {
+		if ns := s.Session.Note; ns != nil && ns.Note.ID == id {
+			req.Version = ns.Note.Version
+		}
+		if s.Session.Session.Status != api.SessionEnded {
+			req.EndSession = &api.EndSessionRequest{}
+		}
+	})
+	n, err := a.d.API.SignNote(ctx, id, req)
+	var sess api.Session
+	if err == nil && req.EndSession != nil {
+		sess, err = a.d.API.Session(ctx, n.SessionID)
+	}
 	a.update(func(s *State) {
 		ns := s.Session.Note
 		if ns == nil || ns.Note.ID != id {
@@ -603,6 +619,9 @@ func (a *App) SignNote(ctx context.Context) {
 		}
 		s.reached()
 		ns.Note, ns.SignConfirm = n, false
+		if sess.ID == s.Session.Session.ID {
+			s.Session.Session = sess
+		}
 		s.Session.Session.NoteStatus = n.Status
 		s.upsertSession(s.Session.Session)
 		s.notify(NoticeSuccess, "Note signed.")

@@ -332,6 +332,12 @@ func TestSignSavesPendingEditsFirst(t *testing.T) {
 	if strings.Join(order, ",") != "patch,sign" {
 		t.Errorf("order = %v", order)
 	}
+	// The version signed is the one just saved; the session had ended.
+	var body api.SignNoteRequest
+	f.api.last("POST /api/v1/notes/n1/sign", &body)
+	if body.Version != 2 || body.EndSession != nil {
+		t.Errorf("sign body = %+v", body)
+	}
 	ns := f.state().Session.Note
 	if ns.Note.Status != api.NoteSigned || ns.Editable() || ns.SignConfirm {
 		t.Errorf("after sign: status %q editable %v", ns.Note.Status, ns.Editable())
@@ -339,6 +345,37 @@ func TestSignSavesPendingEditsFirst(t *testing.T) {
 	f.app.EditSection("plan", "Changed after signing.")
 	if len(f.state().Session.Note.Edits) != 0 {
 		t.Error("a signed note accepted an edit")
+	}
+}
+
+func TestSigningEndsAnOpenSession(t *testing.T) {
+	f := newFixture(t)
+	f.readyNote()
+	open := session("s1", t0, api.AnonymousCouple)
+	open.Status = api.SessionOpen
+	f.api.on("GET /api/v1/sessions/s1", func(*client.Request) reply { return ok(open) })
+	f.app.OpenSession(bg, "s1")
+	f.api.on("POST /api/v1/notes/n1/sign", func(*client.Request) reply {
+		n := soapNote("n1", 1, api.NoteSigned)
+		n.SignedAt, n.SignedBy = &t0, &api.Signer{ID: "c1", Name: "Dr Example"}
+		ended := open
+		ended.Status, ended.EndedAt, ended.NoteStatus = api.SessionEnded, &t0, api.NoteSigned
+		f.api.on("GET /api/v1/sessions/s1", func(*client.Request) reply { return ok(ended) })
+		return ok(n)
+	})
+	f.app.RequestSign(true)
+	f.app.SignNote(bg)
+	var body api.SignNoteRequest
+	f.api.last("POST /api/v1/notes/n1/sign", &body)
+	if body.Version != 1 || body.EndSession == nil || body.EndSession.ClientID != nil || body.EndSession.Anonymous != nil {
+		t.Errorf("sign body = %+v", body)
+	}
+	st := f.state()
+	if st.Session.Session.Status != api.SessionEnded || st.Session.Session.NoteStatus != api.NoteSigned {
+		t.Errorf("session after signing: %+v", st.Session.Session)
+	}
+	if n := st.Session.Note.Note; n.SignedBy == nil || n.SignedBy.Name != "Dr Example" {
+		t.Errorf("signer not kept: %+v", n.SignedBy)
 	}
 }
 

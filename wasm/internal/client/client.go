@@ -358,8 +358,9 @@ func (c *Client) UpdateNote(ctx context.Context, id string, req api.UpdateNoteRe
 	return DecodeNote(v), err
 }
 
-// SignNote signs a note.
-func (c *Client) SignNote(ctx context.Context, id string) (api.Note, error) {
-	v, err := c.do(ctx, &Request{Method: "POST", URL: api.Prefix + "/notes/" + escape(id) + "/sign"})
+// SignNote signs a note at the version the clinician saw, ending its
+// session in the same step when req.EndSession is set.
+func (c *Client) SignNote(ctx context.Context, id string, req api.SignNoteRequest) (api.Note, error) {
+	v, err := c.send(ctx, "POST", api.Prefix+"/notes/"+escape(id)+"/sign", encodeSignNote(req))
 	return DecodeNote(v), err
 }

@@ -170,6 +170,9 @@ func DecodeNote(v wire.Value) api.Note {
 			n.Sections = append(n.Sections, decodeSection(s))
 		}
 	}
+	if by := v.Get("signed_by"); by.Kind() == wire.Object {
+		n.SignedBy = &api.Signer{ID: by.Get("id").Str(), Name: by.Get("name").Str()}
+	}
 	if add := v.Get("addenda"); add.Kind() == wire.Array {
 		n.Addenda = []api.Addendum{}
 		for _, a := range add.Items() {
@@ -227,6 +230,14 @@ func encodeEndSession(r api.EndSessionRequest) []byte {
 	o := wire.NewObj()
 	optStr(o, "client_id", r.ClientID)
 	optStr(o, "anonymous", anonPtr(r.Anonymous))
+	return o.Bytes()
+}
+
+func encodeSignNote(r api.SignNoteRequest) []byte {
+	o := wire.NewObj().Int("version", r.Version)
+	if r.EndSession != nil {
+		o.Raw("end_session", encodeEndSession(*r.EndSession))
+	}
 	return o.Bytes()
 }
 

@@ -43,7 +43,7 @@ func fullNote() api.Note {
 			{Key: "subjective", Title: "Subjective", Text: "Client reports \"better\" sleep.\nStill tired.", Sources: []note.Span{{Source: "summary", Start: 0, End: 40}}},
 			{Key: "objective", Title: "Objective", NotDocumented: true, Sources: []note.Span{}},
 		},
-		SignedAt: &later, Addenda: []api.Addendum{{ID: "a-1", Text: "Addendum ✓", CreatedAt: later}}, CreatedAt: at, UpdatedAt: later,
+		SignedAt: &later, SignedBy: &api.Signer{ID: "c-1", Name: "Dr Zoë O’Brien"}, Addenda: []api.Addendum{{ID: "a-1", Text: "Addendum ✓", CreatedAt: later}}, CreatedAt: at, UpdatedAt: later,
 	}
 }
 
@@ -163,6 +163,9 @@ func TestRequestBodiesMatchEncodingJSON(t *testing.T) {
 		{"create client", encodeCreateClient(api.CreateClientRequest{DisplayName: "K", Kind: api.ClientCouple, ExternalRef: &ext}), api.CreateClientRequest{DisplayName: "K", Kind: api.ClientCouple, ExternalRef: &ext}},
 		{"keep recording", encodeRecordingSettings(true), api.RecordingSettingsRequest{Keep: new(true)}},
 		{"let recording go", encodeRecordingSettings(false), api.RecordingSettingsRequest{Keep: new(false)}},
+		{"sign note", encodeSignNote(api.SignNoteRequest{Version: 3}), api.SignNoteRequest{Version: 3}},
+		{"sign and end", encodeSignNote(api.SignNoteRequest{Version: 3, EndSession: &api.EndSessionRequest{Anonymous: couple()}}),
+			api.SignNoteRequest{Version: 3, EndSession: &api.EndSessionRequest{Anonymous: couple()}}},
 		{"update note", encodeUpdateNote(api.UpdateNoteRequest{Version: 2, Sections: []api.SectionEdit{{Key: "plan", Text: "Plan <b>\n"}}}),
 			api.UpdateNoteRequest{Version: 2, Sections: []api.SectionEdit{{Key: "plan", Text: "Plan <b>\n"}}}},
 	}
