@@ -1,0 +1,82 @@
+package app
+
+import (
+	"context"
+
+	"github.com/sidenote/sidenote/shared/api"
+)
+
+// RequestSign asks the clinician to confirm signing.
+func (a *App) RequestSign(confirm bool) {
+	a.update(func(s *State) {
+		if ns := s.Session.Note; ns != nil {
+			ns.SignConfirm, ns.SignErr = confirm, ""
+		}
+	})
+}
+
+// SignNote saves any pending edit, then signs the note.
+func (a *App) SignNote(ctx context.Context) {
+	var id string
+	ok := false
+	a.update(func(s *State) {
+		ns := s.Session.Note
+		if ns == nil || ns.SignBusy || ns.Note.Status != api.NoteReady {
+			return
+		}
+		ns.SignBusy, ns.SignErr = true, ""
+		id = ns.Note.ID
+		ok = true
+	})
+	if !ok {
+		return
+	}
+	if !a.flushBefore(ctx, "signing") {
+		a.update(func(s *State) {
+			if ns := s.Session.Note; ns != nil {
+				ns.SignBusy = false
+			}
+		})
+		return
+	}
+	// Sign the version on screen (after the flush above), so an edit made
+	// elsewhere and not seen here is never signed; a session still open
+	// ends in the same step, keeping its assignment.
+	var req api.SignNoteRequest
+	a.View(func(s *State) {
+		if ns := s.Session.Note; ns != nil && ns.Note.ID == id {
+			req.Version = ns.Note.Version
+		}
+		if s.Session.Session.Status != api.SessionEnded {
+			req.EndSession = &api.EndSessionRequest{}
+		}
+	})
+	n, err := a.d.API.SignNote(ctx, id, req)
+	var sess api.Session
+	if err == nil && req.EndSession != nil {
+		sess, err = a.d.API.Session(ctx, n.SessionID)
+	}
+	a.update(func(s *State) {
+		ns := s.Session.Note
+		if ns == nil || ns.Note.ID != id {
+			return
+		}
+		ns.SignBusy = false
+		if err != nil {
+			ns.SignErr = s.failed(err)
+			return
+		}
+		s.reached()
+		ns.Note, ns.SignConfirm = n, false
+		if sess.ID == s.Session.Session.ID {
+			s.Session.Session = sess
+		}
+		s.Session.Session.NoteStatus = n.Status
+		s.upsertSession(s.Session.Session)
+		s.notify(NoticeSuccess, "Note signed.")
+	})
+	if err == nil {
+		// Signing starts the recording's retention: show when it goes.
+		a.loadAudio(ctx, n.SessionID)
+	}
+}
