@@ -20,14 +20,8 @@ import (
 	"github.com/sidenote/sidenote/wasm/internal/view"
 )
 
-// autosaveDelay is the pause in typing after which a note is saved.
-const autosaveDelay = 800 * time.Millisecond
-
 // noticeFor is how long a confirmation stays on screen (errors stay).
 const noticeFor = 6 * time.Second
-
-// retryEvery is how often kept work is retried while the server is away.
-const retryEvery = 10 * time.Second
 
 var (
 	global = js.Global()
@@ -88,7 +82,7 @@ func main() {
 	u.app = app.New(deps)
 	u.wire()
 	u.schedule()
-	go u.app.Init(u.ctx)
+	go u.open()
 	go u.retryLoop()
 	global.Set("sidenoteReady", true)
 	select {}
@@ -211,6 +205,7 @@ func (u *ui) render() {
 		}
 	}
 	u.observeMore()
+	u.rendered(p)
 }
 
 // renderRows appends new rows when the list only grew, else replaces it.
@@ -253,23 +248,6 @@ func (u *ui) observeMore() {
 	u.observer.Call("disconnect")
 	if s := byID("more-sentinel"); !s.IsNull() {
 		u.observer.Call("observe", s)
-	}
-}
-
-func (u *ui) scheduleSave() {
-	u.mu.Lock()
-	defer u.mu.Unlock()
-	if u.saveTimer != nil {
-		u.saveTimer.Stop()
-	}
-	u.saveTimer = time.AfterFunc(autosaveDelay, func() { u.app.SaveNote(u.ctx) })
-}
-
-func (u *ui) retryLoop() {
-	for range time.Tick(retryEvery) {
-		if u.app.HasPending() {
-			u.app.RetryPending(u.ctx)
-		}
 	}
 }
 
@@ -324,6 +302,7 @@ func (u *ui) wire() {
 		}
 	})
 	listen(global, "online", func(js.Value) { u.run(u.app.RetryPending) })
+	u.wireDay(listen)
 	// Escape closes the open panel, as a keyboard user expects.
 	listen(doc, "keydown", func(e js.Value) {
 		if e.Get("key").String() != "Escape" {
@@ -472,6 +451,8 @@ func (u *ui) act(act, arg string, el js.Value) {
 		a.CancelInsert()
 	case "undo":
 		u.run(a.UndoInsert)
+	default:
+		u.actDay(act, arg, el)
 	}
 }
 
@@ -490,6 +471,8 @@ func (u *ui) input(kind, arg string, el js.Value) {
 		a.SetText(app.TextTranscript, el.Get("value").String())
 	case "section":
 		a.EditSection(arg, el.Get("value").String())
+	default:
+		u.inputDay(kind, arg, el)
 	}
 }
 

@@ -46,7 +46,7 @@ func (a *App) GenerateNote(ctx context.Context) {
 		return
 	}
 	// Unsaved edits of the current note must not be lost by replacing it.
-	if !a.flushBefore(ctx, "writing a new note") {
+	if !a.flushBefore(ctx, "writing a new note") || !a.flushTexts(ctx) {
 		a.update(func(s *State) {
 			if s.Session.Note != nil {
 				s.Session.Note.GenerateBusy = false

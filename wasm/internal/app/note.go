@@ -216,13 +216,6 @@ func (a *App) storeNoteDraft(ns *NoteState) {
 	a.saveJSON(keyNoteDraft+ns.Note.ID, d)
 }
 
-// kickSave asks for an autosave when the open note has pending edits.
-func (a *App) kickSave() {
-	pending := read(a, func(s *State) bool { return s.Session.Note != nil && s.Session.Note.Save == SavePending })
-	if pending && a.d.ScheduleSave != nil {
-		a.d.ScheduleSave()
-	}
-}
 
 // EditSection keeps a section's text as it is typed: on this device at once,
 // on the server after the clinician pauses (autosave).

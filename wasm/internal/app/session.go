@@ -29,23 +29,6 @@ type SessionState struct {
 	Note     *NoteState
 }
 
-// TextDraft is a summary or transcript being typed. Text stays on this
-// device until the server has it.
-type TextDraft struct {
-	Text   string
-	Saving bool
-	Saved  bool
-	// Queued is true when a save failed for want of a connection; it is
-	// retried when the server is reachable again.
-	Queued bool
-	Err    string
-}
-
-type textDraft struct {
-	Text   string `json:"text"`
-	Queued bool   `json:"queued,omitempty"`
-}
-
 // UploadState is a recording or file being uploaded.
 type UploadState struct {
 	Active      bool
@@ -88,26 +71,6 @@ type EndState struct {
 	Open bool
 	Busy bool
 	Err  string
-}
-
-// Kinds of text a session takes.
-const (
-	TextSummary    = "summary"
-	TextTranscript = "transcript"
-)
-
-func textKey(kind, sessionID string) string {
-	if kind == TextTranscript {
-		return keyTranscriptDraft + sessionID
-	}
-	return keySummaryDraft + sessionID
-}
-
-func (ss *SessionState) text(kind string) *TextDraft {
-	if kind == TextTranscript {
-		return &ss.Transcript
-	}
-	return &ss.Summary
 }
 
 // OpenSession loads a session and its latest note.
@@ -198,98 +161,6 @@ func (a *App) showSession(ctx context.Context, sess api.Session, notes []api.Not
 		a.pollNote(ctx, latest.ID)
 	}
 	a.kickSave()
-}
-
-// SetText keeps a summary or transcript as it is typed, on this device.
-func (a *App) SetText(kind, text string) {
-	a.mu.Lock()
-	ss := &a.st.Session
-	d := ss.text(kind)
-	changed := d.Saved
-	d.Text, d.Saved = text, false
-	id := ss.Session.ID
-	queued := d.Queued
-	a.mu.Unlock()
-	if id != "" {
-		a.saveJSON(textKey(kind, id), textDraft{Text: text, Queued: queued})
-	}
-	if changed && a.d.OnChange != nil {
-		a.d.OnChange()
-	}
-}
-
-// SaveText sends the summary or transcript to the server. Without a
-// connection it stays queued on this device and is retried.
-func (a *App) SaveText(ctx context.Context, kind string) {
-	var id, text string
-	ok := false
-	a.update(func(s *State) {
-		d := s.Session.text(kind)
-		id, text = s.Session.Session.ID, d.Text
-		d.Err = ""
-		if strings.TrimSpace(text) == "" {
-			if kind == TextTranscript {
-				d.Err = "The transcript is empty. Paste or type it first."
-			} else {
-				d.Err = "The summary is empty. Paste or type it first."
-			}
-			return
-		}
-		if d.Saving {
-			return
-		}
-		d.Saving = true
-		ok = true
-	})
-	if !ok {
-		return
-	}
-	signOuts := read(a, func(*State) int { return a.signOuts })
-	err := a.putText(ctx, kind, id, text)
-	a.update(func(s *State) {
-		if s.Session.Session.ID != id {
-			return
-		}
-		d := s.Session.text(kind)
-		d.Saving = false
-		switch {
-		case err == nil:
-			s.reached()
-			d.Queued = false
-			d.Saved = d.Text == text
-			if kind == TextTranscript {
-				s.notify(NoticeSuccess, "Transcript saved.")
-			} else {
-				s.notify(NoticeSuccess, "Summary saved.")
-			}
-		case isUnreachable(err):
-			s.failed(err)
-			d.Queued = true
-			d.Err = "Not saved yet: the server can't be reached. It is kept on this device and will be saved when the connection returns."
-		default:
-			d.Err = s.failed(err)
-		}
-	})
-	if isUnreachable(err) && read(a, func(*State) int { return a.signOuts }) == signOuts {
-		a.saveJSON(textKey(kind, id), textDraft{Text: text, Queued: true})
-	}
-}
-
-// putText saves text and drops its draft if nothing was typed meanwhile.
-func (a *App) putText(ctx context.Context, kind, sessionID, text string) error {
-	var err error
-	if kind == TextTranscript {
-		err = a.d.API.PutTranscript(ctx, sessionID, text)
-	} else {
-		err = a.d.API.PutSummary(ctx, sessionID, text)
-	}
-	if err == nil {
-		var d textDraft
-		if a.loadJSON(textKey(kind, sessionID), &d) && d.Text == text {
-			a.d.Store.Remove(textKey(kind, sessionID))
-		}
-	}
-	return err
 }
 
 // Upload sends a recording or audio file to the open session, showing its

@@ -224,7 +224,7 @@ func TestTranscriptSavedOfflineIsQueuedAndRetried(t *testing.T) {
 	f.api.setDown(true)
 	f.app.SaveText(bg, TextTranscript)
 	st := f.state()
-	if !st.Offline || !st.Session.Transcript.Queued || st.Session.Transcript.Err == "" {
+	if !st.Offline || !st.Session.Transcript.Queued || st.Session.Transcript.Err != "" {
 		t.Fatalf("offline save: %+v offline %v", st.Session.Transcript, st.Offline)
 	}
 	if !f.app.HasPending() {

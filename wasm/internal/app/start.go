@@ -58,7 +58,7 @@ func TypeLabel(t api.SessionType) string {
 func (a *App) OpenStart(ctx context.Context) {
 	a.update(func(s *State) {
 		s.Screen = ScreenStart
-		s.Start = StartState{Type: api.SessionInPerson, Who: WhoAnonymousIndividual, NewClientKind: api.ClientIndividual}
+		s.Start = StartState{Type: api.SessionInPerson, Who: WhoAnonymousIndividual, NewClientKind: api.ClientIndividual, ConsentMethod: a.lastConsentMethod()}
 	})
 	a.ensureClients(ctx)
 }
@@ -110,6 +110,10 @@ func validateStart(st *StartState) map[string]string {
 	default:
 		errs["who"] = "Choose who the session is with."
 	}
+	if guestConsents(st.Type) {
+		// The guest consents on the join page; nothing to attest here.
+		return errs
+	}
 	if !st.Consent {
 		errs["consent"] = "Confirm that consent was obtained before starting."
 	}
@@ -139,10 +143,7 @@ func (a *App) StartSession(ctx context.Context) {
 	if !ok {
 		return
 	}
-	req := api.CreateSessionRequest{
-		Type:    form.Type,
-		Consent: &api.Consent{Obtained: true, Method: form.ConsentMethod},
-	}
+	req := api.CreateSessionRequest{Type: form.Type, Consent: startConsent(&form)}
 	switch form.Who {
 	case WhoClient:
 		id := form.ClientID
@@ -171,6 +172,7 @@ func (a *App) StartSession(ctx context.Context) {
 	a.update(func(s *State) {
 		s.reached()
 		s.Start.Busy = false
+		a.rememberConsentMethod(form)
 		s.upsertSession(sess)
 		s.notify(NoticeSuccess, "Session started.")
 	})

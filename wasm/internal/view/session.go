@@ -137,18 +137,21 @@ func whoPanel(p *Page, s *app.State) string {
 	return b.String()
 }
 
-func textStatus(d *app.TextDraft) string {
+func textStatus(id string, d *app.TextDraft) string {
+	open := `<p class="save" id="` + id + `-status" role="status">`
 	switch {
 	case d.Saving:
-		return `<span role="status"><span class="spinner" aria-hidden="true"></span> Saving…</span>`
+		return open + `<span class="spinner" aria-hidden="true"></span> Saving…</p>`
 	case d.Err != "":
-		return `<span class="error" role="alert">` + esc(d.Err) + `</span>`
+		return `<p class="save error" id="` + id + `-status" role="alert">` + esc(d.Err) + `</p>`
+	case d.Queued:
+		return open + `<span class="warn">Not saved yet: the server can't be reached. It is kept on this device and saved when the connection returns.</span></p>`
 	case d.Saved:
-		return `<span class="ok" role="status">Saved</span>`
+		return open + `<span class="ok">Saved</span></p>`
 	case d.Text != "":
-		return `<span class="muted">Kept on this device until saved</span>`
+		return open + `<span class="muted">Kept on this device; saving shortly…</span></p>`
 	}
-	return ""
+	return open + `</p>`
 }
 
 func capture(p *Page, ss *app.SessionState) string {
@@ -160,12 +163,12 @@ func capture(p *Page, ss *app.SessionState) string {
 		ss.Recording.Active || ss.Recording.Err != ""
 	b.w(`<details class="card capture"`, attrIf(open, "open"), `><summary><h2 id="cap-h">Session content</h2></summary>`)
 	b.w(`<label for="summary">Summary</label><textarea id="summary" rows="5" data-input="summary" placeholder="Type or paste your summary of the session"></textarea>`,
-		`<div class="inline"><button type="button" data-act="save-text" data-arg="summary"`, attrIf(ss.Summary.Saving, "disabled"), `>Save summary</button>`, textStatus(&ss.Summary), `</div>`)
+		textStatus("summary", &ss.Summary))
 	p.Values["summary"] = ss.Summary.Text
 	b.w(`<details`, attrIf(ss.Transcript.Text != "" || ss.Session.Status == api.SessionAwaitingTranscript, "open"), `><summary>Transcript</summary>`,
 		`<label for="transcript">Transcript <span class="muted">(lines may start with “Clinician:” or “Client:”)</span></label>`,
 		`<textarea id="transcript" rows="6" data-input="transcript"></textarea>`,
-		`<div class="inline"><button type="button" data-act="save-text" data-arg="transcript"`, attrIf(ss.Transcript.Saving, "disabled"), `>Save transcript</button>`, textStatus(&ss.Transcript), `</div></details>`)
+		textStatus("transcript", &ss.Transcript), `</details>`)
 	p.Values["transcript"] = ss.Transcript.Text
 
 	b.w(`<div class="actions">`)

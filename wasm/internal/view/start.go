@@ -48,14 +48,20 @@ func renderStart(p *Page, s *app.State) {
 	}
 	b.w(`</fieldset>`)
 
-	b.w(`<fieldset><legend>Consent</legend>`,
-		`<div class="choice"><input type="checkbox" id="st-consent" data-change="start"`, attrIf(st.Consent, "checked"), describedBy(st.Errors, "consent"), `>`,
+	// For telehealth the attestation is hidden, not removed: its choices
+	// stay for the next session of another type.
+	guest := st.Type == api.SessionTelehealth
+	b.w(`<fieldset><legend>Consent</legend>`)
+	if guest {
+		b.w(`<p class="muted" id="st-guest-consent">The client gives consent on the join page before the call starts; Sidenote records it there. Nothing to confirm here.</p>`)
+	}
+	b.w(`<div`, attrIf(guest, "hidden"), `><div class="choice"><input type="checkbox" id="st-consent" data-change="start"`, attrIf(st.Consent, "checked"), describedBy(st.Errors, "consent"), `>`,
 		`<label for="st-consent">The client consented to this session being documented with Sidenote</label></div>`,
 		fieldError(st.Errors, "consent"),
 		`<label for="st-method">How consent was given</label><select id="st-method" data-change="start"`, describedBy(st.Errors, "consent_method"), `>`,
 		`<option value="">Choose…</option><option value="verbal">Verbally</option><option value="written">In writing</option><option value="electronic">Electronically</option></select>`,
 		fieldError(st.Errors, "consent_method"),
-		`</fieldset></form>`)
+		`</div></fieldset></form>`)
 	p.Values["st-method"] = string(st.ConsentMethod)
 
 	// The client picker is its own slot: it changes as the clinician types.
