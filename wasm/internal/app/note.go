@@ -216,7 +216,6 @@ func (a *App) storeNoteDraft(ns *NoteState) {
 	a.saveJSON(keyNoteDraft+ns.Note.ID, d)
 }
 
-
 // EditSection keeps a section's text as it is typed: on this device at once,
 // on the server after the clinician pauses (autosave).
 func (a *App) EditSection(key, text string) {
