@@ -413,3 +413,10 @@ func dropNameNoise(words []string) []string {
 	}
 	return kept
 }
+
+// LabelScore is how well a field labelled label fits the section def, from
+// 0 to 1, as Match scores a field's own label. The side panel uses it to
+// propose a field for a section Match left without one.
+func LabelScore(def note.SectionDef, label string) float64 {
+	return fieldScore(def, Field{Label: label})
+}

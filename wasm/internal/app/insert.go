@@ -54,7 +54,12 @@ func (a *App) Insert(ctx context.Context) {
 		return
 	}
 	if plan.LowConfidence {
-		a.setInsert(id, func(in *InsertState) { in.Busy, in.Plan, in.Confirm = false, &plan, true })
+		a.update(func(s *State) {
+			if ns := s.Session.Note; ns != nil && ns.Note.ID == id {
+				proposeFields(&plan, ns)
+				ns.Insert.Busy, ns.Insert.Plan, ns.Insert.Confirm = false, &plan, true
+			}
+		})
 		return
 	}
 	a.insertWith(ctx, id, nil)
@@ -174,13 +179,19 @@ func (a *App) insertWith(ctx context.Context, id string, mapping map[string]stri
 	})
 	if err == nil {
 		a.update(func(s *State) {
+			// A draft may go into the EHR, which has its own signing;
+			// the clinician is told it is not signed here yet.
+			draft := ""
+			if ns := s.Session.Note; ns != nil && ns.Note.Status != api.NoteSigned {
+				draft = " It is a draft: not signed in Sidenote yet."
+			}
 			switch {
 			case len(res.Filled) == 0:
 				s.notify(NoticeError, "Nothing was inserted. See the list below for why.")
 			case len(res.Skipped) > 0:
-				s.notify(NoticeInfo, "Inserted "+plural(len(res.Filled), "section")+"; "+plural(len(res.Skipped), "section")+" left out.")
+				s.notify(NoticeInfo, "Inserted "+plural(len(res.Filled), "section")+"; "+plural(len(res.Skipped), "section")+" left out."+draft)
 			default:
-				s.notify(NoticeSuccess, "Inserted "+plural(len(res.Filled), "section")+".")
+				s.notify(NoticeSuccess, "Inserted "+plural(len(res.Filled), "section")+"."+draft)
 			}
 		})
 	}

@@ -461,23 +461,16 @@ func insertPanel(p *Page, ss *app.SessionState, canInsert bool) string {
 		`<option value="skip">Leave them as they are</option><option value="append">Add the note after their text</option><option value="replace">Replace their text</option></select></div>`)
 	p.Values["onfilled"] = string(ss.OnFilled)
 	if in.Confirm && in.Plan != nil {
-		b.w(`<div class="panel" role="group" aria-labelledby="map-h"><h3 id="map-h">Check where each section goes</h3>`,
+		// The panel takes focus and scrolls into view when it opens
+		// (data-autofocus): it is the answer to the click on Insert.
+		b.w(`<div class="panel" id="map-panel" role="group" aria-labelledby="map-h" tabindex="-1" data-autofocus><h3 id="map-h">Check where each section goes</h3>`,
 			`<p>Sidenote isn't sure about some fields on this page. Change any that look wrong, then insert.</p>`)
-		type row struct{ key, title, field string }
-		var rows []row
-		for _, a := range in.Plan.Assignments {
-			rows = append(rows, row{a.Section, a.SectionTitle, a.FieldID})
+		if ns.Note.Status != api.NoteSigned {
+			b.w(`<p class="muted">This note is a draft: it is not signed in Sidenote yet.</p>`)
 		}
-		for _, u := range in.Plan.Unmatched {
-			_, title := sectionTitle(ns, u.Section)
-			if u.Reason == "not documented" {
-				continue
-			}
-			rows = append(rows, row{u.Section, title, ""})
-		}
-		for _, r := range rows {
-			id := "map-" + r.key
-			b.w(`<label for="`, esc(id), `">`, esc(r.title), ` goes into</label><select id="`, esc(id), `" data-change="mapping" data-arg="`, esc(r.key), `">`,
+		for _, r := range app.MappingRows(ns) {
+			id := "map-" + r.Section
+			b.w(`<label for="`, esc(id), `">`, esc(r.Title), ` goes into</label><select id="`, esc(id), `" data-change="mapping" data-arg="`, esc(r.Section), `">`,
 				`<option value="">Leave out</option>`)
 			for _, c := range in.Plan.Candidates {
 				b.w(`<option value="`, esc(c.FieldID), `">`, esc(c.Label))
@@ -487,14 +480,18 @@ func insertPanel(p *Page, ss *app.SessionState, canInsert bool) string {
 				b.w(`</option>`)
 			}
 			b.w(`</select>`)
-			p.Values[id] = r.field
+			p.Values[id] = r.FieldID
 		}
 		b.w(`<div class="actions"><button type="button" class="primary" data-act="insert-confirm"`, attrIf(in.Busy, "disabled"), `>`, busyLabel(in.Busy, "Insert", "Inserting…"), `</button>`,
 			`<button type="button" class="link" data-act="insert-cancel">Cancel</button></div></div>`)
 	}
 	b.w(errorText("insert-err", in.Err))
 	if r := in.Result; r != nil {
-		b.w(`<div class="panel" role="group" aria-labelledby="ins-h"><h3 id="ins-h">What went where</h3><ul class="plain">`)
+		b.w(`<div class="panel" role="group" aria-labelledby="ins-h"><h3 id="ins-h">What went where</h3>`)
+		if ns.Note.Status != api.NoteSigned {
+			b.w(`<p class="muted">A draft was inserted: the note is not signed in Sidenote yet.</p>`)
+		}
+		b.w(`<ul class="plain">`)
 		for _, f := range r.Filled {
 			_, title := sectionTitle(ns, f.Section)
 			b.w(`<li><span class="ok">✓</span> `, esc(title), ` → `, esc(f.Field), `</li>`)
