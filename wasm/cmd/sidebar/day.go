@@ -3,7 +3,10 @@
 package main
 
 import (
+	"context"
 	"syscall/js"
+
+	"github.com/sidenote/sidenote/wasm/internal/jsbridge"
 
 	"github.com/sidenote/sidenote/wasm/internal/view"
 )
@@ -42,7 +45,30 @@ func autofocus() {
 func (u *ui) wireDay(listen func(target js.Value, event string, fn func(e js.Value))) {}
 
 // actDay handles the clicks of the clinician's-day screens.
-func (u *ui) actDay(act, arg string, el js.Value) {}
+func (u *ui) actDay(act, arg string, el js.Value) {
+	a := u.app
+	switch act {
+	case "addendum-open":
+		a.OpenAddendum(true)
+	case "addendum-close":
+		a.OpenAddendum(false)
+	case "addendum-add":
+		u.run(a.AddAddendum)
+	case "history":
+		u.run(a.ToggleHistory)
+	case "pdf":
+		u.run(func(ctx context.Context) {
+			if pdf, name, ok := a.NotePDF(ctx); ok {
+				jsbridge.SaveBytes(pdf, name, "application/pdf")
+			}
+		})
+	}
+}
 
 // inputDay handles typing in the clinician's-day screens.
-func (u *ui) inputDay(kind, arg string, el js.Value) {}
+func (u *ui) inputDay(kind, arg string, el js.Value) {
+	switch kind {
+	case "addendum":
+		u.app.SetAddendum(el.Get("value").String())
+	}
+}

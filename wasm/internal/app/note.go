@@ -42,6 +42,7 @@ type NoteState struct {
 	SignBusy     bool
 	SignErr      string
 	Insert       InsertState
+	Record       RecordState
 }
 
 // Conflict holds both versions of each section changed here and elsewhere.

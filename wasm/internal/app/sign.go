@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"strconv"
 
 	"github.com/sidenote/sidenote/shared/api"
 )
@@ -52,9 +53,14 @@ func (a *App) SignNote(ctx context.Context) {
 		}
 	})
 	n, err := a.d.API.SignNote(ctx, id, req)
+	if isCode(err, api.CodeVersionConflict) {
+		a.showNewerVersion(ctx, id)
+		return
+	}
 	var sess api.Session
+	var sessErr error
 	if err == nil && req.EndSession != nil {
-		sess, err = a.d.API.Session(ctx, n.SessionID)
+		sess, sessErr = a.d.API.Session(ctx, n.SessionID)
 	}
 	a.update(func(s *State) {
 		ns := s.Session.Note
@@ -68,8 +74,13 @@ func (a *App) SignNote(ctx context.Context) {
 		}
 		s.reached()
 		ns.Note, ns.SignConfirm = n, false
-		if sess.ID == s.Session.Session.ID {
+		switch {
+		case sessErr == nil && sess.ID == s.Session.Session.ID:
 			s.Session.Session = sess
+		case req.EndSession != nil:
+			// Signed, and the server ended the session with it; only
+			// reading it back failed.
+			s.Session.Session.Status = api.SessionEnded
 		}
 		s.Session.Session.NoteStatus = n.Status
 		s.upsertSession(s.Session.Session)
@@ -79,4 +90,33 @@ func (a *App) SignNote(ctx context.Context) {
 		// Signing starts the recording's retention: show when it goes.
 		a.loadAudio(ctx, n.SessionID)
 	}
+}
+
+// showNewerVersion shows the version of a note that was saved elsewhere
+// after the one the clinician asked to sign: nothing was signed, and the
+// clinician reads the newer text before signing again.
+func (a *App) showNewerVersion(ctx context.Context, id string) {
+	n, err := a.d.API.Note(ctx, id)
+	a.update(func(s *State) {
+		ns := s.Session.Note
+		if ns == nil || ns.Note.ID != id {
+			return
+		}
+		ns.SignBusy = false
+		if err != nil {
+			ns.SignErr = s.failed(err)
+			return
+		}
+		s.reached()
+		seen := ns.Note.Version
+		ns.Note = n
+		if n.Status == api.NoteSigned {
+			ns.SignConfirm = false
+			s.Session.Session.NoteStatus = n.Status
+			s.notify(NoticeInfo, "This note was signed elsewhere meanwhile; the signed version is shown.")
+			return
+		}
+		ns.SignErr = "Not signed: the note was changed elsewhere after version " + strconv.Itoa(seen) +
+			". Version " + strconv.Itoa(n.Version) + " is shown now; read it, then sign again."
+	})
 }

@@ -112,6 +112,19 @@ func (c *Client) Token() string { return c.token }
 // do sends req and parses the JSON of a successful answer (null when the
 // answer is empty).
 func (c *Client) do(ctx context.Context, req *Request) (wire.Value, error) {
+	body, status, err := c.raw(ctx, req)
+	if err != nil || len(body) == 0 {
+		return wire.Value{}, err
+	}
+	v, err := wire.Parse(body)
+	if err != nil {
+		return wire.Value{}, &Error{Status: status, API: api.Error{Code: api.CodeInternal, Message: "The server sent a reply Sidenote could not read."}}
+	}
+	return v, nil
+}
+
+// raw sends req and returns the body of a successful answer as it is.
+func (c *Client) raw(ctx context.Context, req *Request) ([]byte, int, error) {
 	req.URL = c.base + req.URL
 	if req.Header == nil {
 		req.Header = map[string]string{}
@@ -128,24 +141,17 @@ func (c *Client) do(ctx context.Context, req *Request) (wire.Value, error) {
 	resp, err := c.t.Do(ctx, req)
 	if err != nil {
 		if ctx.Err() != nil {
-			return wire.Value{}, ctx.Err()
+			return nil, 0, ctx.Err()
 		}
-		return wire.Value{}, errors.Join(ErrUnreachable, err)
+		return nil, 0, errors.Join(ErrUnreachable, err)
 	}
 	if resp.CSRFToken != "" {
 		c.csrf = resp.CSRFToken
 	}
 	if resp.Status >= 400 {
-		return wire.Value{}, decodeError(resp)
+		return nil, resp.Status, decodeError(resp)
 	}
-	if len(resp.Body) == 0 {
-		return wire.Value{}, nil
-	}
-	v, err := wire.Parse(resp.Body)
-	if err != nil {
-		return wire.Value{}, &Error{Status: resp.Status, API: api.Error{Code: api.CodeInternal, Message: "The server sent a reply Sidenote could not read."}}
-	}
-	return v, nil
+	return resp.Body, resp.Status, nil
 }
 
 func decodeError(resp *Response) error {

@@ -176,7 +176,7 @@ func DecodeNote(v wire.Value) api.Note {
 	if add := v.Get("addenda"); add.Kind() == wire.Array {
 		n.Addenda = []api.Addendum{}
 		for _, a := range add.Items() {
-			n.Addenda = append(n.Addenda, api.Addendum{ID: a.Get("id").Str(), Text: a.Get("text").Str(), CreatedAt: a.Get("created_at").Time()})
+			n.Addenda = append(n.Addenda, decodeAddendum(a))
 		}
 	}
 	return n

@@ -16,7 +16,7 @@ func renderSession(p *Page, s *app.State, env Env) {
 	p.Title = "Session · Sidenote"
 	p.Skeleton = `<div class="bar"><button type="button" class="link" data-act="back">← Sessions</button></div>` +
 		`<div id="s-head"></div><div id="s-who"></div><div id="s-capture"></div><div id="s-upload"></div><div id="s-audio"></div>` +
-		`<section class="card" aria-labelledby="note-h"><h2 id="note-h">Note</h2><div id="s-gen"></div><div id="s-notebar"></div><div id="s-save"></div><div id="s-note"></div><div id="s-insert"></div><div id="s-regen"></div></section>`
+		`<section class="card" aria-labelledby="note-h"><h2 id="note-h">Note</h2><div id="s-gen"></div><div id="s-notebar"></div><div id="s-save"></div><div id="s-note"></div><div id="s-insert"></div><div id="s-record"></div><div id="s-regen"></div></section>`
 	// One at a time: panels may add slots of their own after themselves.
 	add := func(id, html string) { p.Slots = append(p.Slots, Slot{ID: id, HTML: html}) }
 	add("s-head", sessionHead(ss, env, s.Offline))
@@ -28,10 +28,11 @@ func renderSession(p *Page, s *app.State, env Env) {
 	add("s-audio", audioPanel(&ss.Audio, env))
 	top, bottom := generate(p, ss)
 	add("s-gen", top)
-	add("s-notebar", noteBar(ss, s.CanInsert))
+	add("s-notebar", noteBar(ss, s.CanInsert, env))
 	add("s-save", saveStatus(ss.Note))
 	add("s-note", noteSections(p, ss.Note))
 	add("s-insert", insertPanel(p, ss, s.CanInsert))
+	add("s-record", recordPanel(p, ss, env))
 	add("s-regen", bottom)
 }
 
@@ -333,7 +334,7 @@ func generate(p *Page, ss *app.SessionState) (top, bottom string) {
 	return b.String(), ""
 }
 
-func noteBar(ss *app.SessionState, canInsert bool) string {
+func noteBar(ss *app.SessionState, canInsert bool, env Env) string {
 	ns := ss.Note
 	if ns == nil || (ns.Note.Status != api.NoteReady && ns.Note.Status != api.NoteSigned) {
 		return ""
@@ -341,10 +342,7 @@ func noteBar(ss *app.SessionState, canInsert bool) string {
 	var b builder
 	tmpl, _ := note.Lookup(ns.Note.Template)
 	b.w(`<p class="meta">`, esc(tmpl.Name), ` · version `, strconv.Itoa(ns.Note.Version))
-	if ns.Note.SignedAt != nil {
-		b.w(` · <span class="badge badge-signed">Signed</span>`)
-	}
-	b.w(`</p><div class="actions">`)
+	b.w(`</p>`, signedLine(&ns.Note, env), `<div class="actions">`)
 	if canInsert {
 		b.w(`<button type="button" class="primary" data-act="insert"`, attrIf(ns.Insert.Busy, "disabled"), `>`, busyLabel(ns.Insert.Busy, "Insert into page", "Inserting…"), `</button>`,
 			`<button type="button" data-act="copy-note">Copy note</button>`)
@@ -357,7 +355,7 @@ func noteBar(ss *app.SessionState, canInsert bool) string {
 	b.w(`</div>`)
 	if ns.SignConfirm {
 		b.w(`<div class="panel" role="group" aria-labelledby="sign-h"><h3 id="sign-h">Sign this note?</h3>`,
-			`<p>Signing makes the note final: it can't be edited afterwards.</p><div class="actions">`,
+			`<p>Signing makes the note final: it can't be edited afterwards; addenda can be added.</p>`, signEndsSession(ss), `<div class="actions">`,
 			`<button type="button" class="primary" data-act="sign"`, attrIf(ns.SignBusy, "disabled"), `>`, busyLabel(ns.SignBusy, "Sign note", "Signing…"), `</button>`,
 			`<button type="button" class="link" data-act="sign-cancel">Cancel</button></div>`,
 			errorText("sign-err", ns.SignErr), `</div>`)

@@ -1,0 +1,105 @@
+package view
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sidenote/sidenote/shared/api"
+	"github.com/sidenote/sidenote/shared/match"
+	"github.com/sidenote/sidenote/shared/note"
+	"github.com/sidenote/sidenote/wasm/internal/app"
+)
+
+func TestSignedNoteSaysWhoSignedAndOffersAddendaPDFAndHistory(t *testing.T) {
+	st := readyState(false)
+	at := time.Date(2026, 3, 10, 16, 5, 0, 0, time.UTC)
+	ns := st.Session.Note
+	ns.Note.Status, ns.Note.SignedAt, ns.Note.SignedBy = api.NoteSigned, &at, &api.Signer{ID: "c1", Name: "Dr Rowe <MD>"}
+	ns.Note.Addenda = []api.Addendum{{ID: "a1", Text: "Phoned <later>.", CreatedAt: at}}
+	ns.Edits = map[string]string{}
+	p := Render(&st, env)
+	bar := slot(t, p, "s-notebar").HTML
+	if !strings.Contains(bar, "by Dr Rowe &lt;MD&gt;") || !strings.Contains(bar, `datetime="2026-03-10T16:05:00Z"`) {
+		t.Errorf("signed line: %s", bar)
+	}
+	rec := slot(t, p, "s-record").HTML
+	for _, want := range []string{"Phoned &lt;later&gt;.", `data-act="addendum-open"`, `data-act="pdf"`, "Download PDF", `data-act="history"`} {
+		if !strings.Contains(rec, want) {
+			t.Errorf("record panel lacks %q: %s", want, rec)
+		}
+	}
+	ns.Record.HistoryOpen = true
+	ns.Record.Versions = []api.NoteVersion{
+		{Version: 1, Sections: ns.Note.Sections, CreatedAt: at},
+		{Version: 2, Sections: append(append([]note.Section{}, ns.Note.Sections[:3]...), note.Section{Key: "plan", Title: "Plan", Text: "Text of Plan, revised."}), CreatedAt: at},
+	}
+	rec = slot(t, Render(&st, env), "s-record").HTML
+	if !strings.Contains(rec, "Version 2") || !strings.Contains(rec, `<del><span class="sr-only">removed: </span>Plan.</del>`) || !strings.Contains(rec, "<ins>") {
+		t.Errorf("history: %s", rec)
+	}
+}
+
+func TestSignConfirmSaysAnOpenSessionEndsToo(t *testing.T) {
+	st := readyState(false)
+	st.Session.Note.SignConfirm = true
+	if strings.Contains(slot(t, Render(&st, env), "s-notebar").HTML, "sign-ends") {
+		t.Error("an ended session is said to end")
+	}
+	st.Session.Session.Status = api.SessionOpen
+	if !strings.Contains(slot(t, Render(&st, env), "s-notebar").HTML, "signing ends it too") {
+		t.Error("signing an open session does not say it ends it")
+	}
+}
+
+func TestCheckPanelTakesFocusAndSaysDraft(t *testing.T) {
+	st := readyState(true)
+	ns := st.Session.Note
+	ns.Insert = app.InsertState{Confirm: true, Plan: &match.Plan{
+		Assignments: []match.Assignment{{Section: "plan", SectionTitle: "Plan", FieldID: "f2"}, {Section: "subjective", SectionTitle: "Subjective", FieldID: "f1"}},
+		Unmatched:   []match.Unmatched{{Section: "assessment", Reason: match.ReasonNoField}, {Section: "objective", Reason: match.ReasonNotDocumented}},
+		Candidates:  []match.Candidate{{FieldID: "f1", Label: "Notes"}, {FieldID: "f2", Label: "Plan"}},
+	}}
+	p := Render(&st, env)
+	ins := slot(t, p, "s-insert").HTML
+	if !strings.Contains(ins, `id="map-panel"`) || !strings.Contains(ins, "data-autofocus") || !strings.Contains(ins, `tabindex="-1"`) || !strings.Contains(ins, "draft") {
+		t.Errorf("check panel: %s", ins)
+	}
+	s, a, pl := strings.Index(ins, `id="map-subjective"`), strings.Index(ins, `id="map-assessment"`), strings.Index(ins, `id="map-plan"`)
+	if s < 0 || a < 0 || pl < 0 || !(s < a && a < pl) || strings.Contains(ins, "map-objective") {
+		t.Errorf("rows not in note order: %d %d %d", s, a, pl)
+	}
+	if p.Values["map-plan"] != "f2" || p.Values["map-assessment"] != "" {
+		t.Errorf("values %v", p.Values)
+	}
+}
+
+func TestTelehealthStartFormAsksNoConsentOfTheClinician(t *testing.T) {
+	st := app.State{Screen: app.ScreenStart, Start: app.StartState{Type: api.SessionTelehealth, Who: app.WhoLater, ConsentMethod: api.ConsentWritten}}
+	form := slot(t, Render(&st, env), "s-start").HTML
+	if !strings.Contains(form, "consent on the join page") || !strings.Contains(form, `<div hidden><div class="choice"><input type="checkbox" id="st-consent"`) {
+		t.Errorf("telehealth consent: %s", form)
+	}
+	st.Start.Type = api.SessionInPerson
+	p := Render(&st, env)
+	if strings.Contains(slot(t, p, "s-start").HTML, "join page") || p.Values["st-method"] != "written" {
+		t.Errorf("in person: method %q", p.Values["st-method"])
+	}
+}
+
+func TestTypedSummaryShowsItsSaveState(t *testing.T) {
+	st := readyState(false)
+	st.Session.Note = nil
+	st.Session.Summary = app.TextDraft{Text: "Typed."}
+	if c := slot(t, Render(&st, env), "s-capture").HTML; !strings.Contains(c, "saving shortly") || strings.Contains(c, "save-text") {
+		t.Errorf("pending summary: %s", c)
+	}
+	st.Session.Summary.Queued = true
+	if c := slot(t, Render(&st, env), "s-capture").HTML; !strings.Contains(c, "can't be reached") {
+		t.Errorf("queued summary: %s", c)
+	}
+	st.Session.Summary = app.TextDraft{Text: "Typed.", Saved: true}
+	if c := slot(t, Render(&st, env), "s-capture").HTML; !strings.Contains(c, ">Saved<") {
+		t.Errorf("saved summary: %s", c)
+	}
+}
