@@ -176,12 +176,17 @@ type CreateSessionRequest struct {
 	StartedAt *time.Time  `json:"started_at,omitempty"`
 }
 
-// UpdateSessionRequest is the body of PATCH /sessions/:id.
+// UpdateSessionRequest is the body of PATCH /sessions/:id. Label is up
+// to MaxSessionLabel characters without control characters; "" removes it.
 type UpdateSessionRequest struct {
+	Label     *string      `json:"label,omitempty"`
 	Type      *SessionType `json:"type,omitempty"`
 	StartedAt *time.Time   `json:"started_at,omitempty"`
 	EndedAt   *time.Time   `json:"ended_at,omitempty"`
 }
+
+// MaxSessionLabel is the longest session label, in characters.
+const MaxSessionLabel = 60
 
 // AssignRequest is the body of POST /sessions/:id/assign.
 type AssignRequest struct {
@@ -212,9 +217,12 @@ type Session struct {
 	Client       *Client       `json:"client"`
 	Anonymous    *Anonymous    `json:"anonymous"`
 	DisplayLabel string        `json:"display_label"`
-	Consent      Consent       `json:"consent"`
-	StartedAt    time.Time     `json:"started_at"`
-	EndedAt      *time.Time    `json:"ended_at"`
+	// Label is the clinician's own short name for the session ("Tue 4 pm
+	// couple"), empty if none.
+	Label     string     `json:"label"`
+	Consent   Consent    `json:"consent"`
+	StartedAt time.Time  `json:"started_at"`
+	EndedAt   *time.Time `json:"ended_at"`
 	// NoteStatus is the status of the session's latest note, empty if none.
 	NoteStatus NoteStatus   `json:"note_status"`
 	JoinURL    string       `json:"join_url,omitempty"`

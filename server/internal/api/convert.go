@@ -22,7 +22,7 @@ func toSession(s *store.Session) api.Session {
 	out := api.Session{
 		ID: s.ID, Type: api.SessionType(s.Type), Status: api.SessionStatus(s.Status),
 		Consent:   api.Consent{Obtained: s.ConsentObtained, Method: api.ConsentMethod(s.ConsentMethod), RecordedAt: &s.ConsentRecordedAt},
-		StartedAt: s.StartedAt, EndedAt: s.EndedAt, NoteStatus: api.NoteStatus(s.NoteStatus),
+		StartedAt: s.StartedAt, EndedAt: s.EndedAt, NoteStatus: api.NoteStatus(s.NoteStatus), Label: s.Label,
 		CreatedAt: s.CreatedAt, UpdatedAt: s.UpdatedAt,
 	}
 	switch {

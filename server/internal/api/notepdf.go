@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"net/http"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -20,14 +19,10 @@ import (
 // its times are shown in: the clinician's, which the server cannot know.
 func (s *Server) notePDF(c *gin.Context) {
 	ctx := c.Request.Context()
-	loc := time.UTC
-	if tz := c.Query("tz"); tz != "" {
-		l, err := time.LoadLocation(tz)
-		if err != nil || tz == "Local" {
-			fail(c, &api.Error{Code: api.CodeInvalidField, Field: "tz", Message: "tz must be a time zone name such as Europe/Paris."})
-			return
-		}
-		loc = l
+	loc, err := queryLocation(c)
+	if err != nil {
+		fail(c, err)
+		return
 	}
 	n, err := s.store.Note(ctx, caller(c), c.Param("id"))
 	if err != nil {

@@ -23,6 +23,20 @@ func queryLimit(c *gin.Context) (int, error) {
 	return n, nil
 }
 
+// queryLocation reads ?tz=, an IANA time zone (Europe/Paris): the
+// clinician's, in which dates are days and times are shown. UTC without it.
+func queryLocation(c *gin.Context) (*time.Location, error) {
+	tz := c.Query("tz")
+	if tz == "" {
+		return time.UTC, nil
+	}
+	loc, err := time.LoadLocation(tz)
+	if err != nil || tz == "Local" {
+		return nil, &api.Error{Code: api.CodeInvalidField, Field: "tz", Message: "tz must be a time zone name such as Europe/Paris."}
+	}
+	return loc, nil
+}
+
 // queryTime reads an RFC 3339 time or a YYYY-MM-DD date (midnight UTC).
 func queryTime(c *gin.Context, name string) (*time.Time, error) {
 	v := c.Query(name)

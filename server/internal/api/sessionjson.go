@@ -69,6 +69,8 @@ func appendSession(b []byte, s *api.Session) []byte {
 	b = appendAnonymous(b, s.Anonymous)
 	b = append(b, `,"display_label":`...)
 	b = appendJSONString(b, s.DisplayLabel)
+	b = append(b, `,"label":`...)
+	b = appendJSONString(b, s.Label)
 	b = append(b, `,"consent":{"obtained":`...)
 	b = appendBool(b, s.Consent.Obtained)
 	b = append(b, `,"method":`...)

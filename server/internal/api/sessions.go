@@ -40,10 +40,13 @@ func (s *Server) createSession(c *gin.Context) {
 func (s *Server) listSessions(c *gin.Context) {
 	f := store.SessionFilter{
 		Assignment: c.Query("assignment"), ClientID: c.Query("client_id"),
-		Type: api.SessionType(c.Query("type")), Cursor: c.Query("cursor"),
+		Type: api.SessionType(c.Query("type")), Cursor: c.Query("cursor"), Query: c.Query("q"),
 	}
 	var err error
-	if f.Limit, err = queryLimit(c); err == nil {
+	if f.Location, err = queryLocation(c); err == nil {
+		f.Limit, err = queryLimit(c)
+	}
+	if err == nil {
 		if f.From, err = queryTime(c, "from"); err == nil {
 			f.To, err = queryTime(c, "to")
 		}

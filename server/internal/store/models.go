@@ -64,6 +64,8 @@ type Session struct {
 	Type              string
 	Status            string
 	NoteStatus        string
+	Label             string
+	LabelSearch       string
 	ConsentObtained   bool
 	ConsentMethod     string
 	ConsentRecordedAt time.Time

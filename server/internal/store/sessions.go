@@ -152,13 +152,21 @@ type SessionFilter struct {
 	From, To   *time.Time // started_at in [From, To)
 	Limit      int
 	Cursor     string
+	// Query finds sessions by label, client name or date of service (see
+	// whereMatches); Location is the zone its dates are days in.
+	Query    string
+	Location *time.Location
+	// clientIDs are the clients whose names match Query (ListSessions
+	// finds them with clientsNamed).
+	clientIDs []string
+	now       time.Time
 }
 
 // sessionListColumns are the columns ListSessions reads: the session and,
 // after it, its client (NULLs for an anonymous session). The clinician is
 // the caller, known before the query.
 const sessionListColumns = `sessions.id, sessions.client_id, sessions.anonymous, sessions.type,
-sessions.status, sessions.note_status, sessions.consent_obtained, sessions.consent_method, sessions.consent_recorded_at,
+sessions.status, sessions.note_status, sessions.label, sessions.consent_obtained, sessions.consent_method, sessions.consent_recorded_at,
 sessions.started_at, sessions.ended_at, sessions.created_at, sessions.updated_at,
 c.display_name, c.kind, c.external_ref, c.archived_at, c.created_at, c.updated_at`
 
@@ -182,7 +190,7 @@ func newSessionListRow(clinicianID string) *sessionListRow {
 	r := &sessionListRow{s: Session{ClinicianID: clinicianID}}
 	r.anonymous.dst, r.kind.dst = &r.anonymousValue, &r.kindValue
 	r.dest = []any{&r.s.ID, &r.clientID, &r.anonymous, &label{dst: &r.s.Type},
-		&label{dst: &r.s.Status}, &label{dst: &r.s.NoteStatus}, &r.s.ConsentObtained, &label{dst: &r.s.ConsentMethod}, &r.s.ConsentRecordedAt,
+		&label{dst: &r.s.Status}, &label{dst: &r.s.NoteStatus}, &r.s.Label, &r.s.ConsentObtained, &label{dst: &r.s.ConsentMethod}, &r.s.ConsentRecordedAt,
 		&r.s.StartedAt, &r.ended, &r.s.CreatedAt, &r.s.UpdatedAt,
 		&r.name, &r.kind, &r.ref, &r.archived, &r.cCreated, &r.cUpdated}
 	return r
@@ -221,6 +229,13 @@ func optionalTime(v pgtype.Timestamptz) *time.Time {
 // ListSessions returns the clinician's sessions newest first, paginated by
 // keyset on (started_at, id) so pages stay stable under inserts.
 func (s *Store) ListSessions(ctx context.Context, clinicianID string, f SessionFilter) ([]Session, string, error) {
+	if f.Query != "" {
+		ids, err := s.clientsNamed(ctx, clinicianID, f.Query)
+		if err != nil {
+			return nil, "", dbError(err, "Session")
+		}
+		f.clientIDs, f.now = ids, s.now()
+	}
 	query, args, err := SessionListQuery(clinicianID, f)
 	if err != nil {
 		return nil, "", err
@@ -285,6 +300,11 @@ WHERE sessions.clinician_id = $1 AND sessions.deleted_at IS NULL`)
 	if f.To != nil {
 		where("sessions.started_at < ?", f.To.UTC())
 	}
+	if f.Query != "" {
+		if err := whereMatches(f, where); err != nil {
+			return "", nil, err
+		}
+	}
 	if f.Cursor != "" {
 		t, id, err := decodeTimeCursor(f.Cursor)
 		if err != nil {
@@ -336,9 +356,16 @@ func (s *Store) UpdateSession(ctx context.Context, clinicianID, id string, req a
 	if sess.EndedAt != nil && sess.EndedAt.Before(sess.StartedAt) {
 		return nil, invalid("ended_at", "A session cannot end before it starts.")
 	}
+	if req.Label != nil {
+		if sess.Label, err = sessionLabel(*req.Label); err != nil {
+			return nil, err
+		}
+		sess.LabelSearch = fold(sess.Label)
+	}
 	sess.UpdatedAt = s.now()
 	err = s.db.WithContext(ctx).Model(&Session{}).Where("id = ? AND clinician_id = ?", id, clinicianID).
-		Updates(map[string]any{"type": sess.Type, "started_at": sess.StartedAt, "ended_at": sess.EndedAt, "updated_at": sess.UpdatedAt}).Error
+		Updates(map[string]any{"type": sess.Type, "started_at": sess.StartedAt, "ended_at": sess.EndedAt,
+			"label": sess.Label, "label_search": sess.LabelSearch, "updated_at": sess.UpdatedAt}).Error
 	if err != nil {
 		return nil, dbError(err, "Session")
 	}

@@ -223,6 +223,9 @@ type SessionQuery struct {
 	From, To   string // RFC 3339
 	Limit      int
 	Cursor     string
+	// Q finds sessions by label, client name or date; TZ is the IANA zone
+	// its dates are days in.
+	Q, TZ string
 }
 
 func (q SessionQuery) encode() string {
@@ -230,13 +233,19 @@ func (q SessionQuery) encode() string {
 	if q.Limit > 0 {
 		limit = strconv.Itoa(q.Limit)
 	}
-	return query("assignment", q.Assignment, "client_id", q.ClientID, "from", q.From, "to", q.To, "limit", limit, "cursor", q.Cursor)
+	return query("assignment", q.Assignment, "client_id", q.ClientID, "from", q.From, "to", q.To, "limit", limit, "cursor", q.Cursor, "q", q.Q, "tz", q.TZ)
 }
 
 // Sessions returns one page of sessions, newest first.
 func (c *Client) Sessions(ctx context.Context, q SessionQuery) (api.Page[api.Session], error) {
 	v, err := c.get(ctx, api.Prefix+"/sessions"+q.encode())
 	return decodeSessionPage(v), err
+}
+
+// SetSessionLabel gives a session a short label ("" removes it).
+func (c *Client) SetSessionLabel(ctx context.Context, id, label string) (api.Session, error) {
+	v, err := c.send(ctx, "PATCH", api.Prefix+"/sessions/"+escape(id), wire.NewObj().Str("label", label).Bytes())
+	return DecodeSession(v), err
 }
 
 // Session returns one session.

@@ -85,6 +85,7 @@ func DecodeSession(v wire.Value) api.Session {
 	s := api.Session{
 		ID: v.Get("id").Str(), Type: api.SessionType(v.Get("type").Str()), Status: api.SessionStatus(v.Get("status").Str()),
 		Anonymous: anonymous(v.Get("anonymous")), DisplayLabel: v.Get("display_label").Str(),
+		Label:   v.Get("label").Str(),
 		Consent: decodeConsent(v.Get("consent")), StartedAt: v.Get("started_at").Time(), EndedAt: v.Get("ended_at").TimePtr(),
 		NoteStatus: api.NoteStatus(v.Get("note_status").Str()), JoinURL: v.Get("join_url").Str(),
 		CreatedAt: v.Get("created_at").Time(), UpdatedAt: v.Get("updated_at").Time(),
@@ -107,7 +108,7 @@ func EncodeSession(s api.Session) []byte {
 	} else {
 		o.Raw("client", []byte("null"))
 	}
-	o.StrPtr("anonymous", anonPtr(s.Anonymous)).Str("display_label", s.DisplayLabel).
+	o.StrPtr("anonymous", anonPtr(s.Anonymous)).Str("display_label", s.DisplayLabel).Str("label", s.Label).
 		Raw("consent", encodeConsent(s.Consent)).Time("started_at", s.StartedAt).TimePtr("ended_at", s.EndedAt).
 		Str("note_status", string(s.NoteStatus)).StrOmit("join_url", s.JoinURL)
 	if len(s.History) > 0 {

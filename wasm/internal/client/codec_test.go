@@ -23,7 +23,7 @@ func couple() *api.Anonymous { a := api.AnonymousCouple; return &a }
 func fullSession() api.Session {
 	cid := "cl-1"
 	return api.Session{
-		ID: "s-1", Type: api.SessionTelehealth, Status: api.SessionEnded, Client: &clientA, DisplayLabel: clientA.DisplayName,
+		ID: "s-1", Type: api.SessionTelehealth, Status: api.SessionEnded, Client: &clientA, DisplayLabel: clientA.DisplayName, Label: "Tue 4 pm “couple”",
 		Consent: api.Consent{Obtained: true, Method: api.ConsentElectronic, RecordedAt: &at}, StartedAt: at, EndedAt: &later,
 		NoteStatus: api.NoteSigned, JoinURL: "/join/abc",
 		History:   []api.Assignment{{Anonymous: couple(), ChangedAt: at}, {ClientID: &cid, ChangedAt: later}},
