@@ -4,21 +4,93 @@ package main
 
 import (
 	"context"
+	"strings"
 	"syscall/js"
 
+	"github.com/sidenote/sidenote/wasm/internal/app"
 	"github.com/sidenote/sidenote/wasm/internal/jsbridge"
 
 	"github.com/sidenote/sidenote/wasm/internal/view"
 )
 
-// open starts the view-model.
+// open starts the view-model on the screen the page's address names.
 func (u *ui) open() {
+	if zone := global.Get("Intl").Call("DateTimeFormat").Call("resolvedOptions").Get("timeZone"); zone.Type() == js.TypeString {
+		u.app.SetZone(zone.String())
+	}
+	if !u.routed() {
+		u.app.Init(u.ctx)
+		return
+	}
+	r := currentRoute()
+	if r.Screen == app.ScreenSessions {
+		u.app.PresetFilter(r.Filter)
+	} else {
+		// Until the screen asked for is shown, the list Init opens on
+		// must not take its address.
+		setRouting(currentPath())
+	}
 	u.app.Init(u.ctx)
+	u.app.Go(u.ctx, r)
+	setRouting("")
+	u.schedule()
+}
+
+// routed reports whether screens have addresses: on the /app page, not in
+// the extension's side panel.
+func (u *ui) routed() bool {
+	return !u.inExt && strings.HasPrefix(global.Get("location").Get("pathname").String(), app.AppPath)
+}
+
+func currentPath() string {
+	loc := global.Get("location")
+	return loc.Get("pathname").String() + loc.Get("search").String()
+}
+
+func currentRoute() app.Route {
+	loc := global.Get("location")
+	return app.ParseRoute(loc.Get("pathname").String(), strings.TrimPrefix(loc.Get("search").String(), "?"))
+}
+
+// setRouting marks (or clears, with "") a move to an address in progress,
+// on <body>, so renders on the way don't record their screens in history.
+func setRouting(path string) {
+	ds := doc.Get("body").Get("dataset")
+	if path == "" {
+		ds.Delete("routing")
+		return
+	}
+	ds.Set("routing", path)
 }
 
 // rendered runs after each render.
 func (u *ui) rendered(p view.Page) {
 	autofocus()
+	if u.routed() {
+		u.recordAddress()
+	}
+}
+
+// recordAddress puts the address of the screen shown in the browser's
+// history: a new entry for a new screen, the same entry for the list's
+// filters (Back leaves the list rather than undoing each filter).
+func (u *ui) recordAddress() {
+	if r := doc.Get("body").Get("dataset").Get("routing"); r.Type() == js.TypeString {
+		return
+	}
+	var path string
+	u.app.View(func(s *app.State) { path = s.Path() })
+	cur := currentPath()
+	if path == "" || path == cur {
+		return
+	}
+	h := global.Get("history")
+	isList := func(p string) bool { return p == app.AppPath || strings.HasPrefix(p, app.AppPath+"?") }
+	if h.Get("state").IsNull() || (isList(path) && isList(cur)) {
+		h.Call("replaceState", map[string]any{"sidenote": true}, "", path)
+		return
+	}
+	h.Call("pushState", map[string]any{"sidenote": true}, "", path)
 }
 
 // autofocus moves focus to a panel marked data-autofocus when it appears
@@ -42,7 +114,28 @@ func autofocus() {
 }
 
 // wireDay listens to the events of the clinician's-day screens.
-func (u *ui) wireDay(listen func(target js.Value, event string, fn func(e js.Value))) {}
+func (u *ui) wireDay(listen func(target js.Value, event string, fn func(e js.Value))) {
+	listen(global, "popstate", func(js.Value) {
+		if !u.routed() {
+			return
+		}
+		r := currentRoute()
+		setRouting(currentPath())
+		var leaving bool
+		u.app.View(func(s *app.State) {
+			leaving = s.Screen == app.ScreenSession && (r.Screen != app.ScreenSession || r.SessionID != s.Session.Session.ID)
+		})
+		if leaving {
+			// As the Sessions button does: the recording stops and uploads.
+			u.stopRecording()
+		}
+		u.run(func(ctx context.Context) {
+			u.app.Go(ctx, r)
+			setRouting("")
+			u.schedule()
+		})
+	})
+}
 
 // actDay handles the clicks of the clinician's-day screens.
 func (u *ui) actDay(act, arg string, el js.Value) {

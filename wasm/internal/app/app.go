@@ -234,7 +234,7 @@ func (a *App) Init(ctx context.Context) {
 	if _, was := a.d.Store.Get(keySignedIn); was || a.d.API.Token() != "" {
 		first = make(chan pageResult, 1)
 		go func() {
-			p, err := a.d.API.Sessions(ctx, f.query("", a.d.Now().Location()))
+			p, err := a.d.API.Sessions(ctx, a.sessionQuery(f, ""))
 			first <- pageResult{p, err}
 		}()
 	}

@@ -15,6 +15,8 @@ type Filter struct {
 	Assignment string // all, anonymous, assigned
 	ClientID   string
 	From, To   string // dates as typed, YYYY-MM-DD, in the clinician's time zone
+	// Query finds sessions by label, client name or date as shown.
+	Query string
 }
 
 // ListState is the sessions list.
@@ -31,6 +33,9 @@ type ListState struct {
 	// loaded list because the server is unreachable: the list is read-only.
 	Cached bool
 	Err    string
+	// Zone is the IANA name of the clinician's time zone, in which a
+	// searched date is a day.
+	Zone string
 }
 
 // More reports whether another page can be loaded.
@@ -96,7 +101,7 @@ func (a *App) LoadSessions(ctx context.Context) {
 		s.List.Loading = true
 		s.List.Err = ""
 	})
-	page, err := a.d.API.Sessions(ctx, f.query("", a.d.Now().Location()))
+	page, err := a.d.API.Sessions(ctx, a.sessionQuery(f, ""))
 	a.showFirstPage(ctx, f, page, err)
 }
 
@@ -145,7 +150,7 @@ func (a *App) LoadMore(ctx context.Context) {
 		return
 	}
 	a.update(func(s *State) {})
-	page, err := a.d.API.Sessions(ctx, f.query(cursor, a.d.Now().Location()))
+	page, err := a.d.API.Sessions(ctx, a.sessionQuery(f, cursor))
 	a.update(func(s *State) {
 		s.List.Loading = false
 		if err != nil {
@@ -215,7 +220,7 @@ func (s *State) upsertSession(sess api.Session) {
 			return
 		}
 	}
-	if s.List.Loaded && !s.List.Cached && s.List.Filter.Assignment == "all" && s.List.Filter.ClientID == "" && s.List.Filter.From == "" && s.List.Filter.To == "" {
+	if s.List.Loaded && !s.List.Cached && s.List.Filter.Assignment == "all" && s.List.Filter.ClientID == "" && s.List.Filter.From == "" && s.List.Filter.To == "" && s.List.Filter.Query == "" {
 		s.List.Items = append([]api.Session{sess}, s.List.Items...)
 		s.List.Gen++
 	}

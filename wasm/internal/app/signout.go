@@ -131,7 +131,7 @@ func (a *App) removeClinicianData() {
 // forgetState clears the state that holds what a clinician typed or was
 // shown: sessions, clients, the open session and note, forms.
 func (a *App) forgetState(s *State) {
-	s.List = ListState{Filter: Filter{Assignment: "all"}, Gen: s.List.Gen + 1}
+	s.List = ListState{Filter: Filter{Assignment: "all"}, Gen: s.List.Gen + 1, Zone: s.List.Zone}
 	s.Clients = ClientsState{}
 	s.Start = StartState{}
 	s.Session = SessionState{Template: s.Session.Template, OnFilled: FilledSkip}

@@ -72,7 +72,7 @@ func (c listCache) encode() []byte {
 		o.Raw("me", client.EncodeClinician(*c.Me))
 	}
 	f := c.Filter
-	o.Raw("filter", wire.NewObj().Str("assignment", f.Assignment).Str("client_id", f.ClientID).Str("from", f.From).Str("to", f.To).Bytes())
+	o.Raw("filter", wire.NewObj().Str("assignment", f.Assignment).Str("client_id", f.ClientID).Str("from", f.From).Str("to", f.To).Str("query", f.Query).Bytes())
 	return o.Raw("items", client.EncodeSessions(c.Items)).Bytes()
 }
 
@@ -82,6 +82,6 @@ func (c *listCache) decode(v wire.Value) {
 		c.Me = &m
 	}
 	f := v.Get("filter")
-	c.Filter = Filter{Assignment: f.Get("assignment").Str(), ClientID: f.Get("client_id").Str(), From: f.Get("from").Str(), To: f.Get("to").Str()}
+	c.Filter = Filter{Assignment: f.Get("assignment").Str(), ClientID: f.Get("client_id").Str(), From: f.Get("from").Str(), To: f.Get("to").Str(), Query: f.Get("query").Str()}
 	c.Items = client.DecodeSessions(v.Get("items"))
 }
