@@ -48,6 +48,15 @@
     go.run(instance);
   }
 
+  // On the /app page, a service worker keeps these files so the page opens
+  // without a connection (wasm/web/sw.js). Not in the extension, which has
+  // its files already.
+  if ('serviceWorker' in navigator && location.pathname.startsWith('/app/')) {
+    navigator.serviceWorker.register('/app/sw.js', { scope: '/app/' }).catch((err) => {
+      console.warn('Sidenote works online only: the offline copy could not be set up.', err);
+    });
+  }
+
   start().catch((err) => {
     console.error('Sidenote failed to start:', err);
     const main = document.getElementById('main');

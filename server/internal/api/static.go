@@ -64,7 +64,10 @@ func precompressed(root http.Dir) gin.HandlerFunc {
 			c.Next()
 			return
 		}
-		if strings.HasSuffix(param, "/") {
+		switch {
+		case screenAddress(name):
+			name = "/index.html"
+		case strings.HasSuffix(param, "/"):
 			name = path.Join(name, "index.html")
 		}
 		ctype := mime.TypeByExtension(path.Ext(name))

@@ -4,8 +4,10 @@ package main
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"syscall/js"
+	"time"
 
 	"github.com/sidenote/sidenote/wasm/internal/app"
 	"github.com/sidenote/sidenote/wasm/internal/jsbridge"
@@ -149,6 +151,12 @@ func (u *ui) actDay(act, arg string, el js.Value) {
 		u.run(a.AddAddendum)
 	case "history":
 		u.run(a.ToggleHistory)
+	case "label-open":
+		a.OpenLabel(true)
+	case "label-close":
+		a.OpenLabel(false)
+	case "label-save":
+		u.run(a.SaveLabel)
 	case "pdf":
 		u.run(func(ctx context.Context) {
 			if pdf, name, ok := a.NotePDF(ctx); ok {
@@ -163,5 +171,30 @@ func (u *ui) inputDay(kind, arg string, el js.Value) {
 	switch kind {
 	case "addendum":
 		u.app.SetAddendum(el.Get("value").String())
+	case "label":
+		u.app.SetLabelText(el.Get("value").String())
+	case "search":
+		u.search(el)
 	}
+}
+
+// searchDelay is the pause in typing a search after which the list is
+// searched.
+const searchDelay = 350 * time.Millisecond
+
+// search searches the list once the clinician pauses typing: each key
+// numbers the search on the field, and only the latest one runs.
+func (u *ui) search(el js.Value) {
+	ds := el.Get("dataset")
+	seq := 1
+	if n := ds.Get("seq"); n.Type() == js.TypeString {
+		seq = atoi(n.String()) + 1
+	}
+	ds.Set("seq", strconv.Itoa(seq))
+	u.run(func(ctx context.Context) {
+		time.Sleep(searchDelay)
+		if ds.Get("seq").String() == strconv.Itoa(seq) {
+			u.app.SetQuery(ctx, el.Get("value").String())
+		}
+	})
 }

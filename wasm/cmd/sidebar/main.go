@@ -147,7 +147,7 @@ func (u *ui) render() {
 	main := byID("main")
 	newPage := p.Key != u.pageKey
 	if newPage {
-		u.scroll[u.pageKey] = global.Get("scrollY").Float()
+		u.scroll[u.pageKey] = byID("main").Get("scrollTop").Float()
 		main.Set("innerHTML", p.Skeleton)
 		u.html = map[string]string{"banner": u.html["banner"], "top": u.html["top"], "notice": u.html["notice"]}
 		u.rows = map[string]rowsState{}
@@ -194,7 +194,7 @@ func (u *ui) render() {
 		if h := byID("h"); !h.IsNull() {
 			h.Call("focus", map[string]any{"preventScroll": true})
 		}
-		global.Call("scrollTo", 0, u.scroll[p.Key])
+		byID("main").Set("scrollTop", u.scroll[p.Key])
 	case activeID != "" && !doc.Get("activeElement").Equal(active):
 		// The focused element was re-rendered: focus its successor.
 		if el := byID(activeID); !el.IsNull() {
@@ -242,7 +242,7 @@ func (u *ui) observeMore() {
 			}
 			return nil
 		})
-		opts := map[string]any{"rootMargin": "600px"}
+		opts := map[string]any{"rootMargin": "600px", "root": byID("main")}
 		u.observer = global.Get("IntersectionObserver").New(cb, opts)
 	}
 	u.observer.Call("disconnect")

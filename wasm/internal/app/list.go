@@ -33,6 +33,10 @@ type ListState struct {
 	// loaded list because the server is unreachable: the list is read-only.
 	Cached bool
 	Err    string
+	// DateErr says why a date typed in the filters can't be read;
+	// DateText keeps what was typed (from, to) meanwhile.
+	DateErr  string
+	DateText [2]string
 	// Zone is the IANA name of the clinician's time zone, in which a
 	// searched date is a day.
 	Zone string
@@ -82,6 +86,9 @@ func (f Filter) query(cursor string, loc *time.Location) client.SessionQuery {
 
 // SetFilter changes the filter and reloads the list from the top.
 func (a *App) SetFilter(ctx context.Context, f Filter) {
+	if !a.readDates(&f) {
+		return
+	}
 	if f.Assignment == "" {
 		f.Assignment = "all"
 	}

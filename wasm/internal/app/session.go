@@ -22,6 +22,7 @@ type SessionState struct {
 	Audio      AudioState
 	Assign     AssignState
 	End        EndState
+	Label      LabelState
 	// Template is the template chosen for the next note.
 	Template note.TemplateID
 	// OnFilled is the clinician's choice for fields that already hold text.

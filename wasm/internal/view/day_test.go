@@ -103,3 +103,29 @@ func TestTypedSummaryShowsItsSaveState(t *testing.T) {
 		t.Errorf("saved summary: %s", c)
 	}
 }
+
+func TestListRowsTellSessionsApart(t *testing.T) {
+	start := time.Date(2026, 3, 10, 16, 0, 0, 0, time.UTC)
+	end := start.Add(50 * time.Minute)
+	rows := []api.Session{
+		{ID: "a", Type: api.SessionInPerson, Status: api.SessionEnded, DisplayLabel: "Anonymous couple", Label: "Tue 4 pm couple", StartedAt: start, EndedAt: &end, NoteStatus: api.NoteSigned},
+		{ID: "b", Type: api.SessionTelehealth, Status: api.SessionOpen, StartedAt: start},
+	}
+	a, b := Row(&rows[0], env), Row(&rows[1], env)
+	for _, want := range []string{"Tue 4 pm couple", "Anonymous couple", "50 min", "In person", "Signed"} {
+		if !strings.Contains(a, want) {
+			t.Errorf("row lacks %q: %s", want, a)
+		}
+	}
+	if !strings.Contains(b, app.Unassigned) || !strings.Contains(b, "in progress") {
+		t.Errorf("unassigned row: %s", b)
+	}
+	st := app.State{Screen: app.ScreenSessions, List: app.ListState{Loaded: true, Items: rows[:1], Filter: app.Filter{Assignment: "all", From: "2026-03-02"}}}
+	p := Render(&st, env)
+	if m := slot(t, p, "s-more").HTML; !strings.Contains(m, ">1 session<") {
+		t.Errorf("count: %s", m)
+	}
+	if p.Values["f-from"] != "2 Mar 2026" || !strings.Contains(slot(t, p, "s-filters").HTML, `type="search"`) {
+		t.Errorf("filters: from %q", p.Values["f-from"])
+	}
+}

@@ -14,9 +14,12 @@ func renderSession(p *Page, s *app.State, env Env) {
 	ss := &s.Session
 	p.Key = "session:" + ss.Session.ID
 	p.Title = "Session · Sidenote"
+	// Two columns at desktop widths (app.css): the session's content, and
+	// its note.
 	p.Skeleton = `<div class="bar"><button type="button" class="link" data-act="back">← Sessions</button></div>` +
-		`<div id="s-head"></div><div id="s-who"></div><div id="s-capture"></div><div id="s-upload"></div><div id="s-audio"></div>` +
-		`<section class="card" aria-labelledby="note-h"><h2 id="note-h">Note</h2><div id="s-gen"></div><div id="s-notebar"></div><div id="s-save"></div><div id="s-note"></div><div id="s-insert"></div><div id="s-record"></div><div id="s-regen"></div></section>`
+		`<div class="session-cols"><div class="session-main">` +
+		`<div id="s-head"></div><div id="s-who"></div><div id="s-capture"></div><div id="s-upload"></div><div id="s-audio"></div></div>` +
+		`<section class="card note-col" aria-labelledby="note-h"><h2 id="note-h">Note</h2><div id="s-gen"></div><div id="s-notebar"></div><div id="s-save"></div><div id="s-note"></div><div id="s-insert"></div><div id="s-record"></div><div id="s-regen"></div></section></div>`
 	// One at a time: panels may add slots of their own after themselves.
 	add := func(id, html string) { p.Slots = append(p.Slots, Slot{ID: id, HTML: html}) }
 	add("s-head", sessionHead(ss, env, s.Offline))
@@ -39,14 +42,7 @@ func renderSession(p *Page, s *app.State, env Env) {
 func sessionHead(ss *app.SessionState, env Env, offline bool) string {
 	sess := &ss.Session
 	var b builder
-	label := sess.DisplayLabel
-	if label == "" {
-		label = "Session"
-		if sess.Type == api.SessionTelehealth && sess.Status == api.SessionOpen {
-			label = "Telehealth session"
-		}
-	}
-	b.w(`<h1 id="h" tabindex="-1">`, esc(label), `</h1>`)
+	b.w(`<h1 id="h" tabindex="-1">`, esc(app.WhoLabel(sess)), `</h1>`)
 	if ss.Loading && sess.Type == "" {
 		b.w(`<p role="status"><span class="spinner" aria-hidden="true"></span> Loading session…</p>`)
 		return b.String()
@@ -62,7 +58,7 @@ func sessionHead(ss *app.SessionState, env Env, offline bool) string {
 	case api.SessionAwaitingTranscript:
 		b.w(` · <span class="badge badge-generating">Waiting for transcript</span>`)
 	}
-	b.w(`</p>`, errorText("session-err", ss.Err))
+	b.w(`</p>`, labelLine(ss, offline), errorText("session-err", ss.Err))
 	if sess.JoinURL != "" && sess.Status == api.SessionOpen {
 		link := sess.JoinURL
 		if strings.HasPrefix(link, "/") {

@@ -324,16 +324,19 @@ func timeTag(t time.Time, env Env) string {
 	return `<time datetime="` + t.UTC().Format(time.RFC3339) + `">` + esc(when(t, env)) + `</time>`
 }
 
-// Row renders one session of the list.
+// Row renders one session of the list: the clinician's label when it has
+// one, who it was with, and what tells sessions apart (date and time, type,
+// duration, note status).
 func Row(sess *api.Session, env Env) string {
 	var b builder
-	label := sess.DisplayLabel
-	if label == "" {
-		label = "Not yet assigned"
+	who := app.WhoLabel(sess)
+	b.w(`<li><button type="button" class="row" data-act="open" data-arg="`, esc(sess.ID), `">`, `<span class="row-label">`)
+	if sess.Label != "" {
+		b.w(esc(sess.Label), ` <span class="row-sub">· `, esc(who), `</span>`)
+	} else {
+		b.w(esc(who))
 	}
-	b.w(`<li><button type="button" class="row" data-act="open" data-arg="`, esc(sess.ID), `">`,
-		`<span class="row-label">`, esc(label), `</span>`,
-		`<span class="row-meta">`, timeTag(sess.StartedAt, env), ` · `, esc(app.TypeLabel(sess.Type)), `</span>`,
+	b.w(`</span><span class="row-meta">`, timeTag(sess.StartedAt, env), ` · `, esc(app.TypeLabel(sess.Type)), ` · `, esc(duration(sess, env)), `</span>`,
 		noteBadge(sess.NoteStatus), `</button></li>`)
 	return b.String()
 }
@@ -353,12 +356,12 @@ func renderSessions(p *Page, s *app.State, env Env) {
 	}
 
 	var f builder
-	f.w(`<fieldset class="segmented"><legend class="sr-only">Show</legend>`)
+	f.w(searchField(p, l), `<fieldset class="segmented"><legend class="sr-only">Show</legend>`)
 	for _, o := range []struct{ v, label string }{{"all", "All"}, {"anonymous", "Anonymous"}, {"assigned", "Assigned"}} {
 		f.w(`<input type="radio" name="assignment" id="f-`, o.v, `" value="`, o.v, `" data-change="filter"`, attrIf(l.Filter.Assignment == o.v, "checked"), attrIf(l.Cached, "disabled"), `>`,
 			`<label for="f-`, o.v, `">`, o.label, `</label>`)
 	}
-	f.w(`</fieldset><details class="more-filters"`, attrIf(l.Filter.ClientID != "" || l.Filter.From != "" || l.Filter.To != "", "open"), `><summary>Client and date</summary><div class="filters">`)
+	f.w(`</fieldset><details class="more-filters"`, attrIf(l.Filter.ClientID != "" || l.Filter.From != "" || l.Filter.To != "" || l.DateErr != "", "open"), `><summary>Client and date</summary><div class="filters">`)
 	if l.Filter.Assignment != "anonymous" {
 		f.w(`<label for="f-client">Client</label><select id="f-client" data-change="filter"`, attrIf(l.Cached, "disabled"), `><option value="">All clients</option>`)
 		for _, c := range app.MatchClients(s.Clients.Items, "") {
@@ -367,17 +370,14 @@ func renderSessions(p *Page, s *app.State, env Env) {
 		f.w(`</select>`)
 		p.Values["f-client"] = l.Filter.ClientID
 	}
-	f.w(`<label for="f-from">From</label><input type="date" id="f-from" data-change="filter"`, attrIf(l.Cached, "disabled"), `>`,
-		`<label for="f-to">To</label><input type="date" id="f-to" data-change="filter"`, attrIf(l.Cached, "disabled"), `>`,
-		`</div></details>`)
-	p.Values["f-from"], p.Values["f-to"] = l.Filter.From, l.Filter.To
+	dateFilters(&f, p, l)
 
 	var st builder
 	switch {
 	case l.Err != "":
 		st.w(errorText("list-err", l.Err), `<button type="button" data-act="reload">Try again</button>`)
 	case l.Loaded && len(l.Items) == 0 && !l.Loading:
-		if l.Filter == (app.Filter{Assignment: "all"}) {
+		if l.Filter == (app.Filter{Assignment: "all"}) && l.DateErr == "" {
 			st.w(`<p class="empty">No sessions yet. Start one to write your first note.</p>`)
 		} else {
 			st.w(`<p class="empty">No sessions match these filters.</p>`)
@@ -401,7 +401,7 @@ func renderSessions(p *Page, s *app.State, env Env) {
 		// the keyboard's way to the same.
 		m.w(`<div id="more-sentinel"></div><button type="button" class="wide" data-act="more">Load more sessions</button>`)
 	case l.Loaded && len(l.Items) > 0:
-		m.w(`<p class="end muted">`, strconv.Itoa(len(l.Items)), ` sessions</p>`)
+		m.w(`<p class="end muted">`, count(len(l.Items), "session", "sessions"), `</p>`)
 	}
 
 	p.Slots = append(p.Slots,
