@@ -220,6 +220,10 @@ func (a *App) Init(ctx context.Context) {
 		}
 		a.d.API.SetBaseURL(cfg.ServerURL)
 		a.d.API.SetToken(cfg.Token)
+		if cfg.Token == "" {
+			a.showConnect(cfg.ServerURL)
+			return
+		}
 	} else if tok, ok := a.d.Store.Get(keyToken); ok {
 		a.d.API.SetToken(tok)
 	}

@@ -11,7 +11,10 @@ import (
 type SignInState struct {
 	// ServerURL is asked for in the extension, which talks to a server of
 	// the clinician's choosing; the /app page talks to its own origin.
-	AskServer       bool
+	AskServer bool
+	// FirstRun is the extension's first screen before any server answered:
+	// connect to a server, nothing asked of it yet, so no error to show.
+	FirstRun        bool
 	ServerURL       string
 	Providers       []client.Provider
 	ProvidersLoaded bool
@@ -50,7 +53,9 @@ func (a *App) SetServerURL(ctx context.Context, u string) {
 		return
 	}
 	a.d.API.SetBaseURL(u)
+	_ = a.d.Store.Set(keyServerURL, u)
 	a.update(func(s *State) {
+		s.SignIn.FirstRun = false
 		s.SignIn.ServerURL = u
 		s.SignIn.Providers, s.SignIn.ProvidersLoaded = nil, false
 	})

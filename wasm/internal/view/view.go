@@ -186,6 +186,10 @@ func errorText(id, msg string) string {
 }
 
 func renderSignIn(p *Page, s *app.State) {
+	if s.SignIn.FirstRun {
+		renderConnect(p, &s.SignIn)
+		return
+	}
 	p.Key, p.Title = "signin", "Sign in · Sidenote"
 	p.Skeleton = skeleton("Sign in to Sidenote", "s-signin")
 	si := &s.SignIn
