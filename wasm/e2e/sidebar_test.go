@@ -152,7 +152,6 @@ func TestSidebarFromSignInToAssignedSignedNote(t *testing.T) {
 
 	// Paste a summary and save it.
 	p.set("#summary", summary, "input")
-	p.click(`[data-act="save-text"][data-arg="summary"]`)
 	p.waitFor("the summary saved", `document.querySelector('#s-capture .ok')?.textContent === 'Saved'`)
 
 	// Generate a SOAP note.

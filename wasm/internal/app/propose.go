@@ -25,34 +25,53 @@ func proposeFields(plan *match.Plan, ns *NoteState) {
 	for _, as := range plan.Assignments {
 		used[as.FieldID] = true
 	}
-	var left []match.Unmatched
-	for _, u := range plan.Unmatched {
-		text, title, ok := sectionText(ns.Note, u.Section)
-		if t, edited := ns.Edits[u.Section]; edited {
-			text = t
-		}
+	// Best pairs first, over every open section and free field, as Match
+	// does: a field that fits two sections goes to the one it fits best.
+	type pair struct {
+		unmatched, cand int
+		score           float64
+	}
+	var pairs []pair
+	for ui, u := range plan.Unmatched {
+		_, title, ok := sectionText(ns.Note, u.Section)
 		if u.Reason != match.ReasonNoField || !ok || plan.SingleField {
-			left = append(left, u)
 			continue
 		}
 		def, ok := defs[u.Section]
 		if !ok {
 			def = note.SectionDef{Key: u.Section, Title: title}
 		}
-		best, bestScore := -1, plausibleScore
-		for i, c := range plan.Candidates {
-			if sc := match.LabelScore(def, c.Label); !used[c.FieldID] && sc >= bestScore {
-				best, bestScore = i, sc
+		for ci, c := range plan.Candidates {
+			if sc := match.LabelScore(def, c.Label); !used[c.FieldID] && sc >= plausibleScore {
+				pairs = append(pairs, pair{ui, ci, sc})
 			}
 		}
-		if best < 0 {
-			left = append(left, u)
+	}
+	for i := 1; i < len(pairs); i++ {
+		for j := i; j > 0 && pairs[j].score > pairs[j-1].score; j-- {
+			pairs[j], pairs[j-1] = pairs[j-1], pairs[j]
+		}
+	}
+	placed := map[int]bool{}
+	for _, pr := range pairs {
+		c := plan.Candidates[pr.cand]
+		if placed[pr.unmatched] || used[c.FieldID] {
 			continue
 		}
-		c := plan.Candidates[best]
-		used[c.FieldID] = true
-		plan.Assignments = append(plan.Assignments, match.Assignment{Section: u.Section, SectionTitle: title,
-			FieldID: c.FieldID, FieldLabel: c.Label, Signature: c.Signature, Score: bestScore, Text: text})
+		placed[pr.unmatched], used[c.FieldID] = true, true
+		key := plan.Unmatched[pr.unmatched].Section
+		text, title, _ := sectionText(ns.Note, key)
+		if t, edited := ns.Edits[key]; edited {
+			text = t
+		}
+		plan.Assignments = append(plan.Assignments, match.Assignment{Section: key, SectionTitle: title,
+			FieldID: c.FieldID, FieldLabel: c.Label, Signature: c.Signature, Score: pr.score, Text: text})
+	}
+	var left []match.Unmatched
+	for i, u := range plan.Unmatched {
+		if !placed[i] {
+			left = append(left, u)
+		}
 	}
 	plan.Unmatched = left
 	sortAssignments(plan.Assignments, ns.Note.Sections)

@@ -4,7 +4,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sidenote/sidenote/shared/api"
 	"github.com/sidenote/sidenote/shared/match"
+	"github.com/sidenote/sidenote/wasm/internal/client"
 )
 
 // A page whose fields the matcher was unsure of: only Plan matched; the
@@ -67,5 +69,31 @@ func TestCheckPanelLeavesOutOnlyWhenNoFieldIsPlausible(t *testing.T) {
 		if r.Section != "plan" && r.FieldID != "" {
 			t.Errorf("%s proposed for %s", r.FieldID, r.Section)
 		}
+	}
+}
+
+func TestAFieldGoesToTheSectionItFitsBest(t *testing.T) {
+	f := newFixture(t)
+	plan := uncertainPlan()
+	// Objective is documented here and listed first; "Clinician
+	// assessment" fits it a little, Assessment much better.
+	plan.Unmatched = []match.Unmatched{{Section: "objective", Reason: match.ReasonNoField}, {Section: "assessment", Reason: match.ReasonNoField}}
+	plan.Candidates = []match.Candidate{{FieldID: "0:3", Label: "Clinician assessment", Signature: "name:assess"}, {FieldID: "0:4", Label: "Plan", Signature: "name:plan"}}
+	host := &fakeHost{plan: plan}
+	f.start(host)
+	f.readyNote()
+	f.app.EditSection("objective", "Client appeared calm.")
+	f.api.on("PATCH /api/v1/notes/n1", func(*client.Request) reply {
+		n := soapNote("n1", 2, api.NoteReady)
+		n.Sections[1].Text, n.Sections[1].NotDocumented = "Client appeared calm.", false
+		return ok(n)
+	})
+	f.app.Insert(bg)
+	got := map[string]string{}
+	for _, r := range MappingRows(f.state().Session.Note) {
+		got[r.Section] = r.FieldID
+	}
+	if got["assessment"] != "0:3" || got["objective"] != "" {
+		t.Errorf("proposals = %v", got)
 	}
 }
