@@ -26,12 +26,14 @@ func (u *ui) open() {
 	}
 	r := currentRoute()
 	if r.Screen == app.ScreenSessions {
+		// Init opens the list, with the address's filters.
 		u.app.PresetFilter(r.Filter)
-	} else {
-		// Until the screen asked for is shown, the list Init opens on
-		// must not take its address.
-		setRouting(currentPath())
+		u.app.Init(u.ctx)
+		return
 	}
+	// Until the screen asked for is shown, the list Init opens on must not
+	// take its address.
+	setRouting(currentPath())
 	u.app.Init(u.ctx)
 	u.app.Go(u.ctx, r)
 	setRouting("")

@@ -116,7 +116,10 @@ func (a *App) Go(ctx context.Context, r Route) {
 			f.Assignment = "all"
 		}
 		same := read(a, func(s *State) bool { return s.List.Filter == f })
-		if same {
+		switch {
+		case same && read(a, func(s *State) bool { return s.Screen == ScreenSessions }):
+			return
+		case same:
 			a.Back(ctx)
 			return
 		}
