@@ -85,16 +85,22 @@ func (u *ui) recordAddress() {
 	var path string
 	u.app.View(func(s *app.State) { path = s.Path() })
 	cur := currentPath()
-	if path == "" || path == cur {
+	if path == "" {
 		return
 	}
 	h := global.Get("history")
 	isList := func(p string) bool { return p == app.AppPath || strings.HasPrefix(p, app.AppPath+"?") }
-	if h.Get("state").IsNull() || (isList(path) && isList(cur)) {
+	switch {
+	case path == cur:
+	case h.Get("state").IsNull() || (isList(path) && isList(cur)):
+		// The page's first screen, or the list's filters: the same entry.
 		h.Call("replaceState", map[string]any{"sidenote": true}, "", path)
-		return
+	default:
+		h.Call("pushState", map[string]any{"sidenote": true}, "", path)
 	}
-	h.Call("pushState", map[string]any{"sidenote": true}, "", path)
+	if h.Get("state").IsNull() {
+		h.Call("replaceState", map[string]any{"sidenote": true}, "", path)
+	}
 }
 
 // autofocus moves focus to a panel marked data-autofocus when it appears
@@ -177,6 +183,8 @@ func (u *ui) inputDay(kind, arg string, el js.Value) {
 		u.app.SetLabelText(el.Get("value").String())
 	case "search":
 		u.search(el)
+	case "date":
+		u.app.TypeDate(atoi(arg), el.Get("value").String())
 	}
 }
 
@@ -187,6 +195,7 @@ const searchDelay = 350 * time.Millisecond
 // search searches the list once the clinician pauses typing: each key
 // numbers the search on the field, and only the latest one runs.
 func (u *ui) search(el js.Value) {
+	u.app.TypeQuery(el.Get("value").String())
 	ds := el.Get("dataset")
 	seq := 1
 	if n := ds.Get("seq"); n.Type() == js.TypeString {

@@ -35,8 +35,13 @@ type ListState struct {
 	Err    string
 	// DateErr says why a date typed in the filters can't be read;
 	// DateText keeps what was typed (from, to) meanwhile.
-	DateErr  string
-	DateText [2]string
+	DateErr   string
+	DateText  [2]string
+	DateTyped [2]bool
+	// QueryText is what the search field holds while the clinician types,
+	// ahead of the search (Filter.Query); QueryTyped says it is set.
+	QueryText  string
+	QueryTyped bool
 	// Zone is the IANA name of the clinician's time zone, in which a
 	// searched date is a day.
 	Zone string

@@ -20,7 +20,7 @@ type RecordState struct {
 	HistoryOpen    bool
 	HistoryLoading bool
 	HistoryErr     string
-	// Versions are the note's saved versions, oldest first.
+	// Versions are the note's saved versions, as the server lists them.
 	Versions []api.NoteVersion
 
 	PDFBusy bool
@@ -134,7 +134,14 @@ type VersionChange struct {
 }
 
 // History lists the note's versions newest first, each with its changes.
-func History(vs []api.NoteVersion) []VersionChange {
+func History(listed []api.NoteVersion) []VersionChange {
+	// Oldest first, whatever order the server lists them in.
+	vs := append([]api.NoteVersion(nil), listed...)
+	for i := 1; i < len(vs); i++ {
+		for j := i; j > 0 && vs[j].Version < vs[j-1].Version; j-- {
+			vs[j], vs[j-1] = vs[j-1], vs[j]
+		}
+	}
 	out := make([]VersionChange, 0, len(vs))
 	for i := len(vs) - 1; i >= 0; i-- {
 		vc := VersionChange{Version: vs[i]}

@@ -86,8 +86,8 @@ func TestHistoryShowsWhatChangedBetweenVersions(t *testing.T) {
 	v2.Sections[3].Text = "Plan to continue the sleep diary; next session in three weeks."
 	f.api.on("GET /api/v1/notes/n1/versions", func(*client.Request) reply {
 		return ok(api.Page[api.NoteVersion]{Items: []api.NoteVersion{
-			{Version: 1, Sections: v1.Sections, CreatedAt: t0},
 			{Version: 2, Sections: v2.Sections, CreatedAt: t0},
+			{Version: 1, Sections: v1.Sections, CreatedAt: t0},
 		}})
 	})
 	f.app.ToggleHistory(bg)

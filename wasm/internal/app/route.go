@@ -126,6 +126,9 @@ func (a *App) Go(ctx context.Context, r Route) {
 		a.update(func(s *State) {
 			s.Screen = ScreenSessions
 			s.Session.Assign, s.Session.End = AssignState{}, EndState{}
+			// The search field shows the address's search, not what was
+			// typed before Back.
+			s.List.QueryText, s.List.QueryTyped = "", false
 		})
 		a.SetFilter(ctx, f)
 	}

@@ -44,11 +44,31 @@ func (a *App) readDates(f *Filter) bool {
 	}
 	a.update(func(s *State) {
 		s.List.DateText, s.List.DateErr = typed, ""
+		s.List.DateTyped = [2]bool{typed[0] != "", typed[1] != ""}
 		if bad {
 			s.List.DateErr = "Write dates as the list shows them, like " + stamp.ShowDate(a.d.Now().Format("2006-01-02")) + "."
 		}
 	})
 	return !bad
+}
+
+// TypeQuery keeps the search field's text as it is typed, before the
+// search runs, so a render meanwhile keeps it.
+func (a *App) TypeQuery(text string) {
+	a.mu.Lock()
+	a.st.List.QueryText, a.st.List.QueryTyped = text, true
+	a.mu.Unlock()
+}
+
+// TypeDate keeps a date filter's text as it is typed (i is 0 for from, 1
+// for to), until the field is left and the list filtered.
+func (a *App) TypeDate(i int, text string) {
+	if i < 0 || i > 1 {
+		return
+	}
+	a.mu.Lock()
+	a.st.List.DateText[i], a.st.List.DateTyped[i] = text, true
+	a.mu.Unlock()
 }
 
 // SetQuery searches the list by label, client name or date.

@@ -32,6 +32,9 @@ func duration(sess *api.Session, env Env) string {
 // searchField finds sessions by label, client name or date.
 func searchField(p *Page, l *app.ListState) string {
 	p.Values["f-q"] = l.Filter.Query
+	if l.QueryTyped {
+		p.Values["f-q"] = l.QueryText
+	}
 	return `<div class="search" role="search"><label for="f-q" class="sr-only">Search sessions</label>` +
 		`<input type="search" id="f-q" data-input="search" autocomplete="off" placeholder="Search: client, label or date (2 Mar)" aria-describedby="f-q-hint"` + attrIf(l.Cached, "disabled") + `>` +
 		`<span id="f-q-hint" class="sr-only">By client name, session label, or a date written as the list shows it.</span></div>`
@@ -41,13 +44,13 @@ func searchField(p *Page, l *app.ListState) string {
 // dates ("2 Mar 2026"), not in the browser's own date-input format.
 func dateFilters(b *builder, p *Page, l *app.ListState) {
 	for i, d := range []struct{ id, label, iso string }{{"f-from", "From", l.Filter.From}, {"f-to", "To", l.Filter.To}} {
-		b.w(`<label for="`, d.id, `">`, d.label, `</label><input type="text" inputmode="text" id="`, d.id, `" data-change="filter" placeholder="e.g. 2 Mar 2026" autocomplete="off" aria-describedby="f-dates-hint`)
+		b.w(`<label for="`, d.id, `">`, d.label, `</label><input type="text" inputmode="text" id="`, d.id, `" data-change="filter" data-input="date" data-arg="`, strconv.Itoa(i), `" placeholder="e.g. 2 Mar 2026" autocomplete="off" aria-describedby="f-dates-hint`)
 		if l.DateErr != "" {
 			b.w(` f-dates-err" aria-invalid="true`)
 		}
 		b.w(`"`, attrIf(l.Cached, "disabled"), `>`)
 		v := stamp.ShowDate(d.iso)
-		if l.DateText[i] != "" {
+		if l.DateTyped[i] {
 			v = l.DateText[i]
 		}
 		p.Values[d.id] = v
