@@ -95,11 +95,6 @@ func WordDiff(older, newer string) []DiffPart {
 	var removed, added string
 	flush := func() {
 		if removed != "" {
-			// Kept apart from the word before it, which may be the last
-			// word of the newer version and have no space after it.
-			if n := len(parts); n > 0 && !isSpace(parts[n-1].Text[len(parts[n-1].Text)-1]) {
-				removed = " " + removed
-			}
 			add(DiffRemoved, removed)
 		}
 		if added != "" {
@@ -125,7 +120,53 @@ func WordDiff(older, newer string) []DiffPart {
 	for _, w := range b[len(b)-suf:] {
 		add(DiffSame, w)
 	}
-	return parts
+	return cleanup(parts)
+}
+
+// cleanup makes a diff read as a person would write it: a single common
+// word between two changes ("in" in "to continue … in two weeks" →
+// "changed in another window") joins the change around it rather than
+// chopping it in pieces. Each change reads as the removed words, then the
+// added ones.
+func cleanup(parts []DiffPart) []DiffPart {
+	var out []DiffPart
+	var removed, added string
+	changed := false
+	flush := func() {
+		if removed != "" {
+			// Kept apart from the word before it, which may be the last
+			// word of the newer version and have no space after it.
+			if n := len(out); n > 0 && !isSpace(out[n-1].Text[len(out[n-1].Text)-1]) {
+				removed = " " + removed
+			}
+			out = append(out, DiffPart{DiffRemoved, removed})
+		}
+		if added != "" {
+			out = append(out, DiffPart{DiffAdded, added})
+		}
+		removed, added, changed = "", "", false
+	}
+	for i, p := range parts {
+		switch {
+		case p.Op == DiffRemoved:
+			removed, changed = removed+p.Text, true
+		case p.Op == DiffAdded:
+			added, changed = added+p.Text, true
+		case changed && len(words(p.Text)) <= 1 && i+1 < len(parts):
+			// The common word as the newer version spaces it; on the
+			// older side it is followed by more words.
+			r := p.Text
+			if !isSpace(r[len(r)-1]) {
+				r += " "
+			}
+			removed, added = removed+r, added+p.Text
+		default:
+			flush()
+			out = append(out, p)
+		}
+	}
+	flush()
+	return out
 }
 
 // Changed reports whether a diff holds any change.

@@ -58,3 +58,10 @@ func TestWordDiffRebuildsBothVersions(t *testing.T) {
 		}
 	}
 }
+
+func TestWordDiffKeepsAChangeInOnePiece(t *testing.T) {
+	parts := WordDiff("Plan to continue the diary; next session in two weeks.", "Plan changed in another window.")
+	if len(parts) != 3 || parts[0].Text != "Plan " || parts[1].Op != DiffRemoved || parts[2].Text != "changed in another window." {
+		t.Errorf("diff = %+v", parts)
+	}
+}
