@@ -125,6 +125,18 @@ func autofocus() {
 
 // wireDay listens to the events of the clinician's-day screens.
 func (u *ui) wireDay(listen func(target js.Value, event string, fn func(e js.Value))) {
+	// Escape closes the label and addendum fields, as it does other panels.
+	listen(doc, "keydown", func(e js.Value) {
+		if e.Get("key").String() != "Escape" {
+			return
+		}
+		for _, act := range []string{"label-close", "addendum-close"} {
+			if el := doc.Call("querySelector", `[data-act="`+act+`"]`); !el.IsNull() {
+				u.actDay(act, "", el)
+				return
+			}
+		}
+	})
 	listen(global, "popstate", func(js.Value) {
 		if !u.routed() {
 			return
