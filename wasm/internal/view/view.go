@@ -335,12 +335,15 @@ func Row(sess *api.Session, env Env) string {
 	var b builder
 	who := app.WhoLabel(sess)
 	b.w(`<li><button type="button" class="row" data-act="open" data-arg="`, esc(sess.ID), `">`, `<span class="row-label">`)
+	meta := ""
 	if sess.Label != "" {
-		b.w(esc(sess.Label), ` <span class="row-sub">· `, esc(who), `</span>`)
+		// The label names the row; who it was with leads the line below.
+		b.w(esc(sess.Label))
+		meta = esc(who) + ` · `
 	} else {
 		b.w(esc(who))
 	}
-	b.w(`</span><span class="row-meta">`, timeTag(sess.StartedAt, env), ` · `, esc(app.TypeLabel(sess.Type)), ` · `, esc(duration(sess, env)), `</span>`,
+	b.w(`</span><span class="row-meta">`, meta, timeTag(sess.StartedAt, env), ` · `, esc(app.TypeLabel(sess.Type)), ` · `, esc(duration(sess, env)), `</span>`,
 		noteBadge(sess.NoteStatus), `</button></li>`)
 	return b.String()
 }
