@@ -401,3 +401,43 @@ type Recording struct {
 type RecordingSettingsRequest struct {
 	Keep *bool `json:"keep"`
 }
+
+// TemplateSection is one section of a note template. DrawsFrom lists the
+// built-in section kinds (subjective, objective, assessment, plan, data,
+// behavior, goal, intervention, response, narrative) the generator fills
+// it from; Aliases are other names an EHR field may give it.
+type TemplateSection struct {
+	// Key identifies the section in the template's notes; derived from the
+	// title when a new section is sent without one.
+	Key       string   `json:"key"`
+	Title     string   `json:"title"`
+	Aliases   []string `json:"aliases"`
+	DrawsFrom []string `json:"draws_from"`
+}
+
+// NoteTemplate is a note template: a built-in one (SOAP, DAP, BIRP, GIRP,
+// narrative; Builtin, id "soap"…) or one of the clinician's own (id a
+// UUID). Either id goes into POST /sessions/:id/notes {"template"}.
+type NoteTemplate struct {
+	ID        note.TemplateID   `json:"id"`
+	Name      string            `json:"name"`
+	Builtin   bool              `json:"builtin"`
+	Sections  []TemplateSection `json:"sections"`
+	CreatedAt *time.Time        `json:"created_at"`
+	UpdatedAt *time.Time        `json:"updated_at"`
+}
+
+// TemplateRequest is the body of POST /templates (both fields required)
+// and PATCH /templates/:id (absent fields unchanged; sections replace the
+// list, send back a section's key to keep it).
+type TemplateRequest struct {
+	Name     *string           `json:"name,omitempty"`
+	Sections []TemplateSection `json:"sections,omitempty"`
+}
+
+// Limits of a clinician's own template.
+const (
+	MaxTemplateSections = 20
+	MaxTemplateAliases  = 20
+	MaxTemplateText     = 80 // characters of a name, title or alias
+)

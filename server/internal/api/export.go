@@ -17,7 +17,7 @@ import (
 // about the clinician, in the API's own types where one exists.
 //
 //	{"format":"sidenote-export","format_version":1,"exported_at":"…",
-//	 "clinician":{…},"clients":[…],"sessions":[…],"audit_events":[…]}
+//	 "clinician":{…},"clients":[…],"templates":[…],"sessions":[…],"audit_events":[…]}
 //
 // Treatment plans are not stored (they are drafted on request), so there
 // are none to export.
@@ -106,6 +106,16 @@ func (s *Server) writeExport(c *gin.Context, clin *store.Clinician, now time.Tim
 	if err != nil {
 		return err
 	}
+
+	templates, err := s.store.CustomTemplates(ctx, clin.ID)
+	if err != nil {
+		return err
+	}
+	w.startList("templates")
+	for i := range templates {
+		w.item(toCustomTemplate(&templates[i]))
+	}
+	w.endList()
 
 	w.startList("sessions")
 	err = s.store.ExportSessions(ctx, clin.ID, func(rs []store.SessionRecord) error {

@@ -27,6 +27,7 @@ type idorFixture struct {
 	apiToken         string // a second token of A's
 	note             string // a ready note of the anonymous session
 	signedNote       string // a signed note of the assigned session
+	template         string // one of A's own templates
 
 	// B's own ids.
 	clientB, sessionB string
@@ -141,6 +142,16 @@ var idorCases = map[string][]idorCase{
 	"GET /api/v1/notes/:id/versions": {
 		{name: "A's note", path: func(f *idorFixture) string { return "/api/v1/notes/" + f.note + "/versions" }},
 	},
+	"GET /api/v1/templates/:id": {
+		{name: "A's template", path: func(f *idorFixture) string { return "/api/v1/templates/" + f.template }},
+	},
+	"PATCH /api/v1/templates/:id": {
+		{name: "A's template", path: func(f *idorFixture) string { return "/api/v1/templates/" + f.template },
+			body: func(*idorFixture) any { return api.TemplateRequest{Name: ptr("Renamed by B")} }},
+	},
+	"DELETE /api/v1/templates/:id": {
+		{name: "A's template", path: func(f *idorFixture) string { return "/api/v1/templates/" + f.template }},
+	},
 	"GET /api/v1/notes/:id/pdf": {
 		{name: "A's note", path: func(f *idorFixture) string { return "/api/v1/notes/" + f.note + "/pdf" }},
 		{name: "A's signed note", path: func(f *idorFixture) string { return "/api/v1/notes/" + f.signedNote + "/pdf" }},
@@ -201,6 +212,7 @@ var snapshotPaths = []string{
 	"/api/v1/clients?include_archived=true&limit=200",
 	"/api/v1/sessions?assignment=all&limit=200",
 	"/api/v1/tokens",
+	"/api/v1/templates",
 }
 
 func TestIDORMatrix(t *testing.T) {
@@ -317,6 +329,7 @@ func newIDORFixture(t *testing.T, ts *testServer) *idorFixture {
 	ts.do(f.tokenA, http.MethodPost, "/api/v1/notes/"+f.signedNote+"/sign", signAndEnd(signed.Version), http.StatusOK, nil)
 	ts.upload(f.tokenA, f.anonymousSession, "audio/webm", []byte("fictional audio bytes"), http.StatusCreated)
 
+	f.template = string(ts.createTemplate(f.tokenA, "A's template").ID)
 	f.clientB = ts.createClient(f.tokenB, "B's client", api.ClientCouple).ID
 	f.sessionB = ts.createAnonymousSession(f.tokenB, api.SessionInPerson, api.AnonymousCouple).ID
 	return f

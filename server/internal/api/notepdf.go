@@ -11,7 +11,6 @@ import (
 	"github.com/sidenote/sidenote/server/internal/notepdf"
 	"github.com/sidenote/sidenote/server/internal/store"
 	"github.com/sidenote/sidenote/shared/api"
-	"github.com/sidenote/sidenote/shared/note"
 )
 
 // notePDF answers GET /notes/:id/pdf: the note as a PDF, audited as a
@@ -43,7 +42,12 @@ func (s *Server) notePDF(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	doc := pdfNote(n, toSession(sess), addenda, s.templateName(ctx, caller(c), n.Template))
+	name, err := s.templateName(ctx, caller(c), n.Template)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	doc := pdfNote(n, toSession(sess), addenda, name)
 	doc.Location = loc
 	var buf bytes.Buffer
 	if err := notepdf.Write(&buf, doc); err != nil {
@@ -76,10 +80,12 @@ func pdfNote(n *store.Note, sess api.Session, addenda []store.NoteAddendum, temp
 	return out
 }
 
-// templateName is the name of a note's template as the clinician knows it.
-func (s *Server) templateName(_ context.Context, _ string, id string) string {
-	if t, ok := note.Lookup(note.TemplateID(id)); ok {
-		return t.Name
+// templateName is the name of a note's template as the clinician knows
+// it; empty for a template since deleted.
+func (s *Server) templateName(ctx context.Context, clinicianID, id string) (string, error) {
+	t, err := s.store.NoteTemplate(ctx, clinicianID, id)
+	if store.IsNotFound(err) {
+		return "", nil
 	}
-	return ""
+	return t.Name, err
 }

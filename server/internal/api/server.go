@@ -84,6 +84,7 @@ func (s *Server) routes() {
 	s.sessionRoutes(authed)
 	s.sourceRoutes(authed)
 	s.noteRoutes(authed)
+	s.templateRoutes(authed)
 	s.telehealthRoutes(authed)
 	s.planRoutes(authed)
 	s.tokenRoutes(authed)

@@ -258,6 +258,17 @@ func (ts *testServer) generateNote(token, sessionID string, template string) api
 	return ts.waitNote(token, n.ID)
 }
 
+// createTemplate adds a template of the clinician's own with two sections.
+func (ts *testServer) createTemplate(token, name string) api.NoteTemplate {
+	ts.t.Helper()
+	var t api.NoteTemplate
+	ts.do(token, http.MethodPost, "/api/v1/templates", api.TemplateRequest{Name: &name, Sections: []api.TemplateSection{
+		{Title: "Interventions used", Aliases: []string{"Techniques"}, DrawsFrom: []string{"intervention"}},
+		{Title: "Homework", DrawsFrom: []string{"plan"}},
+	}}, http.StatusCreated, &t)
+	return t
+}
+
 // signAndEnd is the body of a sign request at version that also ends the
 // note's session in its current assignment.
 func signAndEnd(version int) api.SignNoteRequest {

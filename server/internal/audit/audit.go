@@ -36,6 +36,8 @@ const (
 	SessionAssign  Action = "session.assign"
 	PlanCreate     Action = "treatment_plan.create"
 	Export         Action = "export"
+	TemplateWrite  Action = "template.write"
+	TemplateDelete Action = "template.delete"
 	TokenRevoke    Action = "token.revoke"
 )
 

@@ -20,7 +20,7 @@ import (
 // auditedTables are the tables an audited write can change.
 var auditedTables = []string{
 	"clinicians", "identities", "api_tokens", "sessions", "session_assignments", "session_sources", "recordings",
-	"notes", "note_versions", "note_addenda", "note_insertions", "audit_events",
+	"notes", "note_versions", "note_addenda", "note_insertions", "custom_templates", "audit_events",
 }
 
 // dumpTables returns every row of auditedTables, byte for byte.
@@ -111,6 +111,9 @@ func TestAuditedWritesCommitWithTheirEvent(t *testing.T) {
 		edit := api.UpdateNoteRequest{Version: 1, Sections: []api.SectionEdit{{Key: "data", Text: "Fictional client slept seven hours."}}}
 		receipt := api.InsertionRequest{Origin: "https://ehr.example.com", NoteVersion: 2, Fields: []api.InsertionField{{Section: "data", FieldLabel: "Data"}}}
 
+		tmplName, tmplID := "Fictional intake", ""
+		tmplSections := []api.TemplateSection{{Title: "Homework", DrawsFrom: []string{"plan"}}}
+
 		// In order: each write leaves what the next one needs.
 		for _, w := range []struct {
 			name     string
@@ -176,6 +179,21 @@ func TestAuditedWritesCommitWithTheirEvent(t *testing.T) {
 			}},
 			{"revoke token", audit.TokenRevoke, tok.ID, func(ctx context.Context) (string, error) {
 				return "", s.RevokeToken(ctx, c.ID, tok.ID)
+			}},
+			{"create template", audit.TemplateWrite, "", func(ctx context.Context) (string, error) {
+				t, err := s.CreateTemplate(ctx, c.ID, api.TemplateRequest{Name: &tmplName, Sections: tmplSections})
+				if err != nil {
+					return "", err
+				}
+				tmplID = t.ID
+				return t.ID, nil
+			}},
+			{"update template", audit.TemplateWrite, "", func(ctx context.Context) (string, error) {
+				_, err := s.UpdateTemplate(ctx, c.ID, tmplID, api.TemplateRequest{Name: new("Renamed")})
+				return tmplID, err
+			}},
+			{"delete template", audit.TemplateDelete, "", func(ctx context.Context) (string, error) {
+				return tmplID, s.DeleteTemplate(ctx, c.ID, tmplID)
 			}},
 			{"link identity", audit.IdentityLink, c.ID, func(ctx context.Context) (string, error) {
 				return "", s.LinkIdentity(ctx, c.ID, "oidc", "subject-audit")
