@@ -20,7 +20,7 @@ DEV_EXTENSION_ID := nkfakkladpjdkjfmfegfanikgkbddhco
 # gracefully with status 0, instead of also interrupting make, which
 # would report the interrupt as an error whatever the server did.
 run:
-	@echo "==> Building the sidebar (Go to WebAssembly). A first run compiles every package, listed as it goes: a few minutes."
+	@echo "==> Building the sidebar (Go to WebAssembly). A first run compiles every package, each listed as it goes: several minutes."
 	@$(MAKE) --no-print-directory wasm GOBUILDFLAGS=-v
 	@echo "==> Building the extension into extension/dist"
 	@GOBUILDFLAGS=-v bash extension/build.sh
