@@ -102,9 +102,17 @@ var dayLayouts = []string{
 // yearlessLayouts are dates shown without a year: this year's.
 var yearlessLayouts = []string{"2 Jan", "Mon 2 Jan", "2 January", "Monday 2 January", "Jan 2", "January 2"}
 
-// parseDay reads q as a calendar day in loc: its midnight.
+// parseDay reads q as a calendar day in loc: its midnight. "Today" and
+// "yesterday" are days too (the list shows recent sessions as "Today").
 func parseDay(q string, loc *time.Location, now time.Time) (time.Time, bool) {
 	q = strings.Join(strings.Fields(strings.TrimSuffix(q, ",")), " ")
+	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, loc)
+	switch strings.ToLower(q) {
+	case "today":
+		return today, true
+	case "yesterday":
+		return today.AddDate(0, 0, -1), true
+	}
 	for _, layout := range dayLayouts {
 		if t, err := time.ParseInLocation(layout, q, loc); err == nil {
 			return t, true
