@@ -47,6 +47,7 @@ const (
 	CodeInvalidField      = "invalid_field"          // 422
 	CodeConsentRequired   = "consent_required"       // 422
 	CodeNoSource          = "no_source"              // 422
+	CodeMisdirected       = "misdirected_request"    // 421
 	CodeRateLimited       = "rate_limited"           // 429
 	CodeInternal          = "internal"               // 500
 	CodeUnavailable       = "unavailable"            // 503

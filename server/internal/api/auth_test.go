@@ -51,6 +51,7 @@ func newSignInServer(t testing.TB, databaseURL string, m *mockoidc.MockOIDC, env
 		"SIDENOTE_EXTENSION_IDS":      testExtensionID,
 		"SIDENOTE_SESSION_SECRET":     "test-secret-0123456789-0123456789-0123456789",
 		"SIDENOTE_TRUSTED_PROXIES":    "127.0.0.1",
+		"SIDENOTE_DEV_LOGIN":          "0", // refused behind a proxy
 		"SIDENOTE_AUTH_RATE_LIMIT":    "0",
 		"SIDENOTE_API_RATE_LIMIT":     "0",
 	}
