@@ -44,7 +44,7 @@ func seedClinician(t *testing.T, s *store.Store, email string, sessions int) (st
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := s.PutSource(ctx, c.ID, sess.ID, store.SourceSummary, fmt.Sprintf("Client %d reports sleeping better.", i)); err != nil {
+		if err := s.PutSource(ctx, c.ID, sess.ID, store.SourceSummary, fmt.Sprintf("Client %d reports sleeping better.", i), nil); err != nil {
 			t.Fatal(err)
 		}
 		ids = append(ids, sess.ID)

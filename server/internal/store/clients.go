@@ -5,6 +5,9 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"gorm.io/gorm"
+
+	"github.com/sidenote/sidenote/server/internal/audit"
 	"github.com/sidenote/sidenote/shared/api"
 )
 
@@ -61,7 +64,13 @@ func (s *Store) CreateClient(ctx context.Context, clinicianID string, req api.Cr
 		ID: NewID(), ClinicianID: clinicianID, DisplayName: name, SortName: strings.ToLower(name),
 		Kind: string(req.Kind), ExternalRef: ref, CreatedAt: now, UpdatedAt: now,
 	}
-	if err := s.db.WithContext(ctx).Create(c).Error; err != nil {
+	err = s.Transaction(ctx, func(tx *gorm.DB) error {
+		if err := tx.Create(c).Error; err != nil {
+			return err
+		}
+		return audit.RecordTx(ctx, tx, audit.ClientCreate, c.ID)
+	})
+	if err != nil {
 		return nil, dbError(err, "Client")
 	}
 	return c, nil
@@ -142,8 +151,14 @@ func (s *Store) UpdateClient(ctx context.Context, clinicianID, id string, req ap
 		}
 	}
 	c.UpdatedAt = s.now()
-	err = s.db.WithContext(ctx).Model(&Client{}).Where("id = ? AND clinician_id = ?", c.ID, clinicianID).
-		Updates(map[string]any{"display_name": c.DisplayName, "sort_name": c.SortName, "kind": c.Kind, "external_ref": c.ExternalRef, "updated_at": c.UpdatedAt}).Error
+	err = s.Transaction(ctx, func(tx *gorm.DB) error {
+		err := tx.Model(&Client{}).Where("id = ? AND clinician_id = ?", c.ID, clinicianID).
+			Updates(map[string]any{"display_name": c.DisplayName, "sort_name": c.SortName, "kind": c.Kind, "external_ref": c.ExternalRef, "updated_at": c.UpdatedAt}).Error
+		if err != nil {
+			return err
+		}
+		return audit.RecordTx(ctx, tx, audit.ClientUpdate, c.ID)
+	})
 	if err != nil {
 		return nil, dbError(err, "Client")
 	}
@@ -160,7 +175,13 @@ func (s *Store) ArchiveClient(ctx context.Context, clinicianID, id string) error
 		return nil
 	}
 	now := s.now()
-	err = s.db.WithContext(ctx).Model(&Client{}).Where("id = ? AND clinician_id = ?", id, clinicianID).
-		Updates(map[string]any{"archived_at": now, "updated_at": now}).Error
+	err = s.Transaction(ctx, func(tx *gorm.DB) error {
+		err := tx.Model(&Client{}).Where("id = ? AND clinician_id = ?", id, clinicianID).
+			Updates(map[string]any{"archived_at": now, "updated_at": now}).Error
+		if err != nil {
+			return err
+		}
+		return audit.RecordTx(ctx, tx, audit.ClientArchive, id)
+	})
 	return dbError(err, "Client")
 }
