@@ -53,6 +53,11 @@ func (s *Store) ExportSessions(ctx context.Context, clinicianID string, each fun
 		if err != nil || len(ss) == 0 {
 			return nil, err
 		}
+		for i := range ss {
+			if err := s.openClient(ss[i].Client); err != nil { // joined: not opened by the plugin
+				return nil, err
+			}
+		}
 		return s.sessionRecords(ctx, clinicianID, ss)
 	}, func(r SessionRecord) string { return r.Session.ID }, each)
 }

@@ -76,6 +76,8 @@ var sealedTables = []sealedTable{
 	{"session_amendments", "old_value", []string{"id"}},
 	{"session_amendments", "new_value", []string{"id"}},
 	{"session_amendments", "reason", []string{"id"}},
+	{"clients", "display_name", []string{"id"}},
+	{"clients", "external_ref", []string{"id"}},
 }
 
 // Rotate re-encrypts every sealed value not sealed with the active key (and

@@ -44,10 +44,9 @@ type APIToken struct {
 type Client struct {
 	ID          string
 	ClinicianID string
-	DisplayName string
-	SortName    string
+	DisplayName string // sealed
 	Kind        string
-	ExternalRef *string
+	ExternalRef *string // sealed
 	ArchivedAt  *time.Time
 	CreatedAt   time.Time
 	UpdatedAt   time.Time

@@ -126,6 +126,9 @@ func (s *Store) Session(ctx context.Context, clinicianID, id string) (*Session, 
 	var sess Session
 	err := s.db.WithContext(ctx).Joins("Client").
 		Where("sessions.id = ? AND sessions.clinician_id = ?", id, clinicianID).Take(&sess).Error
+	if err == nil {
+		err = s.openClient(sess.Client) // joined: the plugin opens the session's columns only
+	}
 	if err != nil {
 		return nil, dbError(err, "Session")
 	}
@@ -233,6 +236,9 @@ func (s *Store) ListSessions(ctx context.Context, clinicianID string, f SessionF
 	r := newSessionListRow(clinicianID)
 	err = s.queryRows(ctx, query, args, func(row rowScanner) error {
 		sess, err := r.scan(row)
+		if err == nil {
+			err = s.openClient(sess.Client) // scanned by hand: no plugin
+		}
 		ss = append(ss, sess)
 		return err
 	})
