@@ -353,6 +353,17 @@ type AuditEvent struct {
 	CreatedAt time.Time `json:"created_at"`
 }
 
+// Identity is one of the caller's sign-ins (GET /identities): Provider is
+// the route id (/auth/{provider}), "dev" for dev login; Email is what the
+// provider last gave.
+type Identity struct {
+	ID           string    `json:"id"`
+	Provider     string    `json:"provider"`
+	ProviderName string    `json:"provider_name"`
+	Email        string    `json:"email"`
+	CreatedAt    time.Time `json:"created_at"`
+}
+
 // AuthProvider is a sign-in provider the server offers (GET /auth/providers);
 // sign in by opening /auth/{id}.
 type AuthProvider struct {

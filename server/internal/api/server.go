@@ -92,6 +92,7 @@ func (s *Server) routes() {
 	s.auditRoutes(authed)
 	s.exportRoutes(authed)
 	s.accountRoutes(authed)
+	s.identityRoutes(authed)
 }
 
 // recordRead audits a read of clinical data, after it. Writes are audited

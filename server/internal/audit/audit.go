@@ -24,6 +24,10 @@ type Action string
 const (
 	SignIn         Action = "sign_in"
 	IdentityLink   Action = "identity.link"
+	IdentityUnlink Action = "identity.unlink"
+	// ProfileRefresh is a sign-in that brought a new email or name from
+	// the identity provider; Detail names the fields, not their values.
+	ProfileRefresh Action = "clinician.refresh"
 	NoteRead       Action = "note.read"
 	SummaryRead    Action = "summary.read"
 	NoteCreate     Action = "note.create"
@@ -81,6 +85,15 @@ type actorKey struct{}
 // WithActor returns a copy of ctx carrying a.
 func WithActor(ctx context.Context, a Actor) context.Context {
 	return context.WithValue(ctx, actorKey{}, a)
+}
+
+// WithClinician returns a copy of ctx whose actor is clinicianID, keeping
+// the request id and address ctx's actor has (a sign-in learns who acts
+// only once it has found the clinician).
+func WithClinician(ctx context.Context, clinicianID string) context.Context {
+	a, _ := ctx.Value(actorKey{}).(Actor)
+	a.ClinicianID = clinicianID
+	return WithActor(ctx, a)
 }
 
 // ActorFrom returns the actor ctx carries.

@@ -216,7 +216,7 @@ func TestAuditedWritesCommitWithTheirEvent(t *testing.T) {
 				return "", s.RevokeToken(ctx, c.ID, tok.ID)
 			}},
 			{"link identity", audit.IdentityLink, c.ID, func(ctx context.Context) (string, error) {
-				return "", s.LinkIdentity(ctx, c.ID, "oidc", "subject-audit")
+				return "", s.LinkIdentity(ctx, c.ID, "oidc", "subject-audit", "")
 			}},
 		} {
 			before := dumpTables(t, s)

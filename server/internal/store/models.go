@@ -24,6 +24,7 @@ type Identity struct {
 	ClinicianID string
 	Provider    string
 	Subject     string
+	Email       string // as the provider last gave it
 	CreatedAt   time.Time
 }
 

@@ -17,6 +17,11 @@ CREATE INDEX session_amendments_session ON session_amendments (session_id, creat
 -- ids, times or types); never clinical text.
 ALTER TABLE audit_events ADD COLUMN detail TEXT NOT NULL DEFAULT '';
 
+-- The email the provider gave for each sign-in identity, so the clinician
+-- can tell their linked sign-ins apart (GET /api/v1/identities).
+ALTER TABLE identities ADD COLUMN email TEXT NOT NULL DEFAULT '';
+
 -- +goose Down
+ALTER TABLE identities DROP COLUMN email;
 ALTER TABLE audit_events DROP COLUMN detail;
 DROP TABLE session_amendments;
