@@ -280,8 +280,16 @@ type Note struct {
 	Sections      []note.Section  `json:"sections"`
 	Version       int             `json:"version"`
 	Generator     string          `json:"generator"`
-	SignedAt      *time.Time      `json:"signed_at"`
-	Addenda       []Addendum      `json:"addenda"`
+	// GeneratorNote says why the generator that wrote the note is not the
+	// configured one (say, the language model timed out); empty otherwise.
+	GeneratorNote string `json:"generator_note,omitempty"`
+	// LeftOut lists what the sources said that is in no section, with why.
+	LeftOut []note.LeftOut `json:"left_out"`
+	// RiskMentioned is set when the sources mention suicidal or homicidal
+	// ideation, self-harm, abuse or a safety plan.
+	RiskMentioned bool       `json:"risk_mentioned"`
+	SignedAt      *time.Time `json:"signed_at"`
+	Addenda       []Addendum `json:"addenda"`
 	// Amendments are the session's reasoned changes since the note was
 	// signed, oldest first (empty unless signed).
 	Amendments []Amendment `json:"amendments"`
