@@ -151,6 +151,23 @@ func TestSignedSessionChangesNeedAReason(t *testing.T) {
 				t.Errorf("the log holds %q", text)
 			}
 		}
+		// A session signed as anonymous (or not yet assigned) may be given
+		// its client without a reason, as the sidebar does; the note's
+		// history still shows it. Moving it on needs a reason.
+		anon := ts.createAnonymousSession(f.token, api.SessionInPerson, api.AnonymousCouple)
+		ts.do(f.token, http.MethodPut, "/api/v1/sessions/"+anon.ID+"/summary", api.TextRequest{Text: amendSummary}, http.StatusOK, nil)
+		anonNote := ts.generateNote(f.token, anon.ID, "dap").ID
+		ts.do(f.token, http.MethodPost, "/api/v1/notes/"+anonNote+"/sign", nil, http.StatusOK, nil)
+		ts.do(f.token, http.MethodPost, "/api/v1/sessions/"+anon.ID+"/assign", api.AssignRequest{ClientID: f.client}, http.StatusOK, nil)
+		if res := ts.raw(f.token, http.MethodPost, "/api/v1/sessions/"+anon.ID+"/assign", api.AssignRequest{ClientID: f.other}); res.Status != http.StatusConflict {
+			t.Errorf("moving a signed session from one client to another without a reason: %d %s", res.Status, res.Body)
+		}
+		var anonSigned api.Note
+		ts.do(f.token, http.MethodGet, "/api/v1/notes/"+anonNote, nil, http.StatusOK, &anonSigned)
+		if len(anonSigned.Amendments) != 1 || anonSigned.Amendments[0].Old != "anonymous:couple" || anonSigned.Amendments[0].New != "client:"+f.client {
+			t.Errorf("the assignment after signing is not in the note's history: %+v", anonSigned.Amendments)
+		}
+
 		// Still no delete, reason or not.
 		if res := ts.raw(f.token, http.MethodDelete, path, nil); res.Status != http.StatusConflict {
 			t.Errorf("delete of a signed session: %d %s", res.Status, res.Body)

@@ -36,8 +36,14 @@ const (
 	FieldEndedAt   = "ended_at"
 )
 
-// change is one field a write would change.
-type change struct{ field, old, new string }
+// change is one field a write would change. A free change needs no
+// reason under a signed note (it is still kept as an amendment): naming
+// the client of a session signed as anonymous or unassigned completes the
+// record rather than changing it (the sidebar assigns after signing).
+type change struct {
+	field, old, new string
+	free            bool
+}
 
 const maxReasonRunes = 1000
 
@@ -66,7 +72,7 @@ func (s *Store) amendIfSigned(ctx context.Context, tx *gorm.DB, clinicianID, ses
 		return err
 	}
 	why, err := cleanReason(reason)
-	if err != nil {
+	if err != nil && !(err == errSignedSession && allFree(changes)) {
 		return err
 	}
 	now := s.now()
@@ -89,6 +95,15 @@ func (s *Store) amendIfSigned(ctx context.Context, tx *gorm.DB, clinicianID, ses
 		}
 	}
 	return nil
+}
+
+func allFree(changes []change) bool {
+	for _, c := range changes {
+		if !c.free {
+			return false
+		}
+	}
+	return true
 }
 
 func cleanReason(reason *string) (string, error) {
@@ -125,6 +140,16 @@ func timeValue(t *time.Time) string {
 		return ""
 	}
 	return t.UTC().Format(time.RFC3339Nano)
+}
+
+// assignmentChange is the change of a session's assignment from old to new
+// (assignmentValue), free from none or anonymous to a client.
+func assignmentChange(cs []change, old, new string) []change {
+	cs = changed(cs, FieldClient, old, new)
+	if len(cs) > 0 && cs[len(cs)-1].field == FieldClient {
+		cs[len(cs)-1].free = (old == "" || strings.HasPrefix(old, "anonymous:")) && strings.HasPrefix(new, "client:")
+	}
+	return cs
 }
 
 // changed appends a change of field when old and new differ.

@@ -442,7 +442,7 @@ func (s *Store) reassign(ctx context.Context, clinicianID, id string, clientID *
 		updates["ended_at"], updates["status"] = sess.EndedAt, sess.Status
 	}
 	sess.UpdatedAt = now
-	changes := changed(nil, FieldClient, oldAssignment, assignmentValue(sess.ClientID, sess.Anonymous))
+	changes := assignmentChange(nil, oldAssignment, assignmentValue(sess.ClientID, sess.Anonymous))
 	err = s.Transaction(ctx, func(tx *gorm.DB) error {
 		if err := s.amendIfSigned(ctx, tx, clinicianID, id, reason, changes); err != nil {
 			return err
