@@ -113,7 +113,10 @@ func (s *Store) FinishTranscription(ctx context.Context, clinicianID, sessionID,
 			Updates(map[string]any{"transcription_status": TranscriptionDone, "transcription_error": "", "updated_at": s.now()}).Error
 	})
 	if errors.Is(err, errSignedSession) {
-		return s.FailTranscription(ctx, clinicianID, sessionID, "The note was signed before the transcript was ready; it was not added.")
+		err = s.db.WithContext(ctx).Model(&Recording{}).Where("session_id = ? AND clinician_id = ?", sessionID, clinicianID).
+			Updates(map[string]any{"transcription_status": TranscriptionFailed, "updated_at": s.now(),
+				"transcription_error": "The note was signed before the transcript was ready; it was not added."}).Error
+		return dbError(err, "Recording")
 	}
 	return err
 }
