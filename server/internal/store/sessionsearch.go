@@ -102,6 +102,10 @@ var dayLayouts = []string{
 // yearlessLayouts are dates shown without a year: this year's.
 var yearlessLayouts = []string{"2 Jan", "Mon 2 Jan", "2 January", "Monday 2 January", "Jan 2", "January 2"}
 
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
 // parseDay reads q as a calendar day in loc: its midnight. "Today" and
 // "yesterday" are days too (the list shows recent sessions as "Today").
 func parseDay(q string, loc *time.Location, now time.Time) (time.Time, bool) {
