@@ -4,7 +4,6 @@ import (
 	"context"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/sidenote/sidenote/shared/api"
@@ -14,8 +13,10 @@ import (
 const maxQuery = 200
 
 // sessionLabel validates a session label: trimmed, at most
-// api.MaxSessionLabel characters, no control characters (a label is one
-// line in a list).
+// api.MaxSessionLabel characters, no control or text-direction characters
+// (a label is one line in a list, shown as typed). Labels are not sealed,
+// so that the database can search them: they tell sessions apart ("Tue 4
+// pm couple"); names belong to clients, which are sealed.
 func sessionLabel(v string) (string, error) {
 	v = strings.TrimSpace(v)
 	if !utf8.ValidString(v) {
@@ -24,8 +25,8 @@ func sessionLabel(v string) (string, error) {
 	if utf8.RuneCountInString(v) > api.MaxSessionLabel {
 		return "", invalid("label", "A label is 60 characters at most.")
 	}
-	if strings.IndexFunc(v, unicode.IsControl) >= 0 {
-		return "", invalid("label", "A label is one line of text, without tabs or control characters.")
+	if hasHiddenControls(v) {
+		return "", invalid("label", "A label is one line of text, without tabs, control or text-direction characters.")
 	}
 	return v, nil
 }

@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"gorm.io/gorm"
@@ -209,8 +208,8 @@ func templateText(field, v string) (string, error) {
 		return "", invalid(field, field+" must not be empty.")
 	case utf8.RuneCountInString(v) > api.MaxTemplateText:
 		return "", invalid(field, field+" is 80 characters at most.")
-	case strings.IndexFunc(v, unicode.IsControl) >= 0:
-		return "", invalid(field, field+" is one line of text, without control characters.")
+	case hasHiddenControls(v):
+		return "", invalid(field, field+" is one line of text, without control or text-direction characters.")
 	}
 	return v, nil
 }
