@@ -12,22 +12,38 @@ DEV_EXTENSION_ID := nkfakkladpjdkjfmfegfanikgkbddhco
 
 .PHONY: run build wasm extension fixtures test test-go test-wasm vet vulncheck bench notes-eval fuzz soak clean
 
-## run: build the sidebar and extension, then start the server on the embedded SQLite default
-run: wasm extension
-	@echo "Extension built in extension/dist: load it at chrome://extensions (Developer mode > Load unpacked)."
-	@echo "Sidebar in a tab: http://127.0.0.1:8080/app/"
-	SIDENOTE_DEV_LOGIN=1 SIDENOTE_EXTENSION_IDS=$(DEV_EXTENSION_ID) $(GO) run ./server/cmd/sidenote
+## run: build the sidebar, the extension and the server, showing each package as it compiles, then start the
+## server on the embedded SQLite default; it prints "Sidenote is ready: <address>" once it answers. Ctrl-C stops it
+## (exit status 0).
+# The server runs as a foreground job of its own (bash job control) when a
+# terminal is attached: Ctrl-C then reaches only the server, which stops
+# gracefully with status 0, instead of also interrupting make, which
+# would report the interrupt as an error whatever the server did.
+run:
+	@echo "==> Building the sidebar (Go to WebAssembly). A first run compiles every package, each listed as it goes: several minutes."
+	@$(MAKE) --no-print-directory wasm GOBUILDFLAGS=-v
+	@echo "==> Building the extension into extension/dist"
+	@GOBUILDFLAGS=-v bash extension/build.sh
+	@echo "==> Building the server into bin/sidenote"
+	@$(MAKE) --no-print-directory build GOBUILDFLAGS=-v
+	@echo "==> Extension: load extension/dist at chrome://extensions (Developer mode > Load unpacked)."
+	@echo "==> Starting Sidenote (Ctrl-C stops it)"
+	@SIDENOTE_DEV_LOGIN=1 SIDENOTE_EXTENSION_IDS=$(DEV_EXTENSION_ID) bash -c \
+	  'if [ -t 0 ]; then set -m; "$$@" & fg %1 >/dev/null; else exec "$$@"; fi' run bin/sidenote
+
+# GOBUILDFLAGS: extra go build flags (make run sets -v to show progress).
+GOBUILDFLAGS ?=
 
 ## build: the server binary in bin/
 build:
-	$(GO) build -trimpath -o bin/sidenote ./server/cmd/sidenote
+	$(GO) build $(GOBUILDFLAGS) -trimpath -o bin/sidenote ./server/cmd/sidenote
 
 ## wasm: the sidebar WebAssembly app and its loader into wasm/web/, with gzip and brotli copies the server sends
 # No inlining (-l): 47 KB less gzip; first render measured within noise (make bench).
 wasm:
-	GOOS=js GOARCH=wasm $(GO) build -trimpath -gcflags=all=-l -ldflags=-s -o $(WEB_DIR)/sidebar.wasm ./wasm/cmd/sidebar
+	GOOS=js GOARCH=wasm $(GO) build $(GOBUILDFLAGS) -trimpath -gcflags=all=-l -ldflags=-s -o $(WEB_DIR)/sidebar.wasm ./wasm/cmd/sidebar
 	cp $(WASM_EXEC) $(WEB_DIR)/wasm_exec.js
-	$(GO) run ./internal/cmd/precompress $(WEB_DIR)
+	$(GO) run $(GOBUILDFLAGS) ./internal/cmd/precompress $(WEB_DIR)
 
 ## extension: the unpacked Manifest V3 extension into extension/dist/
 extension: wasm

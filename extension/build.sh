@@ -10,8 +10,8 @@ mkdir -p "$out/content" "$out/icons"
 cp extension/src/manifest.json extension/src/*.html extension/src/*.js "$out/"
 cp extension/src/content/*.js "$out/content/"
 cp "$(go env GOROOT)/lib/wasm/wasm_exec.js" "$out/"
-GOOS=js GOARCH=wasm go build -trimpath -ldflags=-s -o "$out/matcher.wasm" ./wasm/cmd/matcher
-go run ./extension/cmd/icons "$out/icons"
+GOOS=js GOARCH=wasm go build ${GOBUILDFLAGS:-} -trimpath -ldflags=-s -o "$out/matcher.wasm" ./wasm/cmd/matcher
+go run ${GOBUILDFLAGS:-} ./extension/cmd/icons "$out/icons"
 
 # The sidebar app (wasm/, built by `make wasm`) runs in the side panel. Only
 # these files: the .gz and .br copies beside them are for the server's /app,

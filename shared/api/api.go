@@ -48,6 +48,7 @@ const (
 	CodeInvalidField      = "invalid_field"          // 422
 	CodeConsentRequired   = "consent_required"       // 422
 	CodeNoSource          = "no_source"              // 422
+	CodeMisdirected       = "misdirected_request"    // 421
 	CodeRateLimited       = "rate_limited"           // 429
 	CodeInternal          = "internal"               // 500
 	CodeUnavailable       = "unavailable"            // 503
@@ -177,27 +178,35 @@ type CreateSessionRequest struct {
 }
 
 // UpdateSessionRequest is the body of PATCH /sessions/:id. Label is up
-// to MaxSessionLabel characters without control characters; "" removes it.
+// to MaxSessionLabel characters without control characters ("" removes
+// it); it is the clinician's own name for the session, not part of the
+// record, so it needs no reason. Once the session has a signed note, a
+// change of anything else needs Reason (see Amendment).
 type UpdateSessionRequest struct {
 	Label     *string      `json:"label,omitempty"`
 	Type      *SessionType `json:"type,omitempty"`
 	StartedAt *time.Time   `json:"started_at,omitempty"`
 	EndedAt   *time.Time   `json:"ended_at,omitempty"`
+	Reason    *string      `json:"reason,omitempty"`
 }
 
 // MaxSessionLabel is the longest session label, in characters.
 const MaxSessionLabel = 60
 
-// AssignRequest is the body of POST /sessions/:id/assign.
+// AssignRequest is the body of POST /sessions/:id/assign. Once the session
+// has a signed note, a change of client needs Reason (see Amendment).
 type AssignRequest struct {
-	ClientID string `json:"client_id"`
+	ClientID string  `json:"client_id"`
+	Reason   *string `json:"reason,omitempty"`
 }
 
 // EndSessionRequest is the body of POST /sessions/:id/end: the clinician
-// picks an existing client or one of the anonymous choices.
+// picks an existing client or one of the anonymous choices. Once the
+// session has a signed note, a change of client needs Reason.
 type EndSessionRequest struct {
 	ClientID  *string    `json:"client_id,omitempty"`
 	Anonymous *Anonymous `json:"anonymous,omitempty"`
+	Reason    *string    `json:"reason,omitempty"`
 }
 
 // Assignment is one entry of a session's assignment history.
@@ -231,9 +240,30 @@ type Session struct {
 	UpdatedAt  time.Time    `json:"updated_at"`
 }
 
-// TextRequest is the body of PUT /sessions/:id/summary and /transcript.
+// TextRequest is a text: an addendum's body, a summary or transcript read
+// or saved.
 type TextRequest struct {
 	Text string `json:"text"`
+}
+
+// SourceRequest is the body of PUT /sessions/:id/summary and /transcript.
+// Once the session has a signed note, a change needs Reason.
+type SourceRequest struct {
+	Text   string  `json:"text"`
+	Reason *string `json:"reason,omitempty"`
+}
+
+// Amendment is a reasoned change made to a session after its note was
+// signed, shown in the note's history. Field is client, type, started_at,
+// ended_at, summary or transcript; Old and New are its values before and
+// after: "client:<id>", "anonymous:individual|couple" or "" (unassigned)
+// for client, RFC 3339 times, a session type, or the source's text.
+type Amendment struct {
+	At     time.Time `json:"at"`
+	Reason string    `json:"reason"`
+	Field  string    `json:"field"`
+	Old    string    `json:"old"`
+	New    string    `json:"new"`
 }
 
 // NoteStatus is where a note is in its life.
@@ -271,10 +301,13 @@ type Note struct {
 	RiskMentioned bool       `json:"risk_mentioned"`
 	SignedAt      *time.Time `json:"signed_at"`
 	// SignedBy is the clinician who signed the note, null until signed.
-	SignedBy  *Signer    `json:"signed_by"`
-	Addenda   []Addendum `json:"addenda"`
-	CreatedAt time.Time  `json:"created_at"`
-	UpdatedAt time.Time  `json:"updated_at"`
+	SignedBy *Signer    `json:"signed_by"`
+	Addenda  []Addendum `json:"addenda"`
+	// Amendments are the session's reasoned changes since the note was
+	// signed, oldest first (empty unless signed).
+	Amendments []Amendment `json:"amendments"`
+	CreatedAt  time.Time   `json:"created_at"`
+	UpdatedAt  time.Time   `json:"updated_at"`
 }
 
 // SectionEdit replaces the text of one section.
@@ -348,12 +381,26 @@ type Insertion struct {
 
 // AuditEvent is one entry of the caller's audit log.
 type AuditEvent struct {
-	ID         string    `json:"id"`
-	Action     string    `json:"action"`
-	ResourceID string    `json:"resource_id"`
-	RequestID  string    `json:"request_id"`
-	ClientIP   string    `json:"client_ip"`
-	CreatedAt  time.Time `json:"created_at"`
+	ID         string `json:"id"`
+	Action     string `json:"action"`
+	ResourceID string `json:"resource_id"`
+	RequestID  string `json:"request_id"`
+	ClientIP   string `json:"client_ip"`
+	// Detail is structured JSON for an amendment (session.amend): the
+	// amendment's id, the field and, except for texts, old and new values.
+	Detail    string    `json:"detail,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// Identity is one of the caller's sign-ins (GET /identities): Provider is
+// the route id (/auth/{provider}), "dev" for dev login; Email is what the
+// provider last gave.
+type Identity struct {
+	ID           string    `json:"id"`
+	Provider     string    `json:"provider"`
+	ProviderName string    `json:"provider_name"`
+	Email        string    `json:"email"`
+	CreatedAt    time.Time `json:"created_at"`
 }
 
 // AuthProvider is a sign-in provider the server offers (GET /auth/providers);
@@ -401,3 +448,43 @@ type Recording struct {
 type RecordingSettingsRequest struct {
 	Keep *bool `json:"keep"`
 }
+
+// TemplateSection is one section of a note template. DrawsFrom lists the
+// built-in section kinds (subjective, objective, assessment, plan, data,
+// behavior, goal, intervention, response, narrative) the generator fills
+// it from; Aliases are other names an EHR field may give it.
+type TemplateSection struct {
+	// Key identifies the section in the template's notes; derived from the
+	// title when a new section is sent without one.
+	Key       string   `json:"key"`
+	Title     string   `json:"title"`
+	Aliases   []string `json:"aliases"`
+	DrawsFrom []string `json:"draws_from"`
+}
+
+// NoteTemplate is a note template: a built-in one (SOAP, DAP, BIRP, GIRP,
+// narrative; Builtin, id "soap"…) or one of the clinician's own (id a
+// UUID). Either id goes into POST /sessions/:id/notes {"template"}.
+type NoteTemplate struct {
+	ID        note.TemplateID   `json:"id"`
+	Name      string            `json:"name"`
+	Builtin   bool              `json:"builtin"`
+	Sections  []TemplateSection `json:"sections"`
+	CreatedAt *time.Time        `json:"created_at"`
+	UpdatedAt *time.Time        `json:"updated_at"`
+}
+
+// TemplateRequest is the body of POST /templates (both fields required)
+// and PATCH /templates/:id (absent fields unchanged; sections replace the
+// list, send back a section's key to keep it).
+type TemplateRequest struct {
+	Name     *string           `json:"name,omitempty"`
+	Sections []TemplateSection `json:"sections,omitempty"`
+}
+
+// Limits of a clinician's own template.
+const (
+	MaxTemplateSections = 20
+	MaxTemplateAliases  = 20
+	MaxTemplateText     = 80 // characters of a name, title or alias
+)

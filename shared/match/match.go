@@ -172,7 +172,8 @@ func Match(tmpl note.Template, sections []note.Section, fields []Field, remember
 		if d, ok := defs[s.Key]; ok {
 			return d
 		}
-		return note.SectionDef{Key: s.Key, Title: s.Title}
+		// A section of the clinician's own template carries its names.
+		return note.SectionDef{Key: s.Key, Title: s.Title, Aliases: s.Aliases}
 	}
 
 	usedField := map[string]bool{}

@@ -374,13 +374,36 @@ func TestSignatureIsStableAcrossLoads(t *testing.T) {
 	}
 }
 
-func TestRunRejectsUnknownTemplate(t *testing.T) {
-	if _, err := Run(Request{Template: "xyz"}); err == nil {
+func TestRunRejectsAMissingTemplate(t *testing.T) {
+	if _, err := Run(Request{}); err == nil {
 		t.Fatal("want an error")
 	}
 	plan, err := Run(Request{Template: note.DAP, Sections: []note.Section{{Key: "data", Title: "Data", Text: "x"}}, Fields: []Field{textarea("d", "Data"), textarea("p", "Plan")}})
 	if err != nil || len(plan.Assignments) != 1 {
 		t.Fatalf("plan = %+v, err = %v", plan, err)
+	}
+}
+
+// A clinician's own template is not built in: its sections carry their
+// titles and aliases, and the matcher places them by those.
+func TestCustomSectionsMatchByTheirAliases(t *testing.T) {
+	plan, err := Run(Request{
+		Template: "01a24222-06db-7e08-a8b3-126222f9eece",
+		Sections: []note.Section{
+			{Key: "homework", Title: "Homework", Aliases: []string{"Between-session tasks"}, Text: "Keep the panic log."},
+			{Key: "risk", Title: "Risk assessment", Aliases: []string{"Safety screening"}, Text: "No risk reported."},
+		},
+		Fields: []Field{textarea("f1", "Safety screening"), textarea("f2", "Between-session tasks")},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, a := range plan.Assignments {
+		got[a.Section] = a.FieldID
+	}
+	if got["homework"] != "f2" || got["risk"] != "f1" {
+		t.Fatalf("assignments %+v (unmatched %+v)", plan.Assignments, plan.Unmatched)
 	}
 }
 

@@ -2,7 +2,6 @@ package match
 
 import (
 	"errors"
-	"strconv"
 
 	"github.com/sidenote/sidenote/shared/note"
 )
@@ -15,11 +14,15 @@ type Request struct {
 	Remembered map[string]string `json:"remembered,omitempty"`
 }
 
-// Run matches a request, checking that its template exists.
+// Run matches a request. A template that is not built in is a
+// clinician's own: its sections carry their titles and aliases.
 func Run(req Request) (Plan, error) {
 	tmpl, ok := note.Lookup(req.Template)
 	if !ok {
-		return Plan{}, errors.New("unknown template " + strconv.Quote(string(req.Template)))
+		if req.Template == "" {
+			return Plan{}, errors.New("the request names no template")
+		}
+		tmpl = note.Template{ID: req.Template}
 	}
 	return Match(tmpl, req.Sections, req.Fields, req.Remembered), nil
 }

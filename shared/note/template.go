@@ -20,10 +20,13 @@ const (
 // SectionDef describes one section of a template. Aliases are the other names
 // an EHR form may give the same field ("S", "Chief complaint", ...); the
 // insertion matcher scores field labels against Title, Key and Aliases.
+// DrawsFrom, set only in a clinician's own template, lists the built-in
+// section kinds (Kinds) the section is written from.
 type SectionDef struct {
-	Key     string   `json:"key"`
-	Title   string   `json:"title"`
-	Aliases []string `json:"aliases,omitempty"`
+	Key       string   `json:"key"`
+	Title     string   `json:"title"`
+	Aliases   []string `json:"aliases,omitempty"`
+	DrawsFrom []string `json:"draws_from,omitempty"`
 }
 
 // Template is an ordered list of sections.
@@ -52,6 +55,22 @@ var templates = []Template{
 	{ID: BIRP, Name: "BIRP", Sections: []SectionDef{behavior, intervent, response, plan}},
 	{ID: GIRP, Name: "GIRP", Sections: []SectionDef{goal, intervent, response, plan}},
 	{ID: Narrative, Name: "Narrative", Sections: []SectionDef{narrative}},
+}
+
+// Kinds returns the keys of the built-in sections, each once, in template
+// order: what a clinician's own section may draw from.
+func Kinds() []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, t := range templates {
+		for _, d := range t.Sections {
+			if !seen[d.Key] {
+				seen[d.Key] = true
+				out = append(out, d.Key)
+			}
+		}
+	}
+	return out
 }
 
 // Templates returns every template in display order. The slice is a copy.
@@ -98,7 +117,10 @@ const (
 type Section struct {
 	Key   string `json:"key"`
 	Title string `json:"title"`
-	Text  string `json:"text"`
+	// Aliases are the section's other names, carried by the sections of a
+	// clinician's own template so the field matcher knows them.
+	Aliases []string `json:"aliases,omitempty"`
+	Text    string   `json:"text"`
 	// NotDocumented is true when the session's sources held nothing for this
 	// section: the text stays empty rather than being filled with boilerplate.
 	NotDocumented bool   `json:"not_documented"`

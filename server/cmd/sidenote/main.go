@@ -98,6 +98,7 @@ func serve(log *slog.Logger) error {
 
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
+	go announceReady(ctx, os.Stdout, ln.Addr(), log)
 	select {
 	case err := <-serveErr:
 		queue.Stop(context.Background())

@@ -17,7 +17,7 @@ import (
 // about the clinician, in the API's own types where one exists.
 //
 //	{"format":"sidenote-export","format_version":1,"exported_at":"…",
-//	 "clinician":{…},"clients":[…],"sessions":[…],"audit_events":[…]}
+//	 "clinician":{…},"clients":[…],"templates":[…],"sessions":[…],"audit_events":[…]}
 //
 // Treatment plans are not stored (they are drafted on request), so there
 // are none to export.
@@ -107,6 +107,16 @@ func (s *Server) writeExport(c *gin.Context, clin *store.Clinician, now time.Tim
 		return err
 	}
 
+	templates, err := s.store.CustomTemplates(ctx, clin.ID)
+	if err != nil {
+		return err
+	}
+	w.startList("templates")
+	for i := range templates {
+		w.item(toCustomTemplate(&templates[i]))
+	}
+	w.endList()
+
 	w.startList("sessions")
 	err = s.store.ExportSessions(ctx, clin.ID, func(rs []store.SessionRecord) error {
 		for i := range rs {
@@ -127,7 +137,7 @@ func (s *Server) writeExport(c *gin.Context, clin *store.Clinician, now time.Tim
 			return err
 		}
 		for _, e := range events {
-			w.item(api.AuditEvent{ID: e.ID, Action: e.Action, ResourceID: e.ResourceID, RequestID: e.RequestID, ClientIP: e.ClientIP, CreatedAt: e.CreatedAt})
+			w.item(api.AuditEvent{ID: e.ID, Action: e.Action, ResourceID: e.ResourceID, RequestID: e.RequestID, ClientIP: e.ClientIP, Detail: e.Detail, CreatedAt: e.CreatedAt})
 		}
 		if w.err != nil || len(events) < store.MaxLimit {
 			break
@@ -165,7 +175,7 @@ func toExportSession(r *store.SessionRecord) exportSession {
 		out.Telehealth = &link
 	}
 	for i, n := range r.Notes {
-		en := exportNote{Note: toNote(&n.Note, n.Addenda), Versions: make([]api.NoteVersion, len(n.Versions)), Insertions: make([]api.Insertion, len(n.Insertions))}
+		en := exportNote{Note: toNote(&n.Note, n.Addenda, r.Amendments), Versions: make([]api.NoteVersion, len(n.Versions)), Insertions: make([]api.Insertion, len(n.Insertions))}
 		for j, v := range n.Versions {
 			en.Versions[j] = api.NoteVersion{Version: v.Version, Sections: store.SectionsOf(v.Sections), CreatedAt: v.CreatedAt}
 		}

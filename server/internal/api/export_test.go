@@ -26,6 +26,7 @@ type account struct {
 	signedNote, readyNote    string
 	transcript, summary      string
 	edit, addendum           string
+	templateID               string
 	audio                    []byte
 }
 
@@ -41,6 +42,7 @@ func seedAccount(t *testing.T, ts *testServer, email, marker string) *account {
 		addendum:   "Addendum: " + marker + " follow-up call booked.",
 		audio:      []byte("fictional audio " + marker),
 	}
+	a.templateID = string(ts.createTemplate(a.token, "Intake "+marker).ID)
 	a.clientID = ts.createClient(a.token, "Robin "+marker+" (pseudonym)", api.ClientIndividual).ID
 	a.archivedID = ts.createClient(a.token, "Sam "+marker+" (pseudonym)", api.ClientCouple).ID
 	ts.do(a.token, http.MethodDelete, "/api/v1/clients/"+a.archivedID, nil, http.StatusNoContent, nil)
@@ -86,9 +88,10 @@ func seedAccount(t *testing.T, ts *testServer, email, marker string) *account {
 // exportDocument is what GET /export sends.
 type exportDocument struct {
 	exportHeader
-	Clients     []api.Client     `json:"clients"`
-	Sessions    []exportSession  `json:"sessions"`
-	AuditEvents []api.AuditEvent `json:"audit_events"`
+	Clients     []api.Client       `json:"clients"`
+	Templates   []api.NoteTemplate `json:"templates"`
+	Sessions    []exportSession    `json:"sessions"`
+	AuditEvents []api.AuditEvent   `json:"audit_events"`
 }
 
 func (ts *testServer) export(token string) (exportDocument, response) {
@@ -146,6 +149,10 @@ func TestExportHoldsEverythingOfTheCallerOnly(t *testing.T) {
 		}
 		if slices.Sort(clients); !slices.Equal(clients, sorted(a.clientID, a.archivedID)) {
 			t.Errorf("clients %v, want the active and the archived one", clients)
+		}
+		if len(doc.Templates) != 1 || string(doc.Templates[0].ID) != a.templateID || doc.Templates[0].Name != "Intake alder" ||
+			len(doc.Templates[0].Sections) != 2 || doc.Templates[0].Builtin {
+			t.Errorf("templates %+v, want A's own one", doc.Templates)
 		}
 		var sessions []string
 		for _, s := range doc.Sessions {

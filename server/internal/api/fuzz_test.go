@@ -38,6 +38,7 @@ const (
 	recordDraftNote  = "draft note"
 	recordSignedNote = "signed note"
 	recordRecording  = "session with a recording"
+	recordTemplate   = "template"
 )
 
 var jsonRoutes = []jsonRoute{
@@ -53,6 +54,8 @@ var jsonRoutes = []jsonRoute{
 	{"FuzzUpdateRecording", http.MethodPatch, "/api/v1/sessions/:id/recording", recordRecording},
 	{"FuzzGenerateNote", http.MethodPost, "/api/v1/sessions/:id/notes", recordSession},
 	{"FuzzUpdateNote", http.MethodPatch, "/api/v1/notes/:id", recordDraftNote},
+	{"FuzzCreateTemplate", http.MethodPost, "/api/v1/templates", ""},
+	{"FuzzUpdateTemplate", http.MethodPatch, "/api/v1/templates/:id", recordTemplate},
 	{"FuzzSignNote", http.MethodPost, "/api/v1/notes/:id/sign", recordDraftNote},
 	{"FuzzAddAddendum", http.MethodPost, "/api/v1/notes/:id/addenda", recordSignedNote},
 	{"FuzzRecordInsertion", http.MethodPost, "/api/v1/notes/:id/insertions", recordDraftNote},
@@ -61,6 +64,8 @@ var jsonRoutes = []jsonRoute{
 func FuzzDevLogin(f *testing.F)        { fuzzJSONRoute(f) }
 func FuzzCreateClient(f *testing.F)    { fuzzJSONRoute(f) }
 func FuzzSignNote(f *testing.F)        { fuzzJSONRoute(f) }
+func FuzzCreateTemplate(f *testing.F)  { fuzzJSONRoute(f) }
+func FuzzUpdateTemplate(f *testing.F)  { fuzzJSONRoute(f) }
 func FuzzUpdateClient(f *testing.F)    { fuzzJSONRoute(f) }
 func FuzzCreateSession(f *testing.F)   { fuzzJSONRoute(f) }
 func FuzzUpdateSession(f *testing.F)   { fuzzJSONRoute(f) }
@@ -151,6 +156,8 @@ func newFuzzServer(f *testing.F, dialect, record string) *fuzzServer {
 		recordSession: sess.ID,
 	}}
 	switch record {
+	case recordTemplate:
+		fs.records[recordTemplate] = string(ts.createTemplate(token, "Fuzzed template").ID)
 	case recordRecording:
 		ts.upload(token, sess.ID, "audio/webm", []byte("fictional audio"), http.StatusCreated)
 		fs.records[recordRecording] = sess.ID

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"net/http"
+	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -11,7 +13,6 @@ import (
 	"github.com/sidenote/sidenote/server/internal/notepdf"
 	"github.com/sidenote/sidenote/server/internal/store"
 	"github.com/sidenote/sidenote/shared/api"
-	"github.com/sidenote/sidenote/shared/note"
 )
 
 // notePDF answers GET /notes/:id/pdf: the note as a PDF, audited as a
@@ -39,12 +40,29 @@ func (s *Server) notePDF(c *gin.Context) {
 		return
 	}
 	addenda, err := s.store.Addenda(ctx, caller(c), n.ID)
+	var amendments []store.SessionAmendment
+	if err == nil && n.SignedAt != nil {
+		amendments, err = s.store.SessionAmendments(ctx, caller(c), n.SessionID)
+	}
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	doc := pdfNote(n, toSession(sess), addenda, s.templateName(ctx, caller(c), n.Template))
-	doc.Location = loc
+	name, err := s.templateName(ctx, caller(c), n.Template)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	doc := pdfNote(toNote(n, addenda, amendments), toSession(sess), name, loc)
+	doc.UpdatedAt = n.UpdatedAt
+	for _, a := range toNote(n, nil, amendments).Amendments {
+		text, err := s.amendmentText(ctx, caller(c), a, loc)
+		if err != nil {
+			fail(c, err)
+			return
+		}
+		doc.Amendments = append(doc.Amendments, notepdf.Addition{Text: text, At: a.At})
+	}
 	var buf bytes.Buffer
 	if err := notepdf.Write(&buf, doc); err != nil {
 		fail(c, err)
@@ -58,28 +76,83 @@ func (s *Server) notePDF(c *gin.Context) {
 	c.Data(http.StatusOK, "application/pdf", buf.Bytes())
 }
 
-// pdfNote is what the PDF of a note shows.
-func pdfNote(n *store.Note, sess api.Session, addenda []store.NoteAddendum, templateName string) notepdf.Note {
+// pdfNote is what the PDF of a note shows, amendments aside.
+func pdfNote(n api.Note, sess api.Session, templateName string, loc *time.Location) notepdf.Note {
 	out := notepdf.Note{
 		TemplateName: templateName, ClientLabel: sess.DisplayLabel, DateOfService: sess.StartedAt,
-		SignedAt: n.SignedAt, UpdatedAt: n.UpdatedAt,
+		SignedAt: n.SignedAt, Location: loc,
 	}
-	if n.SignedByName != nil {
-		out.SignedBy = *n.SignedByName
+	if n.SignedBy != nil {
+		out.SignedBy = n.SignedBy.Name
 	}
-	for _, sec := range store.SectionsOf(n.Sections) {
+	for _, sec := range n.Sections {
 		out.Sections = append(out.Sections, notepdf.Section{Title: sec.Title, Text: sec.Text, NotDocumented: sec.NotDocumented})
 	}
-	for _, a := range addenda {
+	for _, a := range n.Addenda {
 		out.Addenda = append(out.Addenda, notepdf.Addition{Text: a.Text, At: a.CreatedAt})
 	}
 	return out
 }
 
-// templateName is the name of a note's template as the clinician knows it.
-func (s *Server) templateName(_ context.Context, _ string, id string) string {
-	if t, ok := note.Lookup(note.TemplateID(id)); ok {
-		return t.Name
+// amendmentFields name an amendment's field as the record reads.
+var amendmentFields = map[string]string{
+	"client": "Client", "type": "Session type", "started_at": "Start", "ended_at": "End",
+	"summary": "Summary", "transcript": "Transcript",
+}
+
+// amendmentText says what an amendment changed and why: values as the
+// clinician knows them (a client's name, a time in loc), a source's
+// texts only as "replaced".
+func (s *Server) amendmentText(ctx context.Context, clinicianID string, a api.Amendment, loc *time.Location) (string, error) {
+	field := amendmentFields[a.Field]
+	if field == "" {
+		field = a.Field
 	}
-	return ""
+	value := func(v string) (string, error) {
+		switch {
+		case v == "":
+			return "none", nil
+		case a.Field == "client":
+			kind, id, _ := strings.Cut(v, ":")
+			if kind == "anonymous" {
+				return api.Anonymous(id).Label(), nil
+			}
+			cl, err := s.store.Client(ctx, clinicianID, id)
+			if store.IsNotFound(err) {
+				return "a deleted client", nil
+			}
+			if err != nil {
+				return "", err
+			}
+			return cl.DisplayName, nil
+		case a.Field == "started_at" || a.Field == "ended_at":
+			if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
+				return notepdf.When(t, loc), nil
+			}
+		}
+		return v, nil
+	}
+	text := field + " replaced"
+	if a.Field != "summary" && a.Field != "transcript" {
+		old, err := value(a.Old)
+		if err != nil {
+			return "", err
+		}
+		now, err := value(a.New)
+		if err != nil {
+			return "", err
+		}
+		text = field + ": " + old + " → " + now
+	}
+	return text + ". Reason: " + a.Reason, nil
+}
+
+// templateName is the name of a note's template as the clinician knows
+// it; empty for a template since deleted.
+func (s *Server) templateName(ctx context.Context, clinicianID, id string) (string, error) {
+	t, err := s.store.NoteTemplate(ctx, clinicianID, id)
+	if store.IsNotFound(err) {
+		return "", nil
+	}
+	return t.Name, err
 }

@@ -50,11 +50,19 @@ func TestNotePDF(t *testing.T) {
 		ts.do(a, http.MethodPost, "/api/v1/notes/"+n.ID+"/sign", signAndEnd(n.Version+1), http.StatusOK, nil)
 		ts.do(a, http.MethodPost, "/api/v1/notes/"+n.ID+"/addenda", api.TextRequest{Text: "Client called to move the next appointment."}, http.StatusCreated, nil)
 
+		kim := ts.createClient(a, "Kim (pseudonym)", api.ClientIndividual)
+		ts.do(a, http.MethodPatch, "/api/v1/sessions/"+sess.ID, api.UpdateSessionRequest{Type: ptr(api.SessionTelehealth),
+			Reason: ptr("Entered as in person by mistake (fictional).")}, http.StatusOK, nil)
+		ts.do(a, http.MethodPost, "/api/v1/sessions/"+sess.ID+"/assign", api.AssignRequest{ClientID: kim.ID,
+			Reason: ptr("Wrong client picked (fictional).")}, http.StatusOK, nil)
+
 		signed := text(pdfPath + "?tz=America/New_York")
 		for _, want := range []string{
-			"Client Zoë O’Brien", "Date of service Fri 4 Dec 2026, 10:00 EST", "Signed by Dr a@example.com", "Signed at",
+			"Client Kim (pseudonym)", "Date of service Fri 4 Dec 2026, 10:00 EST", "Signed by Dr a@example.com", "Signed at",
 			"Plan Continue weekly sessions; “homework” — the panic log.",
 			"Addenda Addendum, ", "Client called to move the next appointment.",
+			"Amendments Amendment, ", "Session type: in_person → telehealth. Reason: Entered as in person by mistake (fictional).",
+			"Client: Zoë O’Brien → Kim (pseudonym). Reason: Wrong client picked (fictional).",
 		} {
 			if !strings.Contains(signed, want) {
 				t.Errorf("signed PDF lacks %q:\n%s", want, signed)
@@ -64,7 +72,7 @@ func TestNotePDF(t *testing.T) {
 			t.Errorf("a signed note's PDF says draft:\n%s", signed)
 		}
 		last := -1
-		for _, title := range []string{"Subjective", "Objective", "Assessment", "Plan", "Addenda"} {
+		for _, title := range []string{"Subjective", "Objective", "Assessment", "Plan", "Amendments", "Addenda"} {
 			i := strings.Index(signed, title+" ")
 			if i < last {
 				t.Errorf("%s out of order:\n%s", title, signed)

@@ -37,7 +37,7 @@ func TestSessionLabelsAndSearch(t *testing.T) {
 			t.Fatalf("label %q", labelled.Label)
 		}
 		ts.do(a, http.MethodPatch, "/api/v1/sessions/"+other.ID, api.UpdateSessionRequest{Label: ptr("100% _intake_")}, http.StatusOK, nil)
-		for _, bad := range []string{strings.Repeat("é", 61), "two\nlines", "tab\there", "bell\u0007"} {
+		for _, bad := range []string{strings.Repeat("é", 61), "two\nlines", "tab\there", "bell\u0007", "Robin\u202Eegap"} {
 			if e := ts.do(a, http.MethodPatch, "/api/v1/sessions/"+couple.ID, api.UpdateSessionRequest{Label: &bad}, http.StatusUnprocessableEntity, nil).Error(); e.Field != "label" {
 				t.Errorf("label %q: %+v", bad, e)
 			}

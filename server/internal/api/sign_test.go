@@ -88,5 +88,9 @@ func TestSigningMeansSomething(t *testing.T) {
 		if got := auditCount(t, ts, "note.sign", n.ID); got != 1 {
 			t.Errorf("%d note.sign events, want 1", got)
 		}
+		// Signing and ending were two writes: each audited once.
+		if got := auditCount(t, ts, "session.end", sess.ID); got != 1 {
+			t.Errorf("%d session.end events, want 1", got)
+		}
 	})
 }

@@ -184,6 +184,10 @@ func (ts *testServer) raw(token, method, path string, body any, header ...string
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
 	for i := 0; i+1 < len(header); i += 2 {
+		if header[i] == "Host" { // the client sends req.Host, not a Host header
+			req.Host = header[i+1]
+			continue
+		}
 		req.Header.Set(header[i], header[i+1])
 	}
 	res, err := ts.http.Client().Do(req)
@@ -256,6 +260,17 @@ func (ts *testServer) generateNote(token, sessionID string, template string) api
 	var n api.Note
 	ts.do(token, http.MethodPost, "/api/v1/sessions/"+sessionID+"/notes", map[string]string{"template": template}, http.StatusAccepted, &n)
 	return ts.waitNote(token, n.ID)
+}
+
+// createTemplate adds a template of the clinician's own with two sections.
+func (ts *testServer) createTemplate(token, name string) api.NoteTemplate {
+	ts.t.Helper()
+	var t api.NoteTemplate
+	ts.do(token, http.MethodPost, "/api/v1/templates", api.TemplateRequest{Name: &name, Sections: []api.TemplateSection{
+		{Title: "Interventions used", Aliases: []string{"Techniques"}, DrawsFrom: []string{"intervention"}},
+		{Title: "Homework", DrawsFrom: []string{"plan"}},
+	}}, http.StatusCreated, &t)
+	return t
 }
 
 // signAndEnd is the body of a sign request at version that also ends the

@@ -11,7 +11,6 @@ import (
 	"github.com/sidenote/sidenote/server/internal/notes"
 	"github.com/sidenote/sidenote/server/internal/provider"
 	"github.com/sidenote/sidenote/server/internal/store"
-	"github.com/sidenote/sidenote/shared/note"
 )
 
 // GenerateNoteArgs asks for a note's sections to be generated.
@@ -47,15 +46,18 @@ func (w *generateNoteWorker) Work(ctx context.Context, job *river.Job[GenerateNo
 	if n.Status != "generating" {
 		return nil
 	}
-	tmpl, ok := note.Lookup(note.TemplateID(n.Template))
-	if !ok {
+	tmpl, err := st.NoteTemplate(ctx, a.ClinicianID, n.Template)
+	if store.IsNotFound(err) {
 		return st.FailNote(ctx, a.ClinicianID, a.NoteID, "This note's template is no longer available.")
+	}
+	if err != nil {
+		return err
 	}
 	summary, transcript, err := st.Sources(ctx, a.ClinicianID, n.SessionID)
 	if err != nil {
 		return err
 	}
-	res, err := w.deps.Generator.Generate(ctx, tmpl, notes.Source{Summary: summary, Transcript: transcript})
+	res, err := notes.WithCustom(w.deps.Generator).Generate(ctx, tmpl, notes.Source{Summary: summary, Transcript: transcript})
 	if err == nil {
 		return st.CompleteNote(ctx, a.ClinicianID, a.NoteID, res.Sections, res.Generator)
 	}

@@ -108,10 +108,10 @@ func Write(w io.Writer, n Note) error {
 		pdf.MultiCell(0, lineH, value, "", "L", false)
 	}
 	field("Client", n.ClientLabel)
-	field("Date of service", when(n.DateOfService, loc))
+	field("Date of service", When(n.DateOfService, loc))
 	if n.SignedAt != nil {
 		field("Signed by", n.SignedBy)
-		field("Signed at", when(*n.SignedAt, loc))
+		field("Signed at", When(*n.SignedAt, loc))
 	} else {
 		field("Status", "Draft — not signed")
 	}
@@ -159,7 +159,7 @@ func additions(pdf *fpdf.Fpdf, title, one string, as []Addition, loc *time.Locat
 	heading(pdf, title)
 	for _, a := range as {
 		pdf.SetFont(family, "B", bodySize)
-		line := one + ", " + when(a.At, loc)
+		line := one + ", " + When(a.At, loc)
 		if a.By != "" {
 			line += ", by " + a.By
 		}
@@ -170,8 +170,9 @@ func additions(pdf *fpdf.Fpdf, title, one string, as []Addition, loc *time.Locat
 	}
 }
 
-// when shows a time as the sidebar does, with its zone.
-func when(t time.Time, loc *time.Location) string {
+// When shows a time as the PDF does, with its zone: "Fri 4 Dec 2026,
+// 16:00 CET".
+func When(t time.Time, loc *time.Location) string {
 	return t.In(loc).Format("Mon 2 Jan 2006, 15:04 MST")
 }
 

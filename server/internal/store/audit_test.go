@@ -20,7 +20,7 @@ import (
 // auditedTables are the tables an audited write can change.
 var auditedTables = []string{
 	"clinicians", "identities", "api_tokens", "sessions", "session_assignments", "session_sources", "recordings",
-	"notes", "note_versions", "note_addenda", "note_insertions", "audit_events",
+	"notes", "note_versions", "note_addenda", "note_insertions", "custom_templates", "audit_events",
 }
 
 // dumpTables returns every row of auditedTables, byte for byte.
@@ -86,7 +86,7 @@ func TestAuditedWritesCommitWithTheirEvent(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := s.PutSource(ctx, c.ID, sess.ID, store.SourceSummary, "Fictional client slept better this week."); err != nil {
+		if err := s.PutSource(ctx, c.ID, sess.ID, store.SourceSummary, "Fictional client slept better this week.", nil); err != nil {
 			t.Fatal(err)
 		}
 		ready, _, err := s.CreateNote(ctx, c.ID, sess.ID, note.DAP, "", noJob)
@@ -108,8 +108,15 @@ func TestAuditedWritesCommitWithTheirEvent(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		other, err := s.CreateSession(ctx, c.ID, api.CreateSessionRequest{Type: api.SessionTelehealth, Consent: &api.Consent{Obtained: true, Method: api.ConsentVerbal}})
+		if err != nil {
+			t.Fatal(err)
+		}
 		edit := api.UpdateNoteRequest{Version: 1, Sections: []api.SectionEdit{{Key: "data", Text: "Fictional client slept seven hours."}}}
 		receipt := api.InsertionRequest{Origin: "https://ehr.example.com", NoteVersion: 2, Fields: []api.InsertionField{{Section: "data", FieldLabel: "Data"}}}
+
+		tmplName, tmplID := "Fictional intake", ""
+		tmplSections := []api.TemplateSection{{Title: "Homework", DrawsFrom: []string{"plan"}}}
 
 		// In order: each write leaves what the next one needs.
 		for _, w := range []struct {
@@ -118,14 +125,45 @@ func TestAuditedWritesCommitWithTheirEvent(t *testing.T) {
 			resource string // "" for the id the write returns
 			write    func(ctx context.Context) (string, error)
 		}{
+			{"create client", audit.ClientCreate, "", func(ctx context.Context) (string, error) {
+				cl, err := s.CreateClient(ctx, c.ID, api.CreateClientRequest{DisplayName: "Ash (pseudonym)", Kind: api.ClientCouple})
+				if err != nil {
+					return "", err
+				}
+				return cl.ID, nil
+			}},
+			{"update client", audit.ClientUpdate, client.ID, func(ctx context.Context) (string, error) {
+				name := "Robin B. (pseudonym)"
+				_, err := s.UpdateClient(ctx, c.ID, client.ID, api.UpdateClientRequest{DisplayName: &name})
+				return "", err
+			}},
+			{"create session", audit.SessionCreate, "", func(ctx context.Context) (string, error) {
+				created, err := s.CreateSession(ctx, c.ID, api.CreateSessionRequest{Type: api.SessionDictation, ClientID: &client.ID, Consent: &api.Consent{Obtained: true, Method: api.ConsentWritten}})
+				if err != nil {
+					return "", err
+				}
+				return created.ID, nil
+			}},
+			{"update session", audit.SessionUpdate, other.ID, func(ctx context.Context) (string, error) {
+				typ := api.SessionInPerson
+				_, err := s.UpdateSession(ctx, c.ID, other.ID, api.UpdateSessionRequest{Type: &typ})
+				return "", err
+			}},
+			{"end session", audit.SessionEnd, other.ID, func(ctx context.Context) (string, error) {
+				_, err := s.EndSession(ctx, c.ID, other.ID, api.EndSessionRequest{ClientID: &client.ID})
+				return "", err
+			}},
+			{"delete session", audit.SessionDelete, other.ID, func(ctx context.Context) (string, error) {
+				return "", s.DeleteSession(ctx, c.ID, other.ID)
+			}},
 			{"summary", audit.SummaryWrite, sess.ID, func(ctx context.Context) (string, error) {
-				return "", s.PutSource(ctx, c.ID, sess.ID, store.SourceSummary, "Fictional client kept the sleep diary.")
+				return "", s.PutSource(ctx, c.ID, sess.ID, store.SourceSummary, "Fictional client kept the sleep diary.", nil)
 			}},
 			{"transcript", audit.TranscriptSave, sess.ID, func(ctx context.Context) (string, error) {
-				return "", s.PutSource(ctx, c.ID, sess.ID, store.SourceTranscript, "Clinician: (fictional) How was the week?")
+				return "", s.PutSource(ctx, c.ID, sess.ID, store.SourceTranscript, "Clinician: (fictional) How was the week?", nil)
 			}},
 			{"assign", audit.SessionAssign, sess.ID, func(ctx context.Context) (string, error) {
-				_, err := s.AssignSession(ctx, c.ID, sess.ID, client.ID)
+				_, err := s.AssignSession(ctx, c.ID, sess.ID, api.AssignRequest{ClientID: client.ID})
 				return "", err
 			}},
 			{"create note", audit.NoteCreate, "", func(ctx context.Context) (string, error) {
@@ -147,8 +185,12 @@ func TestAuditedWritesCommitWithTheirEvent(t *testing.T) {
 				_, err := s.RecordInsertion(ctx, c.ID, ready.ID, receipt)
 				return "", err
 			}},
+			{"end the note's session", audit.SessionEnd, sess.ID, func(ctx context.Context) (string, error) {
+				_, err := s.EndSession(ctx, c.ID, sess.ID, api.EndSessionRequest{})
+				return "", err
+			}},
 			{"sign", audit.NoteSign, ready.ID, func(ctx context.Context) (string, error) {
-				_, err := s.SignNote(ctx, c.ID, ready.ID, api.SignNoteRequest{Version: 2, EndSession: &api.EndSessionRequest{}}, s.Now(), noJob)
+				_, err := s.SignNote(ctx, c.ID, ready.ID, api.SignNoteRequest{Version: 2}, s.Now(), noJob)
 				return "", err
 			}},
 			{"addendum", audit.NoteWrite, ready.ID, func(ctx context.Context) (string, error) {
@@ -174,11 +216,29 @@ func TestAuditedWritesCommitWithTheirEvent(t *testing.T) {
 				}
 				return t.ID, nil
 			}},
+			{"archive client", audit.ClientArchive, client.ID, func(ctx context.Context) (string, error) {
+				return "", s.ArchiveClient(ctx, c.ID, client.ID)
+			}},
 			{"revoke token", audit.TokenRevoke, tok.ID, func(ctx context.Context) (string, error) {
 				return "", s.RevokeToken(ctx, c.ID, tok.ID)
 			}},
+			{"create template", audit.TemplateWrite, "", func(ctx context.Context) (string, error) {
+				t, err := s.CreateTemplate(ctx, c.ID, api.TemplateRequest{Name: &tmplName, Sections: tmplSections})
+				if err != nil {
+					return "", err
+				}
+				tmplID = t.ID
+				return t.ID, nil
+			}},
+			{"update template", audit.TemplateWrite, "", func(ctx context.Context) (string, error) {
+				_, err := s.UpdateTemplate(ctx, c.ID, tmplID, api.TemplateRequest{Name: new("Renamed")})
+				return tmplID, err
+			}},
+			{"delete template", audit.TemplateDelete, "", func(ctx context.Context) (string, error) {
+				return tmplID, s.DeleteTemplate(ctx, c.ID, tmplID)
+			}},
 			{"link identity", audit.IdentityLink, c.ID, func(ctx context.Context) (string, error) {
-				return "", s.LinkIdentity(ctx, c.ID, "oidc", "subject-audit")
+				return "", s.LinkIdentity(ctx, c.ID, "oidc", "subject-audit", "")
 			}},
 		} {
 			before := dumpTables(t, s)

@@ -97,8 +97,11 @@ var (
 // non-empty idempotency key, asking again for the same session and template
 // returns the note created the first time (created is false then).
 func (s *Store) CreateNote(ctx context.Context, clinicianID, sessionID string, tmpl note.TemplateID, idempotencyKey string, enqueue Enqueue) (n *Note, created bool, err error) {
-	if err := tmpl.Validate(); err != nil {
-		return nil, false, invalid("template", "template must be one of soap, dap, birp, girp or narrative.")
+	if _, err := s.NoteTemplate(ctx, clinicianID, string(tmpl)); err != nil {
+		if IsNotFound(err) {
+			return nil, false, invalid("template", "template must be one of soap, dap, birp, girp, narrative or the id of one of your templates.")
+		}
+		return nil, false, err
 	}
 	if len(idempotencyKey) > 200 {
 		return nil, false, invalid("Idempotency-Key", "The Idempotency-Key header is too long (200 characters at most).")
@@ -314,9 +317,12 @@ func (s *Store) UpdateNote(ctx context.Context, clinicianID, id string, req api.
 	sections := SectionsOf(n.Sections)
 	if len(sections) == 0 {
 		// A failed note has no sections yet: start from the template.
-		tmpl, _ := note.Lookup(note.TemplateID(n.Template))
+		tmpl, err := s.NoteTemplate(ctx, clinicianID, n.Template)
+		if err != nil && !IsNotFound(err) {
+			return nil, err
+		}
 		for _, d := range tmpl.Sections {
-			sections = append(sections, note.Section{Key: d.Key, Title: d.Title, NotDocumented: true, Sources: []note.Span{}})
+			sections = append(sections, note.Section{Key: d.Key, Title: d.Title, Aliases: d.Aliases, NotDocumented: true, Sources: []note.Span{}})
 		}
 	}
 	for i, e := range req.Sections {
@@ -427,7 +433,10 @@ func (s *Store) RecordInsertion(ctx context.Context, clinicianID, id string, req
 	if len(req.Fields) == 0 {
 		return nil, invalid("fields", "List at least one field the note went into.")
 	}
-	tmpl, _ := note.Lookup(note.TemplateID(n.Template))
+	tmpl, err := s.NoteTemplate(ctx, clinicianID, n.Template)
+	if err != nil && !IsNotFound(err) {
+		return nil, err
+	}
 	for i, f := range req.Fields {
 		if !hasSection(tmpl, f.Section) && f.Section != "note" {
 			return nil, invalid("fields["+itoa(i)+"].section", "This note has no section "+quote(f.Section)+".")

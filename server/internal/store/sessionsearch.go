@@ -4,7 +4,6 @@ import (
 	"context"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/sidenote/sidenote/shared/api"
@@ -14,8 +13,10 @@ import (
 const maxQuery = 200
 
 // sessionLabel validates a session label: trimmed, at most
-// api.MaxSessionLabel characters, no control characters (a label is one
-// line in a list).
+// api.MaxSessionLabel characters, no control or text-direction characters
+// (a label is one line in a list, shown as typed). Labels are not sealed,
+// so that the database can search them: they tell sessions apart ("Tue 4
+// pm couple"); names belong to clients, which are sealed.
 func sessionLabel(v string) (string, error) {
 	v = strings.TrimSpace(v)
 	if !utf8.ValidString(v) {
@@ -24,8 +25,8 @@ func sessionLabel(v string) (string, error) {
 	if utf8.RuneCountInString(v) > api.MaxSessionLabel {
 		return "", invalid("label", "A label is 60 characters at most.")
 	}
-	if strings.IndexFunc(v, unicode.IsControl) >= 0 {
-		return "", invalid("label", "A label is one line of text, without tabs or control characters.")
+	if hasHiddenControls(v) {
+		return "", invalid("label", "A label is one line of text, without tabs, control or text-direction characters.")
 	}
 	return v, nil
 }
@@ -102,9 +103,21 @@ var dayLayouts = []string{
 // yearlessLayouts are dates shown without a year: this year's.
 var yearlessLayouts = []string{"2 Jan", "Mon 2 Jan", "2 January", "Monday 2 January", "Jan 2", "January 2"}
 
-// parseDay reads q as a calendar day in loc: its midnight.
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// parseDay reads q as a calendar day in loc: its midnight. "Today" and
+// "yesterday" are days too (the list shows recent sessions as "Today").
 func parseDay(q string, loc *time.Location, now time.Time) (time.Time, bool) {
 	q = strings.Join(strings.Fields(strings.TrimSuffix(q, ",")), " ")
+	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, loc)
+	switch strings.ToLower(q) {
+	case "today":
+		return today, true
+	case "yesterday":
+		return today.AddDate(0, 0, -1), true
+	}
 	for _, layout := range dayLayouts {
 		if t, err := time.ParseInLocation(layout, q, loc); err == nil {
 			return t, true

@@ -60,7 +60,8 @@ func (s *Store) SignNote(ctx context.Context, clinicianID, id string, req api.Si
 		return audit.RecordTx(ctx, tx, audit.NoteSign, id)
 	}
 	if req.EndSession != nil {
-		_, err = s.reassign(ctx, clinicianID, n.SessionID, req.EndSession.ClientID, req.EndSession.Anonymous, true, sign)
+		end := req.EndSession
+		_, err = s.reassign(ctx, clinicianID, n.SessionID, end.ClientID, end.Anonymous, end.Reason, true, audit.SessionEnd, sign)
 	} else {
 		err = s.Transaction(ctx, func(tx *gorm.DB) error {
 			// Read in the transaction: a session ended meanwhile is fine,

@@ -38,9 +38,15 @@ func list(v js.Value, name string) []js.Value {
 func decodeRequest(v js.Value) match.Request {
 	req := match.Request{Template: note.TemplateID(str(v, "template"))}
 	for _, s := range list(v, "sections") {
-		req.Sections = append(req.Sections, note.Section{
+		sec := note.Section{
 			Key: str(s, "key"), Title: str(s, "title"), Text: str(s, "text"), NotDocumented: boolean(s, "not_documented"),
-		})
+		}
+		for _, a := range list(s, "aliases") {
+			if a.Type() == js.TypeString {
+				sec.Aliases = append(sec.Aliases, a.String())
+			}
+		}
+		req.Sections = append(req.Sections, sec)
 	}
 	for _, f := range list(v, "fields") {
 		req.Fields = append(req.Fields, match.Field{

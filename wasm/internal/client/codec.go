@@ -148,6 +148,9 @@ func decodeClientPage(v wire.Value) api.Page[api.Client] {
 
 func decodeSection(v wire.Value) note.Section {
 	s := note.Section{Key: v.Get("key").Str(), Title: v.Get("title").Str(), Text: v.Get("text").Str(), NotDocumented: v.Get("not_documented").Bool()}
+	for _, a := range v.Get("aliases").Items() {
+		s.Aliases = append(s.Aliases, a.Str())
+	}
 	if src := v.Get("sources"); src.Kind() == wire.Array {
 		s.Sources = []note.Span{}
 		for _, sp := range src.Items() {

@@ -42,6 +42,7 @@ func fullNote() api.Note {
 		Sections: []note.Section{
 			{Key: "subjective", Title: "Subjective", Text: "Client reports \"better\" sleep.\nStill tired.", Sources: []note.Span{{Source: "summary", Start: 0, End: 40}}},
 			{Key: "objective", Title: "Objective", NotDocumented: true, Sources: []note.Span{}},
+			{Key: "homework", Title: "Homework", Aliases: []string{"Between-session tasks", "HW"}, Text: "Keep the log.", Sources: []note.Span{}},
 		},
 		SignedAt: &later, SignedBy: &api.Signer{ID: "c-1", Name: "Dr Zoë O’Brien"}, Addenda: []api.Addendum{{ID: "a-1", Text: "Addendum ✓", CreatedAt: later}}, CreatedAt: at, UpdatedAt: later,
 	}
