@@ -49,17 +49,20 @@ func cleanSpan(kind sourceKind, raw string) string {
 // dropAnnotations removes bracketed transcription annotations ("[inaudible]",
 // "(laughs)", "[00:12:03]"). An unmatched bracket is left alone.
 func dropAnnotations(s string) string {
-	if strings.IndexAny(s, "[(") < 0 {
+	if strings.IndexAny(s, "[(<") < 0 {
 		return s
 	}
 	var b strings.Builder
 	b.Grow(len(s))
 	for i := 0; i < len(s); {
 		c := s[i]
-		if c == '[' || c == '(' {
+		if c == '[' || c == '(' || c == '<' {
 			closer := byte(']')
-			if c == '(' {
+			switch c {
+			case '(':
 				closer = ')'
+			case '<':
+				closer = '>'
 			}
 			if j := strings.IndexByte(s[i+1:], closer); j >= 0 && strings.IndexByte(s[i+1:i+1+j], c) < 0 {
 				i += j + 2
@@ -122,8 +125,10 @@ func dropFillers(toks []string) []string {
 		prev := &out[len(out)-1]
 		switch {
 		case hasTerminal(punct):
+			// A tag such as "..., you know?" does not make a statement a
+			// question: once it is gone, the sentence ends with a full stop.
 			if _, p := trailingPunct(*prev); !hasTerminal(p) {
-				*prev = strings.TrimRight(*prev, ",;:") + terminalOf(punct)
+				*prev = strings.TrimRight(*prev, ",;:") + strings.ReplaceAll(terminalOf(punct), "?", ".")
 			}
 		case strings.HasPrefix(punct, ",") && endsWithComma(*prev):
 			*prev = strings.TrimSuffix(*prev, ",")
@@ -154,6 +159,9 @@ func fillerLen(toks []string, i int, setOff bool) int {
 		return 0
 	}
 	if _, punct := trailingPunct(toks[i]); w == "like" && punct != "" {
+		return 1
+	}
+	if _, punct := trailingPunct(toks[i]); (w == "right" || w == "okay" || w == "ok") && i == len(toks)-1 && i > 0 && strings.Contains(punct, "?") {
 		return 1
 	}
 	if w == "you" && i+1 < len(toks) && bareLower(toks[i+1]) == "know" {
@@ -475,4 +483,16 @@ func atLineStart(s string, i int) bool {
 		i--
 	}
 	return true
+}
+
+// bulletAt reports whether the text at start follows a list marker ("- ",
+// "• ", "2. ") at the start of its line.
+func bulletAt(s string, start int) bool {
+	ls := strings.LastIndexByte(s[:start], '\n') + 1
+	i := ls
+	for i < start && (s[i] == ' ' || s[i] == '\t') {
+		i++
+	}
+	n := markerLen(s, i, len(s))
+	return n > 0 && i+n <= start && strings.TrimSpace(s[i+n:start]) == ""
 }

@@ -1,0 +1,170 @@
+package notes
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+)
+
+// Linguistic features of a sentence beyond its cue words: whether it looks
+// ahead (future, an instruction, a request), reports something done, sits
+// in a subordinate clause, or mentions risk. They let one cue ("homework",
+// "schedule", "I'll") mean different things in different sentences.
+
+// tokens lowercases s into words (as words does) and marks, per word, the
+// weight of its clause: 1 in the main clause, subWeight from a subordinating
+// word to the next comma, semicolon or dash.
+func clauseWeights(dst []float32, s string, n int) []float32 {
+	dst = dst[:0]
+	w := float32(1)
+	i := 0
+	start := -1
+	emit := func(word string) {
+		if subordinators[word] && i > 0 {
+			w = subWeight
+		}
+		dst = append(dst, w)
+		i++
+	}
+	for j, r := range s {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) || r == '\'' || r == '’' {
+			if start < 0 {
+				start = j
+			}
+			continue
+		}
+		if start >= 0 {
+			emit(strings.ToLower(strings.Trim(s[start:j], "'’")))
+			start = -1
+		}
+		if r == ',' || r == ';' || r == '—' || r == ':' {
+			w = 1
+		}
+	}
+	if start >= 0 {
+		emit(strings.ToLower(strings.Trim(s[start:], "'’")))
+	}
+	for len(dst) < n {
+		dst = append(dst, 1)
+	}
+	return dst[:n]
+}
+
+// Cues in a subordinate clause ("because she arrived late", "that she
+// practised") count for less than those of the main clause.
+const subWeight = 0.4
+
+var subordinators = map[string]bool{
+	"because": true, "when": true, "whenever": true, "after": true, "since": true,
+	"while": true, "if": true, "although": true, "though": true, "unless": true, "until": true,
+	"that": true, "which": true, "who": true, "where": true, "whether": true,
+}
+
+// baseVerbs start an instruction ("Try the bus ride", "Use the sheet").
+var baseVerbs = wordSet("try|use|keep|take|call|write|practice|practise|continue|bring|notice|schedule|plan|have|make|go|do|add|start|stop|pick|set|put|give|ask|tell|talk|let|reach|remove|lock|store|hold|read|fill|complete|track|log|record|list|review|spend|get|stay|come|sit|walk|breathe|think|remember|see|check|text|email|download|print|find|share|say|reflect|begin|slow|look|listen|imagine|close|name|rate|repeat|consider|avoid|limit|eat|drink|sleep|wake|bring|attend|join|contact|follow|return|send|aim|allow|plant|finish")
+
+// modals open a request phrased as a question ("Would you be willing...").
+var modals = wordSet("would|could|can|will|might|may|should")
+
+// futureWords mark a sentence that looks ahead.
+var futureRe = regexp.MustCompile(`(?i)\b(will|'ll|going to|gonna|plan to|plans to|next (session|week|time|appointment|monday|tuesday|wednesday|thursday|friday|saturday|sunday)|this (week|weekend|evening)|for this week|tonight|tomorrow|before (thursday|monday|tuesday|wednesday|friday|saturday|sunday|next|our next|the next)|between sessions|each (night|day|morning|evening)|every (night|day|morning|evening)|daily|f/u|follow[- ]up|same time)\b`)
+
+// pastDone marks a report of something done ("finished", "did", "completed").
+var pastDoneRe = regexp.MustCompile(`(?i)\b(finished|completed|completing|did|done|tried|practiced|practised|used|kept|stuck|brought|filled|went|managed|followed|made it|got through|helped|worked)\b`)
+
+// riskRe finds statements about suicide, homicide, self-harm, abuse, means
+// or a safety plan: such a sentence is never left out.
+var riskRe = regexp.MustCompile(`(?i)(\bsuicid\w*|\bsi\b|\bhi\b|\bsi/hi\b|homicid\w*|self[- ]?harm\w*|\bcutting\b|\bcut (my|him|her|them)sel\w*|\bkill (my|him|her|them)sel\w*|\bkill (him|her|them|someone)\b|\bhurt(ing)? (my|your|him|her|them)sel\w*|\bhurt (him|her|them|someone|anyone)\b|\bend (my|his|her|their) life\b|\bend it all\b|\bwant(ed)? to die\b|\bbetter off dead\b|\bnot (want to )?be here\b|\boverdos\w*|\babus\w*|\bsafety plan\w*|\bcrisis (line|text|team)\b|\b988\b|\bthoughts of (dying|death|hurting|harming|killing|suicide)\b|\bmeans restriction\b|\b(spare |extra )?pills\b|\bfirearm\w*|\bgun\w*)`)
+
+// smallTalkRe marks greetings, goodbyes, thanks and connection chatter.
+var smallTalkRe = regexp.MustCompile(`(?i)^(hi|hello|hey|good (morning|afternoon|evening|to see you)|welcome( back)?|come on in|nice to see|thanks|thank you|bye|goodbye|take care|have a good|how are you|how's it going|can you hear me|you froze|you're frozen|you're on mute|i can hear you|i can see you|let me (share|turn|fix)|sorry,? (my|the) (connection|internet|video|audio))\b`)
+
+// smallTalkTopic marks a question about the trip, the weather or the like,
+// whose answer is chatter too.
+var smallTalkTopic = regexp.MustCompile(`(?i)\b(drive|traffic|parking|weather|rain|snow|trip (here|over)|find the (place|office)|coffee|holiday|long weekend)\b`)
+
+// discourse markers said before a sentence's content.
+var leadMarkers = []string{"so", "and", "but", "well", "yeah", "yes", "okay", "ok", "oh", "i mean", "honestly", "anyway", "like i said", "right"}
+
+func wordSet(s string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Split(s, "|") {
+		m[w] = true
+	}
+	return m
+}
+
+// mood is what a sentence does.
+type mood uint8
+
+const (
+	moodStatement   mood = iota
+	moodInstruction      // "Before Thursday, try ...", "Let's slow down"
+	moodRequest          // "Would you be willing to ...?", "Could your brother ...?"
+	moodQuestion         // any other question
+)
+
+// firstContent returns the index of the first word after leading discourse
+// markers and an opening adverbial ended by a comma ("Before Thursday, try").
+func firstContent(ws []string, text string) int {
+	i := 0
+	for i < len(ws) {
+		switch ws[i] {
+		case "so", "okay", "ok", "please", "now", "alright", "and", "then", "great", "good", "perfect", "well":
+			i++
+			continue
+		}
+		break
+	}
+	if c := strings.IndexByte(text, ','); c > 0 && c < len(text)/2+10 {
+		head := words(nil, text[:c])
+		if len(head) <= 5 && len(head) < len(ws) && (head[0] == "before" || head[0] == "for" || head[0] == "this" || head[0] == "between" || head[0] == "over" || head[0] == "until" || head[0] == "tonight" || head[0] == "tomorrow" || head[0] == "each" || head[0] == "every" || head[0] == "next" || head[0] == "when" || head[0] == "if") {
+			return len(head)
+		}
+	}
+	return i
+}
+
+// moodOf classifies a sentence of speaker role r.
+func moodOf(ws []string, text string, question bool) mood {
+	if len(ws) == 0 {
+		return moodStatement
+	}
+	i := firstContent(ws, text)
+	if i >= len(ws) {
+		i = 0
+	}
+	if question {
+		if modals[ws[i]] && i+1 < len(ws) && (ws[i+1] == "you" || ws[i+1] == "your" || ws[i+1] == "we" || ws[i+1] == "the" || ws[i+1] == "someone") {
+			return moodRequest
+		}
+		if ws[i] == "how" && i+2 < len(ws) && ws[i+1] == "about" {
+			return moodRequest
+		}
+		return moodQuestion
+	}
+	if ws[i] == "let's" || (ws[i] == "let" && i+1 < len(ws) && ws[i+1] == "us") {
+		return moodInstruction
+	}
+	if baseVerbs[ws[i]] && !(i+1 < len(ws) && (ws[i+1] == "been" || ws[i+1] == "to")) {
+		return moodInstruction
+	}
+	if hasPrefixWords(ws[i:], "i'd like you to") || hasPrefixWords(ws[i:], "i want you to") || hasPrefixWords(ws[i:], "i would like you to") ||
+		hasPrefixWords(ws[i:], "i'd like you both to") || hasPrefixWords(ws[i:], "i'd like both of you to") {
+		return moodInstruction
+	}
+	return moodStatement
+}
+
+func hasPrefixWords(ws []string, phrase string) bool {
+	p := strings.Fields(phrase)
+	if len(ws) < len(p) {
+		return false
+	}
+	for i := range p {
+		if ws[i] != p[i] {
+			return false
+		}
+	}
+	return true
+}

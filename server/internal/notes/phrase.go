@@ -1,0 +1,273 @@
+package notes
+
+import (
+	"strings"
+)
+
+// phrase words a unit as note text.
+func (d *document) phrase(u unit) string {
+	if len(u.sents) == 2 {
+		// A clinician's question and a bare answer: both verbatim.
+		q, a := u.sents[0], u.sents[1]
+		return quote(d.speakerRef(q)+" asked", q.text) + " " + quote(d.speakerRef(a)+" answered", a.text)
+	}
+	return d.phraseSentence(u.sents[0])
+}
+
+// speakerRef names a sentence's speaker in the note: "Clinician",
+// "Client", "Partner A", "Mom".
+func (d *document) speakerRef(sn sentence) string {
+	switch d.roleOf(sn) {
+	case roleClinician:
+		return "Clinician"
+	case roleClient:
+		name := d.speakers[sn.speaker].name
+		l := strings.ToLower(name)
+		if d.clients <= 1 && (l == "client" || l == "patient" || l == "pt" || strings.HasPrefix(l, "speaker")) {
+			return "Client"
+		}
+		if isAcronym(name) && len(name) > 3 {
+			return capitalize(strings.ToLower(name))
+		}
+		return name
+	}
+	if sn.kind == kindSummary {
+		return "Clinician"
+	}
+	return "Speaker"
+}
+
+// addressee is who a clinician speaks to in the note: the client, or the
+// partners or family together.
+func (d *document) addressee() string {
+	if d.clients <= 1 {
+		return "client"
+	}
+	for _, s := range d.speakers {
+		if s.role == roleClient && !strings.HasPrefix(strings.ToLower(s.name), "partner") {
+			return "the family"
+		}
+	}
+	return "the partners"
+}
+
+func (d *document) phraseSentence(sn sentence) string {
+	switch d.roleOf(sn) {
+	case roleClient:
+		return d.phraseClient(sn)
+	case roleClinician:
+		return d.phraseClinician(sn)
+	}
+	toks := tokenize(sn.text)
+	if sn.kind == kindTranscript {
+		if hasPronoun(toks) {
+			return quote("Speaker stated", sn.text)
+		}
+		return sn.text
+	}
+	if !hasPronoun(toks) {
+		return sn.text
+	}
+	conv, ok := convert(toks, persona{
+		i: "Clinician", iAgree: "s", me: "the clinician", my: "the clinician's", mine: "the clinician's", myself: "the clinician",
+		we: "clinician and client", us: "clinician and client", our: "the",
+	})
+	if !ok {
+		return quote("Clinician noted", sn.text)
+	}
+	if t := &conv[0]; !t.quoted {
+		t.word = capitalize(t.word)
+	}
+	return join(conv)
+}
+
+// clientPersona converts a client's own words: I becomes they.
+var clientPersona = persona{i: "they", iAgree: "they", me: "them", my: "their", mine: "theirs", myself: "themselves"}
+
+func (d *document) phraseClient(sn sentence) string {
+	ref := d.speakerRef(sn)
+	if sn.question {
+		return quote(ref+" asked", sn.text)
+	}
+	toks := dropLeadMarkers(tokenize(sn.text))
+	if sn.risk || len(toks) < 4 {
+		return quote(ref+" stated", sn.text)
+	}
+	conv, ok := convert(toks, clientPersona)
+	if !ok {
+		return quote(ref+" stated", sn.text)
+	}
+	return ref + " reported that " + d.sentenceBody(conv)
+}
+
+func (d *document) phraseClinician(sn sentence) string {
+	toks := dropLeadMarkers(tokenize(sn.text))
+	if len(toks) == 0 {
+		return quote("Clinician stated", sn.text)
+	}
+	switch sn.mood {
+	case moodInstruction:
+		if s, ok := d.instruction(toks); ok {
+			return s
+		}
+	case moodRequest:
+		if s, ok := d.request(toks); ok {
+			return s
+		}
+		return quote("Clinician asked", sn.text)
+	}
+	if sn.question {
+		return quote("Clinician asked", sn.text)
+	}
+	if len(toks) < 4 {
+		return quote("Clinician stated", sn.text)
+	}
+	p := d.clinicianPersona()
+	conv, ok := convert(toks, p)
+	if !ok || hasPronoun(conv) {
+		return quote("Clinician stated", sn.text)
+	}
+	if strings.HasPrefix(conv[0].word, "Clinician") || strings.HasPrefix(conv[0].word, "clinician") {
+		conv[0].word = capitalize(conv[0].word)
+		body := d.sentenceBody(conv)
+		return capitalize(body)
+	}
+	verb := "stated"
+	switch {
+	case sn.scores[catObservation] > sn.scores[catIntervention] && sn.scores[catObservation] >= sn.scores[catAssessment]:
+		verb = "observed"
+	case sn.scores[catAssessment] > sn.scores[catIntervention]:
+		verb = "noted"
+	}
+	return "Clinician " + verb + " that " + d.sentenceBody(conv)
+}
+
+func (d *document) clinicianPersona() persona {
+	p := persona{i: "Clinician", iAgree: "s", me: "the clinician", my: "the clinician's", mine: "the clinician's", myself: "the clinician"}
+	if d.clients <= 1 {
+		p.we, p.us, p.our = "clinician and client", "clinician and client", "the"
+		p.you, p.youLater, p.your, p.yourLater, p.yourself = "client", "client", "client's", "their", "themselves"
+	}
+	return p
+}
+
+// bodyPersona converts an instruction's body, where "you" is whoever was
+// just asked.
+var bodyPersona = persona{you: "they", youLater: "they", your: "their", yourLater: "their", yourself: "themselves",
+	i: "", me: "the clinician", my: "the clinician's"}
+
+// instruction words "Before Thursday, try the bus ride on your own." as
+// "Clinician asked client to try the bus ride on their own, before
+// Thursday."
+func (d *document) instruction(toks []token) (string, bool) {
+	lw := func(i int) string { return strings.ToLower(toks[i].word) }
+	var lead []token
+	// An opening adverbial ended by a comma moves to the end.
+	for i := 0; i < len(toks) && i < 6; i++ {
+		if strings.HasSuffix(toks[i].trail, ",") && i+1 < len(toks) {
+			w := words(nil, toks[i+1].word)
+			if len(w) > 0 && (baseVerbs[w[0]] || w[0] == "let's" || w[0] == "i'd" || w[0] == "i") {
+				h := lw(0)
+				if h == "before" || h == "for" || h == "this" || h == "between" || h == "over" || h == "until" || h == "tonight" || h == "tomorrow" || h == "each" || h == "every" || h == "next" || h == "when" || h == "if" {
+					lead = toks[:i+1]
+					toks = toks[i+1:]
+				}
+			}
+			break
+		}
+	}
+	frame := "Clinician asked " + d.addressee() + " to "
+	switch {
+	case lw(0) == "let's":
+		frame = "Clinician invited " + d.addressee() + " to "
+		toks = toks[1:]
+	case lw(0) == "let" && len(toks) > 1 && lw(1) == "us":
+		frame = "Clinician invited " + d.addressee() + " to "
+		toks = toks[2:]
+	default:
+		for _, p := range []string{"i'd like you both to", "i'd like both of you to", "i'd like you to", "i want you to", "i would like you to"} {
+			n := len(strings.Fields(p))
+			if len(toks) > n && hasPrefixWords(lowerWords(toks[:n]), p) {
+				toks = toks[n:]
+				break
+			}
+		}
+	}
+	if len(toks) == 0 {
+		return "", false
+	}
+	conv, ok := convert(toks, bodyPersona)
+	if !ok || hasPronoun(conv) {
+		return "", false
+	}
+	if len(lead) > 0 {
+		leadConv, ok := convert(lead, bodyPersona)
+		if !ok || hasPronoun(leadConv) {
+			return "", false
+		}
+		last := &conv[len(conv)-1]
+		last.trail = strings.TrimRight(last.trail, ".!?…") + ","
+		leadConv[len(leadConv)-1].trail = strings.TrimRight(leadConv[len(leadConv)-1].trail, ",")
+		leadConv[0].word = strings.ToLower(leadConv[0].word[:1]) + leadConv[0].word[1:]
+		conv = append(conv, leadConv...)
+	}
+	conv[0].word = strings.ToLower(conv[0].word[:1]) + conv[0].word[1:]
+	return frame + d.sentenceBody(conv), true
+}
+
+func lowerWords(toks []token) []string {
+	out := make([]string, len(toks))
+	for i, t := range toks {
+		out[i] = strings.ToLower(strings.ReplaceAll(t.word, "’", "'"))
+	}
+	return out
+}
+
+// request words "Would you be willing to try it?" as "Clinician asked
+// whether client would be willing to try it." and "Could your brother keep
+// the pills?" as "Clinician asked whether client's brother could keep the
+// pills."
+func (d *document) request(toks []token) (string, bool) {
+	if len(toks) < 3 || !modals[strings.ToLower(toks[0].word)] {
+		return "", false
+	}
+	modal := strings.ToLower(toks[0].word)
+	rest := toks[1:]
+	var subject []string
+	switch strings.ToLower(rest[0].word) {
+	case "you":
+		subject = []string{d.addressee()}
+		rest = rest[1:]
+	case "your", "the", "someone":
+		det := strings.ToLower(rest[0].word)
+		n := 1
+		for n < len(rest) && n <= 3 && !baseVerbs[strings.ToLower(rest[n].word)] && strings.ToLower(rest[n].word) != "be" {
+			n++
+		}
+		if n >= len(rest) || n > 3 {
+			return "", false
+		}
+		switch det {
+		case "your":
+			if d.clients > 1 {
+				return "", false
+			}
+			subject = []string{"client's"}
+		default:
+			subject = []string{det}
+		}
+		for _, t := range rest[1:n] {
+			subject = append(subject, t.String())
+		}
+		rest = rest[n:]
+	default:
+		return "", false
+	}
+	conv, ok := convert(rest, bodyPersona)
+	if !ok || hasPronoun(conv) || len(conv) == 0 {
+		return "", false
+	}
+	last := &conv[len(conv)-1]
+	last.trail = strings.TrimRight(last.trail, "?") + "."
+	return "Clinician asked whether " + strings.Join(subject, " ") + " " + modal + " " + d.sentenceBody(conv), true
+}

@@ -1,0 +1,340 @@
+package notes
+
+import (
+	"strings"
+)
+
+// Rewording turns a cleaned source sentence into a note sentence in the
+// third person. It changes only person, the verb agreement that follows,
+// a reporting frame ("Client reported that", "Clinician asked client to")
+// and leading discourse markers; it never adds or drops a fact, number,
+// name, negation or time. A sentence it cannot convert safely (a client's
+// "we" or "you", a risk statement, a fragment) is quoted verbatim after a
+// reporting frame, where the first and second person are the speaker's own.
+
+// persona says how one speaker's first- and second-person words read in
+// the third person. An empty replacement means "cannot convert".
+type persona struct {
+	i, iAgree     string // subject "I" and whether its verb takes -s ("s") or they-agreement ("they")
+	me, my, mine  string
+	myself        string
+	we, us, our   string
+	you, your     string // subject/object "you" (3rd singular agreement) and "your"
+	yourself      string
+	youLater      string // "you" after the first mention
+	yourLater     string
+	instructAgent string // who is asked: "client", "the partners"
+}
+
+var pronounWords = wordSet("i|me|my|mine|myself|we|us|our|ours|ourselves|you|your|yours|yourself|yourselves|i'm|i've|i'll|i'd|we're|we've|we'll|we'd|you're|you've|you'll|you'd|let's|y'all|ya")
+
+// contractions of a subject pronoun: the pronoun and the verb it carries.
+var pronounContractions = map[string][2]string{
+	"i'm": {"i", "am"}, "i've": {"i", "have"}, "i'll": {"i", "will"}, "i'd": {"i", "would"},
+	"we're": {"we", "are"}, "we've": {"we", "have"}, "we'll": {"we", "will"}, "we'd": {"we", "would"},
+	"you're": {"you", "are"}, "you've": {"you", "have"}, "you'll": {"you", "will"}, "you'd": {"you", "would"},
+}
+
+var adverbs = wordSet("just|really|also|still|always|never|often|sometimes|usually|actually|probably|already|even|only|kind|sort|of|both|all|really|truly|definitely|maybe|then")
+
+var irregularPast = wordSet("was|were|did|had|went|said|felt|thought|saw|got|made|took|came|knew|told|kept|left|found|gave|heard|meant|put|ran|sat|slept|spent|stood|understood|wrote|began|brought|bought|caught|taught|lost|met|paid|let|set|cut|hit|hurt|quit|shut|became|forgot|woke|drove|ate|fell|held|led|read|won|wore|tried")
+
+var notVerbs = wordSet("the|a|an|to|not|and|or|but|that|this|these|those|in|on|at|for|with|about|from|by|as|so|if|because|when|while|guys|two|both|all|there|here|too|again|know|either|neither")
+
+// agree3sg returns verb v as it reads after a third-person singular subject.
+func agree3sg(v string) (string, bool) {
+	switch v {
+	case "am", "are", "'re":
+		return "is", true
+	case "were":
+		return "was", true
+	case "have":
+		return "has", true
+	case "do":
+		return "does", true
+	case "don't":
+		return "doesn't", true
+	case "haven't":
+		return "hasn't", true
+	case "aren't":
+		return "isn't", true
+	case "weren't":
+		return "wasn't", true
+	}
+	if modals[v] || irregularPast[v] || notVerbs[v] || strings.HasSuffix(v, "ed") || strings.HasSuffix(v, "n't") ||
+		strings.HasSuffix(v, "s") || strings.ContainsAny(v, "'’-") || !isLowerWord(v) {
+		return v, false
+	}
+	switch {
+	case strings.HasSuffix(v, "sh") || strings.HasSuffix(v, "ch") || strings.HasSuffix(v, "x") || strings.HasSuffix(v, "z") || strings.HasSuffix(v, "o"):
+		return v + "es", true
+	case len(v) > 2 && strings.HasSuffix(v, "y") && !strings.ContainsRune("aeiou", rune(v[len(v)-2])):
+		return v[:len(v)-1] + "ies", true
+	}
+	return v + "s", true
+}
+
+// agreeThey returns verb v as it reads after "they" replacing "I".
+func agreeThey(v string) (string, bool) {
+	switch v {
+	case "am", "'m":
+		return "are", true
+	case "was":
+		return "were", true
+	case "wasn't":
+		return "weren't", true
+	}
+	return v, false
+}
+
+func isLowerWord(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if r < 'a' || r > 'z' {
+			return false
+		}
+	}
+	return true
+}
+
+// token is a word with the punctuation around it.
+type token struct {
+	lead, word, trail string
+	quoted            bool // inside quotation marks in the source
+}
+
+func tokenize(text string) []token {
+	var out []token
+	inQuote := false
+	for _, f := range strings.Fields(text) {
+		lead := ""
+		for len(f) > 0 && strings.ContainsAny(f[:1], `"'(“‘[`) {
+			if strings.HasPrefix(f, "“") || strings.HasPrefix(f, "‘") {
+				lead += f[:3]
+				f = f[3:]
+				continue
+			}
+			lead += f[:1]
+			f = f[1:]
+		}
+		w, trail := trailingPunct(f)
+		t := token{lead: lead, word: w, trail: trail}
+		opens := strings.Contains(lead, `"`) || strings.Contains(lead, "“")
+		if opens {
+			inQuote = true
+		}
+		t.quoted = inQuote
+		if strings.Contains(trail, `"`) || strings.Contains(trail, "”") {
+			inQuote = false
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+func (t token) String() string { return t.lead + t.word + t.trail }
+
+func join(toks []token) string {
+	parts := make([]string, 0, len(toks))
+	for _, t := range toks {
+		if s := t.String(); s != "" {
+			parts = append(parts, s)
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+// convert rewrites the first and second person of toks for persona p. It
+// reports false when a pronoun is left that p cannot convert.
+func convert(toks []token, p persona) ([]token, bool) {
+	out := make([]token, 0, len(toks)+4)
+	agree := ""      // "s" or "they": the next verb must agree
+	youSeen := false // "you" was already named once
+	for _, t := range toks {
+		lw := strings.ToLower(strings.ReplaceAll(t.word, "’", "'"))
+		if t.quoted || lw == "" {
+			out = append(out, t)
+			continue
+		}
+		if agree != "" {
+			if adverbs[lw] {
+				out = append(out, t)
+				continue
+			}
+			var v string
+			var changed bool
+			if agree == "s" {
+				v, changed = agree3sg(lw)
+			} else {
+				v, changed = agreeThey(lw)
+			}
+			agree = ""
+			if changed {
+				t.word = matchCase(t.word, v)
+			}
+			out = append(out, t)
+			continue
+		}
+		subject, verb := lw, ""
+		if c, ok := pronounContractions[lw]; ok {
+			subject, verb = c[0], c[1]
+		}
+		repl := ""
+		switch subject {
+		case "i":
+			repl, agree = p.i, p.iAgree
+		case "me":
+			repl = p.me
+		case "my":
+			repl = p.my
+		case "mine":
+			repl = p.mine
+		case "myself":
+			repl = p.myself
+		case "we":
+			repl = p.we
+		case "us":
+			repl = p.us
+		case "our":
+			repl = p.our
+		case "you":
+			repl, agree = p.you, "s"
+			if youSeen && p.youLater != "" {
+				repl = p.youLater
+				agree = ""
+				if p.youLater == "they" || p.youLater == "them" {
+					agree = "theyYou"
+				}
+			}
+			youSeen = true
+		case "your":
+			repl = p.your
+			if youSeen && p.yourLater != "" {
+				repl = p.yourLater
+			}
+			youSeen = true
+		case "yourself", "yourselves":
+			repl = p.yourself
+		default:
+			if pronounWords[lw] {
+				return nil, false
+			}
+			out = append(out, t)
+			continue
+		}
+		if repl == "" {
+			return nil, false
+		}
+		if agree == "theyYou" {
+			agree = ""
+		}
+		if verb != "" {
+			if agree == "s" {
+				verb, _ = agree3sg(verb)
+			} else if agree == "they" {
+				verb, _ = agreeThey(verb)
+			}
+			agree = ""
+			t.word = repl + " " + verb
+		} else {
+			t.word = repl
+		}
+		out = append(out, t)
+	}
+	return out, true
+}
+
+// matchCase gives repl the capitalisation of orig's first letter.
+func matchCase(orig, repl string) string {
+	if orig != "" && orig[0] >= 'A' && orig[0] <= 'Z' {
+		return capitalize(repl)
+	}
+	return repl
+}
+
+// dropLeadMarkers removes discourse markers before the content ("So,",
+// "Yeah,", "And", "I mean,") but never "no".
+func dropLeadMarkers(toks []token) []token {
+	for len(toks) > 1 {
+		n := 0
+		for _, m := range leadMarkers {
+			mw := strings.Fields(m)
+			if len(toks) <= len(mw) {
+				continue
+			}
+			ok := true
+			for k, w := range mw {
+				if strings.ToLower(toks[k].word) != w || toks[k].quoted {
+					ok = false
+					break
+				}
+			}
+			if ok && (len(mw) > n) {
+				n = len(mw)
+			}
+		}
+		if n == 0 {
+			return toks
+		}
+		toks = toks[n:]
+		toks[0].lead = strings.TrimLeft(toks[0].lead, " ")
+	}
+	return toks
+}
+
+// sentenceBody returns toks as a clause to follow "that" or "to": the first
+// word lowercased unless it is a name or an acronym, the end punctuation
+// a full stop.
+func (d *document) sentenceBody(toks []token) string {
+	if len(toks) == 0 {
+		return ""
+	}
+	first := toks[0].word
+	if !d.names[first] && !isAcronym(first) && !strings.HasPrefix(first, "Clinician") && first != "I" {
+		toks[0].word = strings.ToLower(first[:1]) + first[1:]
+	}
+	last := &toks[len(toks)-1]
+	if !last.quoted || !strings.ContainsAny(last.trail, `"”`) {
+		last.trail = strings.TrimRight(last.trail, ".!?…,;:") + "."
+		if strings.HasSuffix(last.trail, "..") {
+			last.trail = strings.TrimSuffix(last.trail, ".")
+		}
+	}
+	return join(toks)
+}
+
+func isAcronym(w string) bool {
+	letters := 0
+	for _, r := range w {
+		if r >= 'a' && r <= 'z' {
+			return false
+		}
+		if r >= 'A' && r <= 'Z' {
+			letters++
+		}
+	}
+	return letters >= 2
+}
+
+// quote renders frame + ", " + the sentence in double quotation marks, its
+// own double quotes turned into single ones.
+func quote(frame, text string) string {
+	text = strings.NewReplacer(`"`, "'", "“", "‘", "”", "’").Replace(text)
+	if !strings.ContainsAny(text[len(text)-1:], ".!?…") && !strings.HasSuffix(text, "…") {
+		text += "."
+	}
+	return frame + `, "` + text + `"`
+}
+
+// hasPronoun reports whether a first- or second-person word is left
+// outside quotation marks.
+func hasPronoun(toks []token) bool {
+	for _, t := range toks {
+		if !t.quoted && pronounWords[strings.ToLower(strings.ReplaceAll(t.word, "’", "'"))] {
+			return true
+		}
+	}
+	return false
+}
