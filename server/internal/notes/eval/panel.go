@@ -228,11 +228,11 @@ func (sf sentenceFile) resolve(src notes.Source) (Sentence, error) {
 }
 
 // structure matches what may stay unlabelled on a line: speaker labels with
-// optional timestamps, WebVTT/SRT cue lines and sequence numbers, headings
-// and bullets.
-var structure = regexp.MustCompile(`^(?:WEBVTT|\d+|[\d:.,\[\]() ]+-->[\d:.,\[\]() ]+|` +
+// optional timestamps, WebVTT/SRT cue lines and sequence numbers, headings,
+// bullets and transcription annotations ("(pause)", "[inaudible]").
+var structure = regexp.MustCompile(`^(?:WEBVTT|\d+|\([\p{Ll} ]+\)|\[[\p{Ll} ]+\]|[\d:.,\[\]() ]+-->[\d:.,\[\]() ]+|` +
 	`(?:[-*•]|\d+[.)])?\s*(?:[\[(]?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?[\])]?\s*)?` +
-	`(?:[\p{Lu}][\p{L}'.\-]*(?:\s+[\p{L}\p{N}][\p{L}\p{N}'.\-]*){0,3}\s*(?:\([\d:.,]+\))?\s*:)?\s*(?:[-*•]|\d+[.)])?)$`)
+	`(?:[\p{Lu}][\p{L}'.\-]*(?:\s+[\p{L}\p{N}][\p{L}\p{N}'.\-]*){0,3}\s*(?:\([\d:.,]+\))?\s*:)?\s*(?:[-*•]|\d+[.)]|\([\p{Ll} ]+\)|\[[\p{Ll} ]+\])?)$`)
 
 // checkCoverage fails when a source has text outside every labelled sentence
 // that is more than structure: an unlabelled sentence.
