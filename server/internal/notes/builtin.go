@@ -60,6 +60,8 @@ type sentence struct {
 	bullet     bool
 	risk       bool
 	mood       mood
+	head       int8   // category announced by the summary heading above it, -1 for none
+	ctx        string // a client sentence: the clinician's previous move ("plan", "question", ...)
 	scores     scores
 }
 
@@ -158,9 +160,10 @@ func (d *document) analyzeSummary() {
 	type region struct {
 		from, to int
 		prior    scores
+		head     int8
 	}
 	var regions []region
-	cur := region{from: 0}
+	cur := region{from: 0, head: -1}
 	for _, m := range headingAt.FindAllStringSubmatchIndex(s, -1) {
 		c, ok := headingCats[strings.ToLower(strings.TrimSpace(s[m[2]:m[3]]))]
 		if !ok {
@@ -168,7 +171,7 @@ func (d *document) analyzeSummary() {
 		}
 		cur.to = m[2]
 		regions = append(regions, cur)
-		cur = region{from: m[1]}
+		cur = region{from: m[1], head: int8(c)}
 		cur.prior[c] = headingPrior
 	}
 	cur.to = len(s)
@@ -177,7 +180,7 @@ func (d *document) analyzeSummary() {
 	for _, r := range regions {
 		for _, part := range d.dictationParts(s, r.from, r.to, dictation) {
 			splitSentences(s, part[0], part[1], func(start, end int) {
-				sn := sentence{kind: kindSummary, start: start, end: end, speaker: -1, turn: -1, labelStart: -1, labelEnd: -1, bullet: bulletAt(s, start)}
+				sn := sentence{kind: kindSummary, start: start, end: end, speaker: -1, turn: -1, labelStart: -1, labelEnd: -1, bullet: bulletAt(s, start), head: r.head}
 				u := d.fill(&sn, roleUnknown)
 				sn.scores.add(r.prior)
 				if u.leave == "" && len(d.units) == 0 && dictationPreamble.MatchString(sn.text) || dictationPreamble.MatchString(sn.text) && strings.Contains(strings.ToLower(sn.text), "end") {
@@ -321,6 +324,7 @@ func (d *document) analyzeTranscript() {
 	turns := d.parseTurns(s)
 	lastQuestion := -1 // index in d.units of a kept clinician question awaiting its answer
 	chatter := false   // the last clinician question was small talk
+	clinicianMove := "" // what the clinician last did, for the client's reply
 	for ti, t := range turns {
 		r := roleUnknown
 		if t.speaker >= 0 {
@@ -330,7 +334,10 @@ func (d *document) analyzeTranscript() {
 		var prev scores
 		for _, sg := range t.segs {
 			splitSentences(s, sg[0], sg[1], func(start, end int) {
-				sn := sentence{kind: kindTranscript, start: start, end: end, speaker: t.speaker, turn: ti, labelStart: t.labelStart, labelEnd: t.labelE}
+				sn := sentence{kind: kindTranscript, start: start, end: end, speaker: t.speaker, turn: ti, labelStart: t.labelStart, labelEnd: t.labelE, head: -1, bullet: bulletAt(s, start)}
+				if r == roleClient {
+					sn.ctx = clinicianMove
+				}
 				u := d.fill(&sn, r)
 				answering := firstInTurn && r == roleClient
 				firstInTurn = false
@@ -366,6 +373,7 @@ func (d *document) analyzeTranscript() {
 					u.leave = note.LeftOutQuestion
 				}
 				if r == roleClinician {
+					clinicianMove = moveOf(sn, u.leave)
 					chatter = chatter && u.leave == note.LeftOutSmallTalk
 					lastQuestion = -1
 					if u.leave == "" && sn.question {
@@ -388,6 +396,21 @@ func (d *document) analyzeTranscript() {
 			}
 		}
 	}
+}
+
+// moveOf names a clinician sentence's move: its reason to be left out, or
+// its strongest category.
+func moveOf(sn sentence, leave string) string {
+	if leave != "" {
+		return leave
+	}
+	best := category(0)
+	for c := range numCategories {
+		if sn.scores[c] > sn.scores[best] {
+			best = c
+		}
+	}
+	return best.String()
 }
 
 // markDuplicates leaves out a sentence that repeats an earlier kept one.
@@ -430,10 +453,18 @@ func assignByCues(t note.Template, d *document) []int {
 	if fallback < 0 {
 		fallback = 0
 	}
+	var fs []feature
 	for ui, u := range d.units {
 		if u.leave != "" || len(t.Sections) == 0 {
 			out[ui] = -1
 			continue
+		}
+		if len(t.Sections) > 1 {
+			fs = d.unitFeatures(u, fs[:0])
+			if si := sectionModel.classify(t, fs); si >= 0 {
+				out[ui] = si
+				continue
+			}
 		}
 		best, bestScore := fallback, float32(0)
 		for i, w := range weights {
