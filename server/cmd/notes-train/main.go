@@ -15,22 +15,38 @@ import (
 	"os"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/sidenote/sidenote/server/internal/notes"
 	"github.com/sidenote/sidenote/server/internal/notes/eval"
 	"github.com/sidenote/sidenote/shared/note"
 )
 
-const epochs = 30
+var epochs = envInt("EPOCHS", 20)
 
 // minCount drops features seen in fewer training sentences: a word met once
 // is memorised, not learned.
-const minCount = 2
+var minCount = envInt("MINCOUNT", 2)
+
+func envInt(name string, def int) int {
+	if v, err := strconv.Atoi(os.Getenv(name)); err == nil {
+		return v
+	}
+	return def
+}
 
 func main() {
 	panel := flag.String("panel", "server/internal/notes/eval/testdata/panel", "directory of labelled cases")
 	out := flag.String("out", "server/internal/notes/model.tsv", "model file to write")
+	cv := flag.Bool("cv", false, "instead of writing the model, print leave-one-case-out accuracy on the tuned cases")
 	flag.Parse()
+	if *cv {
+		if err := crossValidate(*panel); err != nil {
+			fmt.Fprintln(os.Stderr, "notes-train:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err := run(*panel, *out); err != nil {
 		fmt.Fprintln(os.Stderr, "notes-train:", err)
 		os.Exit(1)
@@ -41,6 +57,87 @@ type example struct {
 	feats []string
 	vals  []float32
 	label int
+}
+
+// examples lists the tuned cases' training examples for template id, per case.
+func examples(cases []eval.Case, id note.TemplateID, classes []string) [][]example {
+	var out [][]example
+	for _, c := range cases {
+		if c.HeldOut {
+			continue // never read a held-out label
+		}
+		var exs []example
+		for _, u := range notes.TrainingUnits(c.Source) {
+			if drop := os.Getenv("DROP"); drop != "" {
+				var fs []string
+				var vs []float32
+				for i, f := range u.Features {
+					if !strings.HasPrefix(f, drop) {
+						fs, vs = append(fs, f), append(vs, u.Values[i])
+					}
+				}
+				u.Features, u.Values = fs, vs
+			}
+			li := slices.Index(classes, labelOf(c, u.Span, id))
+			if li < 0 {
+				continue // omit, or no labelled sentence here
+			}
+			exs = append(exs, example{feats: u.Features, vals: u.Values, label: li})
+		}
+		out = append(out, exs)
+	}
+	return out
+}
+
+// crossValidate trains on all tuned cases but one and tests on that one, for
+// each, so settings are chosen without looking at the held-out part.
+func crossValidate(panel string) error {
+	cases, err := eval.LoadPanel(panel)
+	if err != nil {
+		return err
+	}
+	for _, id := range eval.LabelledTemplates() {
+		tmpl, _ := note.Lookup(id)
+		var classes []string
+		for _, s := range tmpl.Sections {
+			classes = append(classes, s.Key)
+		}
+		per := examples(cases, id, classes)
+		right, total := 0, 0
+		for i := range per {
+			var train0 []example
+			for j := range per {
+				if j != i {
+					train0 = append(train0, per[j]...)
+				}
+			}
+			w := train(train0, len(classes))
+			for _, e := range per[i] {
+				total++
+				if predict(w, e, len(classes)) == e.label {
+					right++
+				}
+			}
+		}
+		fmt.Printf("%s: %d/%d = %.1f%% of placeable sentences\n", id, right, total, 100*float64(right)/float64(total))
+	}
+	return nil
+}
+
+func predict(w map[string][]float32, e example, classes int) int {
+	scores := make([]float32, classes)
+	for i, f := range e.feats {
+		for c, v := range w[f] {
+			scores[c] += v * e.vals[i]
+		}
+	}
+	best := 0
+	for c := range scores {
+		if scores[c] > scores[best] {
+			best = c
+		}
+	}
+	return best
 }
 
 func run(panel, out string) error {
@@ -61,18 +158,8 @@ func run(panel, out string) error {
 			classes = append(classes, s.Key)
 		}
 		var exs []example
-		for _, c := range cases {
-			if c.HeldOut {
-				continue // never read a held-out label
-			}
-			for _, u := range notes.TrainingUnits(c.Source) {
-				label := labelOf(c, u.Span, id)
-				li := slices.Index(classes, label)
-				if li < 0 {
-					continue // omit, or no labelled sentence here
-				}
-				exs = append(exs, example{feats: u.Features, vals: u.Values, label: li})
-			}
+		for _, per := range examples(cases, id, classes) {
+			exs = append(exs, per...)
 		}
 		weights := train(exs, len(classes))
 		fmt.Fprintf(w, "template\t%s", id)

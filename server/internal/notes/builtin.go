@@ -62,6 +62,10 @@ type sentence struct {
 	mood       mood
 	head       int8   // category announced by the summary heading above it, -1 for none
 	ctx        string // a client sentence: the clinician's previous move ("plan", "question", ...)
+	third      uint8  // which third of its source the sentence is in: 0, 1, 2
+	// afterIntervention is set once the clinician has intervened earlier in
+	// the transcript: the client's words are then often a response.
+	afterIntervention bool
 	scores     scores
 }
 
@@ -90,7 +94,10 @@ type document struct {
 	// names are words written capitalised inside a sentence (names, places):
 	// rewording keeps their capital when they start a clause.
 	names map[string]bool
-	ws    []string
+	// chatter is set while the transcript is in small talk: a short
+	// sentence without clinical cues that follows it is small talk too.
+	chatter bool
+	ws      []string
 	cw    []float32
 }
 
@@ -106,6 +113,14 @@ func analyze(src Source) *document {
 	d.analyzeSummary()
 	d.analyzeTranscript()
 	d.markDuplicates()
+	for i := range d.units {
+		for k := range d.units[i].sents {
+			sn := &d.units[i].sents[k]
+			if n := len(d.text(sn.kind)); n > 0 {
+				sn.third = uint8(min(2, 3*sn.start/n))
+			}
+		}
+	}
 	return d
 }
 
@@ -237,6 +252,7 @@ func (d *document) fill(sn *sentence, r role) unit {
 	if sn.risk {
 		d.risk = true
 	}
+	cueTotal := sn.scores.total()
 	d.adjust(sn, r)
 	switch {
 	case sn.risk:
@@ -246,7 +262,11 @@ func (d *document) fill(sn *sentence, r role) unit {
 			return unit{leave: note.LeftOutFillerOnly}
 		}
 		return unit{leave: note.LeftOutSmallTalk}
-	case r != roleClient && smallTalkRe.MatchString(strings.TrimLeft(sn.text, `"'“`)) && sn.scores[catPlan] == 0:
+	case smallTalkRe.MatchString(strings.TrimLeft(sn.text, `"'“`)) && (len(d.ws) <= 8 || cueTotal < 2):
+		return unit{leave: note.LeftOutSmallTalk}
+	case sn.kind == kindTranscript && connectionRe.MatchString(sn.text) && cueTotal < 2:
+		return unit{leave: note.LeftOutSmallTalk}
+	case sn.kind == kindTranscript && d.chatter && len(d.ws) <= 8 && cueTotal < 1.5 && !seeYouRe.MatchString(sn.text):
 		return unit{leave: note.LeftOutSmallTalk}
 	}
 	return unit{}
@@ -325,6 +345,7 @@ func (d *document) analyzeTranscript() {
 	lastQuestion := -1 // index in d.units of a kept clinician question awaiting its answer
 	chatter := false   // the last clinician question was small talk
 	clinicianMove := "" // what the clinician last did, for the client's reply
+	intervened := false
 	for ti, t := range turns {
 		r := roleUnknown
 		if t.speaker >= 0 {
@@ -338,6 +359,7 @@ func (d *document) analyzeTranscript() {
 				if r == roleClient {
 					sn.ctx = clinicianMove
 				}
+				sn.afterIntervention = intervened
 				u := d.fill(&sn, r)
 				answering := firstInTurn && r == roleClient
 				firstInTurn = false
@@ -366,14 +388,17 @@ func (d *document) analyzeTranscript() {
 					case smallTalkTopic.MatchString(sn.text):
 						u.leave = note.LeftOutSmallTalk
 						chatter = true
+					case genericQuestionRe.MatchString(sn.text):
+						u.leave = note.LeftOutQuestion
+					case clinicalQuestionRe.MatchString(sn.text) || len(d.ws) >= 10:
 					default:
 						u.leave = note.LeftOutQuestion
 					}
-				case sn.question && r == roleClient && !sn.risk:
-					u.leave = note.LeftOutQuestion
 				}
+				d.chatter = u.leave == note.LeftOutSmallTalk && !isAcknowledgement(d.ws)
 				if r == roleClinician {
 					clinicianMove = moveOf(sn, u.leave)
+					intervened = intervened || clinicianMove == "intervention" || clinicianMove == "observation" || clinicianMove == "assessment"
 					chatter = chatter && u.leave == note.LeftOutSmallTalk
 					lastQuestion = -1
 					if u.leave == "" && sn.question {

@@ -239,7 +239,7 @@ var ackWords = map[string]bool{
 	"well": true, "oh": true, "exactly": true, "totally": true, "true": true, "definitely": true,
 	"absolutely": true, "good": true, "great": true, "hi": true, "hello": true, "bye": true,
 	"fine": true, "perfect": true, "cool": true, "nice": true, "gotcha": true, "hm": true, "mm-hm": true,
-	"mm-hmm": true, "uh-huh": true, "mhmm": true, "yes,": true,
+	"mm-hmm": true, "uh-huh": true, "mhmm": true, "please": true, "here": true,
 }
 
 // fillerOnlyWords are acknowledgement sounds without a word in them.

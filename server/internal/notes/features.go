@@ -74,10 +74,24 @@ var pastDoneRe = regexp.MustCompile(`(?i)\b(finished|completed|completing|did|do
 
 // riskRe finds statements about suicide, homicide, self-harm, abuse, means
 // or a safety plan: such a sentence is never left out.
-var riskRe = regexp.MustCompile(`(?i)(\bsuicid\w*|\bsi\b|\bhi\b|\bsi/hi\b|homicid\w*|self[- ]?harm\w*|\bcutting\b|\bcut (my|him|her|them)sel\w*|\bkill (my|him|her|them)sel\w*|\bkill (him|her|them|someone)\b|\bhurt(ing)? (my|your|him|her|them)sel\w*|\bhurt (him|her|them|someone|anyone)\b|\bend (my|his|her|their) life\b|\bend it all\b|\bwant(ed)? to die\b|\bbetter off dead\b|\bnot (want to )?be here\b|\boverdos\w*|\babus\w*|\bsafety plan\w*|\bcrisis (line|text|team)\b|\b988\b|\bthoughts of (dying|death|hurting|harming|killing|suicide)\b|\bmeans restriction\b|\b(spare |extra )?pills\b|\bfirearm\w*|\bgun\w*)`)
+var riskRe = regexp.MustCompile(`\b(SI|HI|S\.I\.|SH|NSSI)\b|(?i)(\bsuicid\w*|\bsi/hi\b|\bdenie[sd] (si|hi)\b|homicid\w*|self[- ]?harm\w*|\bcutting\b|\bcut (my|him|her|them)sel\w*|\bkill (my|him|her|them)sel\w*|\bkill (him|her|them|someone)\b|\bhurt(ing)? (my|your|him|her|them)sel\w*|\bhurt (him|her|them|someone|anyone)\b|\bend (my|his|her|their) life\b|\bend it all\b|\bwant(ed)? to die\b|\bbetter off dead\b|\bnot (want to )?be here\b|\boverdos\w*|\babus\w*|\bsafety plan\w*|\bcrisis (line|text|team)\b|\b988\b|\bthoughts of (dying|death|hurting|harming|killing|suicide)\b|\bmeans restriction\b|\b(spare |extra )?pills\b|\bfirearm\w*|\bgun\w*)`)
 
 // smallTalkRe marks greetings, goodbyes, thanks and connection chatter.
-var smallTalkRe = regexp.MustCompile(`(?i)^(hi|hello|hey|good (morning|afternoon|evening|to see you)|welcome( back)?|come on in|nice to see|thanks|thank you|bye|goodbye|take care|have a good|how are you|how's it going|can you hear me|you froze|you're frozen|you're on mute|i can hear you|i can see you|let me (share|turn|fix)|sorry,? (my|the) (connection|internet|video|audio))\b`)
+var smallTalkRe = regexp.MustCompile(`(?i)^(hi|hello|hey|morning|afternoon|evening|good (morning|afternoon|evening|to see you)|welcome( back)?|come on in|nice to see|thanks|thank you|bye|goodbye|take care|have a (good|nice|great)|how are you|how's it going|can you hear me|you froze|you're frozen|you're on mute|i can hear you|i can see you|let me (share|turn|fix)|sorry,? (my|the) (connection|internet|video|audio)|stay (warm|safe|dry|cool)|drive safe|you too|same to you|enjoy (the|your))\b`)
+
+// seeYouRe marks the next meeting said in parting: a plan, not chatter.
+var seeYouRe = regexp.MustCompile(`(?i)\b(see you|same time|until next)\b`)
+
+// connectionRe marks telehealth connection chatter anywhere in a sentence.
+var connectionRe = regexp.MustCompile(`(?i)\b(choppy|froze|frozen|your screen|my screen|laptop|wi-?fi|connection|internet|on mute|unmute|lagging|you're breaking up|hear me|can you see me)\b`)
+
+// genericQuestionRe marks a clinician's open question whose answer carries
+// the content: it is left out, the answer kept.
+var genericQuestionRe = regexp.MustCompile(`(?i)^(so,? |and,? |okay,? )?(how (did|was|is|are|have|has)\b|how's\b|what's new|what brings|where do you want|where would you like|what would you like to (focus|talk|start)|can you tell me more|tell me more|tell me about|what happened|anything else|what else|how about (the|your) week)`)
+
+// clinicalQuestionRe marks a question that is itself an intervention: a
+// scaling, evidence or perspective question, a risk screen.
+var clinicalQuestionRe = regexp.MustCompile(`(?i)\b(scale|evidence|notice|why|ready|confident|important|rate|a friend|what if|okay to talk|safe|willing|instead|the worst|the best|part of you|would it mean|what would (it|you)|what do you (make|think|need))\b`)
 
 // smallTalkTopic marks a question about the trip, the weather or the like,
 // whose answer is chatter too.

@@ -87,8 +87,13 @@ func (d *document) unitFeatures(u unit, dst []feature) []feature {
 	}
 	for c := range numCategories {
 		if v := u.scores[c]; v != 0 {
-			dst = append(dst, feature{"cue=" + c.String(), v})
+			dst = append(dst, feature{"cue=" + c.String(), v}, feature{"cue+role=" + c.String() + "+" + roleName, v})
 		}
+	}
+	pos := "pos=" + string(rune('0'+sn.third))
+	dst = append(dst, feature{pos, 1}, feature{pos + "+" + roleName, 1})
+	if sn.afterIntervention {
+		dst = append(dst, feature{"phase=after+" + roleName, 1})
 	}
 	flags := []struct {
 		on   bool
@@ -114,6 +119,12 @@ func (d *document) unitFeatures(u unit, dst []feature) []feature {
 		}
 		if i == 0 {
 			dst = append(dst, feature{"first=" + w, 1})
+			for _, suf := range []string{"ed", "ing", "s"} {
+				if len(w) > 4 && strings.HasSuffix(w, suf) {
+					dst = append(dst, feature{"firstsuffix=" + suf + "+" + roleName, 1})
+					break
+				}
+			}
 		}
 		if !stopWords[w] {
 			dst = append(dst, feature{"w=" + stem(w), 1})
