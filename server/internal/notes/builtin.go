@@ -66,7 +66,7 @@ type sentence struct {
 	// afterIntervention is set once the clinician has intervened earlier in
 	// the transcript: the client's words are then often a response.
 	afterIntervention bool
-	scores     scores
+	scores            scores
 }
 
 // unit is what gets placed in a section: one sentence, or a clinician's
@@ -98,7 +98,7 @@ type document struct {
 	// sentence without clinical cues that follows it is small talk too.
 	chatter bool
 	ws      []string
-	cw    []float32
+	cw      []float32
 }
 
 func (d *document) text(kind sourceKind) string {
@@ -342,8 +342,8 @@ func (d *document) analyzeTranscript() {
 		return
 	}
 	turns := d.parseTurns(s)
-	lastQuestion := -1 // index in d.units of a kept clinician question awaiting its answer
-	chatter := false   // the last clinician question was small talk
+	lastQuestion := -1  // index in d.units of a kept clinician question awaiting its answer
+	chatter := false    // the last clinician question was small talk
 	clinicianMove := "" // what the clinician last did, for the client's reply
 	intervened := false
 	for ti, t := range turns {
@@ -395,7 +395,13 @@ func (d *document) analyzeTranscript() {
 						u.leave = note.LeftOutQuestion
 					}
 				}
-				d.chatter = u.leave == note.LeftOutSmallTalk && !isAcknowledgement(d.ws)
+				switch {
+				case isAcknowledgement(d.ws):
+				case u.leave == note.LeftOutSmallTalk:
+					d.chatter = !sn.question || chatter || d.chatter || smallTalkTopic.MatchString(sn.text)
+				default:
+					d.chatter = false
+				}
 				if r == roleClinician {
 					clinicianMove = moveOf(sn, u.leave)
 					intervened = intervened || clinicianMove == "intervention" || clinicianMove == "observation" || clinicianMove == "assessment"

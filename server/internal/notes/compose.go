@@ -40,11 +40,15 @@ func (d *document) compose(t note.Template, placement []int) Result {
 // leftOut describes a unit that is in no section.
 func (d *document) leftOut(u unit, reason string) note.LeftOut {
 	sn := u.sents[0]
-	text := ""
-	if sn.text == "" {
-		raw := strings.TrimSpace(d.text(sn.kind)[sn.start:sn.end])
-		text = quote(d.speakerRef(sn)+" said", raw)
-	} else {
+	var text string
+	switch {
+	case sn.text == "":
+		text = quote(d.speakerRef(sn)+" stated", strings.TrimSpace(d.text(sn.kind)[sn.start:sn.end]))
+	case sn.question:
+		text = quote(d.speakerRef(sn)+" asked", sn.text)
+	case reason == note.LeftOutSmallTalk || reason == note.LeftOutDictation:
+		text = quote(d.speakerRef(sn)+" stated", sn.text)
+	default:
 		text = d.phrase(u)
 	}
 	return note.LeftOut{ID: leftOutID(sn), Text: text, Reason: reason, Sources: d.spans(u)}

@@ -98,7 +98,7 @@ var clinicalQuestionRe = regexp.MustCompile(`(?i)\b(scale|evidence|notice|why|re
 var smallTalkTopic = regexp.MustCompile(`(?i)\b(drive|traffic|parking|weather|rain|snow|trip (here|over)|find the (place|office)|coffee|holiday|long weekend)\b`)
 
 // discourse markers said before a sentence's content.
-var leadMarkers = []string{"so", "and", "but", "well", "yeah", "yes", "okay", "ok", "oh", "i mean", "honestly", "anyway", "like i said", "right"}
+var leadMarkers = []string{"so", "and", "but", "well", "yeah", "yes", "okay", "ok", "oh", "i mean", "honestly", "anyway", "like i said", "right", "great", "good", "perfect", "alright", "now", "please"}
 
 func wordSet(s string) map[string]bool {
 	m := map[string]bool{}
@@ -160,7 +160,7 @@ func moodOf(ws []string, text string, question bool) mood {
 	if ws[i] == "let's" || (ws[i] == "let" && i+1 < len(ws) && ws[i+1] == "us") {
 		return moodInstruction
 	}
-	if baseVerbs[ws[i]] && !(i+1 < len(ws) && (ws[i+1] == "been" || ws[i+1] == "to")) {
+	if baseVerbs[ws[i]] && !(i+1 < len(ws) && (ws[i+1] == "been" || ws[i+1] == "to" || ws[i] == "see" && ws[i+1] == "you")) {
 		return moodInstruction
 	}
 	if hasPrefixWords(ws[i:], "i'd like you to") || hasPrefixWords(ws[i:], "i want you to") || hasPrefixWords(ws[i:], "i would like you to") ||
@@ -182,3 +182,7 @@ func hasPrefixWords(ws []string, phrase string) bool {
 	}
 	return true
 }
+
+// finiteRe finds a subject or a finite verb: without one a sentence is a
+// fragment ("The same thing, really.") and is quoted, not reported.
+var finiteRe = regexp.MustCompile(`(?i)\b(i|he|she|it|they|we|you|there|this|that|is|are|was|were|am|have|has|had|do|does|did|will|would|can|could|should|might|must|\w+'(s|re|m|ve|d|ll)|\w{3,}ed)\b`)

@@ -90,7 +90,7 @@ func (d *document) phraseClient(sn sentence) string {
 		return quote(ref+" asked", sn.text)
 	}
 	toks := dropLeadMarkers(tokenize(sn.text))
-	if sn.risk || len(toks) < 4 {
+	if sn.risk || len(toks) < 4 || !finiteRe.MatchString(sn.text) {
 		return quote(ref+" stated", sn.text)
 	}
 	conv, ok := convert(toks, clientPersona)
@@ -119,7 +119,7 @@ func (d *document) phraseClinician(sn sentence) string {
 	if sn.question {
 		return quote("Clinician asked", sn.text)
 	}
-	if len(toks) < 4 {
+	if len(toks) < 4 || !finiteRe.MatchString(sn.text) || baseVerbs[strings.ToLower(toks[0].word)] {
 		return quote("Clinician stated", sn.text)
 	}
 	p := d.clinicianPersona()
@@ -152,9 +152,11 @@ func (d *document) clinicianPersona() persona {
 }
 
 // bodyPersona converts an instruction's body, where "you" is whoever was
-// just asked.
-var bodyPersona = persona{you: "they", youLater: "they", your: "their", yourLater: "their", yourself: "themselves",
-	i: "", me: "the clinician", my: "the clinician's"}
+// just asked and "we" the clinician with them.
+func (d *document) bodyPersona() persona {
+	return persona{you: "they", youLater: "they", your: "their", yourLater: "their", yourself: "themselves",
+		me: "the clinician", my: "the clinician's", we: "clinician and " + d.addressee(), us: "clinician and " + d.addressee(), our: "the"}
+}
 
 // instruction words "Before Thursday, try the bus ride on your own." as
 // "Clinician asked client to try the bus ride on their own, before
@@ -196,12 +198,13 @@ func (d *document) instruction(toks []token) (string, bool) {
 	if len(toks) == 0 {
 		return "", false
 	}
-	conv, ok := convert(toks, bodyPersona)
+	body := d.bodyPersona()
+	conv, ok := convert(toks, body)
 	if !ok || hasPronoun(conv) {
 		return "", false
 	}
 	if len(lead) > 0 {
-		leadConv, ok := convert(lead, bodyPersona)
+		leadConv, ok := convert(lead, body)
 		if !ok || hasPronoun(leadConv) {
 			return "", false
 		}
@@ -263,7 +266,7 @@ func (d *document) request(toks []token) (string, bool) {
 	default:
 		return "", false
 	}
-	conv, ok := convert(rest, bodyPersona)
+	conv, ok := convert(rest, d.bodyPersona())
 	if !ok || hasPronoun(conv) || len(conv) == 0 {
 		return "", false
 	}

@@ -39,7 +39,7 @@ var adverbs = wordSet("just|really|also|still|always|never|often|sometimes|usual
 
 var irregularPast = wordSet("was|were|did|had|went|said|felt|thought|saw|got|made|took|came|knew|told|kept|left|found|gave|heard|meant|put|ran|sat|slept|spent|stood|understood|wrote|began|brought|bought|caught|taught|lost|met|paid|let|set|cut|hit|hurt|quit|shut|became|forgot|woke|drove|ate|fell|held|led|read|won|wore|tried")
 
-var notVerbs = wordSet("the|a|an|to|not|and|or|but|that|this|these|those|in|on|at|for|with|about|from|by|as|so|if|because|when|while|guys|two|both|all|there|here|too|again|know|either|neither")
+var notVerbs = wordSet("the|a|an|to|not|and|or|but|that|this|these|those|in|on|at|for|with|about|from|by|as|so|if|because|when|while|guys|two|both|all|there|here|too|again|know|either|neither|next|last|very|much|more|less|well|now|today|tomorrow|tonight|ago|always|a|each|every|some|any|no|one|first|right|okay|ok|how|what|who|why|where")
 
 // agree3sg returns verb v as it reads after a third-person singular subject.
 func agree3sg(v string) (string, bool) {
@@ -200,13 +200,13 @@ func convert(toks []token, p persona) ([]token, bool) {
 		case "our":
 			repl = p.our
 		case "you":
-			repl, agree = p.you, "s"
+			repl = p.you
 			if youSeen && p.youLater != "" {
 				repl = p.youLater
+			}
+			agree = "s"
+			if repl == "they" || repl == "them" || strings.Contains(repl, " and ") || strings.HasPrefix(repl, "the partners") {
 				agree = ""
-				if p.youLater == "they" || p.youLater == "them" {
-					agree = "theyYou"
-				}
 			}
 			youSeen = true
 		case "your":
@@ -226,9 +226,6 @@ func convert(toks []token, p persona) ([]token, bool) {
 		}
 		if repl == "" {
 			return nil, false
-		}
-		if agree == "theyYou" {
-			agree = ""
 		}
 		if verb != "" {
 			if agree == "s" {
