@@ -52,6 +52,7 @@ type sentence struct {
 	kind       sourceKind
 	start, end int    // byte range in the source text
 	text       string // cleanSpan of that range
+	lower      string // text in lower case
 	speaker    int    // index into document.speakers, -1 when unlabelled
 	labelStart int    // byte range of the speaker label "Partner A" in the transcript
 	labelEnd   int
@@ -59,6 +60,10 @@ type sentence struct {
 	question   bool
 	bullet     bool
 	risk       bool
+	future     bool // looks ahead ("this week", "will")
+	past       bool // reports something done ("finished")
+	score      bool // gives a measure's score ("PHQ-9 = 16")
+	finite     bool // has a subject or finite verb: not a fragment
 	mood       mood
 	head       int8   // category announced by the summary heading above it, -1 for none
 	ctx        string // a client sentence: the clinician's previous move ("plan", "question", ...)
@@ -97,8 +102,10 @@ type document struct {
 	// chatter is set while the transcript is in small talk: a short
 	// sentence without clinical cues that follows it is small talk too.
 	chatter bool
-	ws      []string
-	cw      []float32
+	// wordFeatures caches the model's word feature names.
+	wordFeatures map[string]string
+	ws           []string
+	cw           []float32
 }
 
 func (d *document) text(kind sourceKind) string {
@@ -248,7 +255,10 @@ func (d *document) fill(sn *sentence, r role) unit {
 	sn.scores = defaultCues.score(d.ws, d.cw)
 	sn.question = strings.HasSuffix(strings.TrimRight(sn.text, `"')”’`), "?")
 	sn.mood = moodOf(d.ws, sn.text, sn.question)
-	sn.risk = riskRe.MatchString(sn.text)
+	sn.lower = strings.ToLower(sn.text)
+	sn.risk = mentionsRisk(sn.text, sn.lower, d.ws)
+	sn.future, sn.past, sn.finite = lookingAhead(d.ws), reportsDone(d.ws), hasFinite(d.ws)
+	sn.score = strings.ContainsAny(sn.text, "0123456789") && scoreRe.MatchString(sn.text)
 	if sn.risk {
 		d.risk = true
 	}
@@ -262,11 +272,11 @@ func (d *document) fill(sn *sentence, r role) unit {
 			return unit{leave: note.LeftOutFillerOnly}
 		}
 		return unit{leave: note.LeftOutSmallTalk}
-	case smallTalkRe.MatchString(strings.TrimLeft(sn.text, `"'“`)) && (len(d.ws) <= 8 || cueTotal < 2):
+	case smallTalkFirst[d.ws[0]] && (len(d.ws) <= 8 || cueTotal < 2) && smallTalkRe.MatchString(strings.TrimLeft(sn.lower, `"'“`)):
 		return unit{leave: note.LeftOutSmallTalk}
-	case sn.kind == kindTranscript && connectionRe.MatchString(sn.text) && cueTotal < 2:
+	case sn.kind == kindTranscript && cueTotal < 2 && anyIn(d.ws, connectionHints) && connectionRe.MatchString(sn.lower):
 		return unit{leave: note.LeftOutSmallTalk}
-	case sn.kind == kindTranscript && d.chatter && len(d.ws) <= 8 && cueTotal < 1.5 && !seeYouRe.MatchString(sn.text):
+	case sn.kind == kindTranscript && d.chatter && len(d.ws) <= 8 && cueTotal < 1.5 && !seeYouRe.MatchString(sn.lower):
 		return unit{leave: note.LeftOutSmallTalk}
 	}
 	return unit{}
@@ -274,7 +284,7 @@ func (d *document) fill(sn *sentence, r role) unit {
 
 // adjust applies what the speaker, mood and tense say about a sentence.
 func (d *document) adjust(sn *sentence, r role) {
-	future := futureRe.MatchString(sn.text)
+	future := sn.future
 	switch {
 	case sn.mood == moodInstruction && r != roleClient:
 		if future || r == roleUnknown || sn.scores[catIntervention] == 0 && !strings.HasPrefix(d.ws[0], "let") {
@@ -292,7 +302,7 @@ func (d *document) adjust(sn *sentence, r role) {
 		// A client's "I'll see his coat and fall apart" or "we'll see" is
 		// not a plan: a client's plan names a time or an agreement.
 		sn.scores[catPlan] *= 0.3
-	case r == roleUnknown && !future && pastDoneRe.MatchString(sn.text):
+	case r == roleUnknown && !future && sn.past:
 		sn.scores[catPlan] *= 0.3
 	}
 	switch r {
@@ -301,6 +311,15 @@ func (d *document) adjust(sn *sentence, r role) {
 	case roleClient:
 		sn.scores[catReport] += clientReportPrior
 	}
+}
+
+func anyIn(ws []string, set map[string]bool) bool {
+	for _, w := range ws {
+		if set[w] {
+			return true
+		}
+	}
+	return false
 }
 
 func allIn(ws []string, set map[string]bool) bool {
@@ -314,14 +333,18 @@ func allIn(ws []string, set map[string]bool) bool {
 
 // collectNames remembers capitalised words that do not start the sentence.
 func (d *document) collectNames(text string) {
-	for i, tok := range strings.Fields(text) {
-		if i == 0 {
+	for i := 1; i < len(text); i++ {
+		if text[i] < 'A' || text[i] > 'Z' || text[i-1] != ' ' && text[i-1] != '"' && text[i-1] != '(' {
 			continue
 		}
-		w := strings.Trim(tok, `.,;:!?"'“”‘’()`)
-		if w != "" && w[0] >= 'A' && w[0] <= 'Z' && w != "I" && !strings.HasPrefix(w, "I'") {
+		j := i
+		for j < len(text) && (text[j] >= 'A' && text[j] <= 'Z' || text[j] >= 'a' && text[j] <= 'z' || text[j] == '-' || text[j] >= 0x80) {
+			j++
+		}
+		if w := text[i:j]; w != "I" {
 			d.names[w] = true
 		}
+		i = j
 	}
 }
 
@@ -385,12 +408,12 @@ func (d *document) analyzeTranscript() {
 				case sn.question && r == roleClinician:
 					switch {
 					case sn.risk || sn.mood == moodRequest || sn.scores[catPlan] > 0 && sn.mood != moodQuestion:
-					case smallTalkTopic.MatchString(sn.text):
+					case smallTalkTopic.MatchString(sn.lower):
 						u.leave = note.LeftOutSmallTalk
 						chatter = true
-					case genericQuestionRe.MatchString(sn.text):
+					case genericQuestionRe.MatchString(sn.lower):
 						u.leave = note.LeftOutQuestion
-					case clinicalQuestionRe.MatchString(sn.text) || len(d.ws) >= 10:
+					case clinicalQuestionRe.MatchString(sn.lower) || len(d.ws) >= 10:
 					default:
 						u.leave = note.LeftOutQuestion
 					}
@@ -398,7 +421,7 @@ func (d *document) analyzeTranscript() {
 				switch {
 				case isAcknowledgement(d.ws):
 				case u.leave == note.LeftOutSmallTalk:
-					d.chatter = !sn.question || chatter || d.chatter || smallTalkTopic.MatchString(sn.text)
+					d.chatter = !sn.question || chatter || d.chatter || smallTalkTopic.MatchString(sn.lower)
 				default:
 					d.chatter = false
 				}

@@ -95,20 +95,21 @@ type cue struct {
 type cueMatcher struct {
 	cues    []cue
 	byFirst map[string][]int
-	stems   []int
+	stems   map[string][]int // by the stem's first three letters
 }
 
 var defaultCues = newCueMatcher(cueGroups)
 
 func newCueMatcher(groups []cueGroup) *cueMatcher {
-	m := &cueMatcher{byFirst: map[string][]int{}}
+	m := &cueMatcher{byFirst: map[string][]int{}, stems: map[string][]int{}}
 	for _, g := range groups {
 		for _, p := range strings.Split(g.phrases, "|") {
 			ws := splitStars(p)
 			idx := len(m.cues)
 			m.cues = append(m.cues, cue{words: ws, cat: g.cat, weight: g.weight, keep: g.keep})
 			if strings.HasSuffix(ws[0], "*") {
-				m.stems = append(m.stems, idx)
+				k := ws[0][:3] // every stem cue has at least three letters
+				m.stems[k] = append(m.stems[k], idx)
 			} else {
 				m.byFirst[ws[0]] = append(m.byFirst[ws[0]], idx)
 			}
@@ -165,9 +166,11 @@ func (m *cueMatcher) score(ws []string, clause []float32) scores {
 				best = c
 			}
 		}
-		for _, c := range m.stems {
-			if m.matchAt(ws, i, c) && (best < 0 || len(m.cues[c].words) > len(m.cues[best].words)) {
-				best = c
+		if len(ws[i]) >= 3 {
+			for _, c := range m.stems[ws[i][:3]] {
+				if m.matchAt(ws, i, c) && (best < 0 || len(m.cues[c].words) > len(m.cues[best].words)) {
+					best = c
+				}
 			}
 		}
 		if best < 0 {

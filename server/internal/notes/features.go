@@ -66,36 +66,40 @@ var baseVerbs = wordSet("try|use|keep|take|call|write|practice|practise|continue
 // modals open a request phrased as a question ("Would you be willing...").
 var modals = wordSet("would|could|can|will|might|may|should")
 
-// futureWords mark a sentence that looks ahead.
-var futureRe = regexp.MustCompile(`(?i)\b(will|'ll|going to|gonna|plan to|plans to|next (session|week|time|appointment|monday|tuesday|wednesday|thursday|friday|saturday|sunday)|this (week|weekend|evening)|for this week|tonight|tomorrow|before (thursday|monday|tuesday|wednesday|friday|saturday|sunday|next|our next|the next)|between sessions|each (night|day|morning|evening)|every (night|day|morning|evening)|daily|f/u|follow[- ]up|same time)\b`)
-
-// pastDone marks a report of something done ("finished", "did", "completed").
-var pastDoneRe = regexp.MustCompile(`(?i)\b(finished|completed|completing|did|done|tried|practiced|practised|used|kept|stuck|brought|filled|went|managed|followed|made it|got through|helped|worked)\b`)
-
 // riskRe finds statements about suicide, homicide, self-harm, abuse, means
 // or a safety plan: such a sentence is never left out.
-var riskRe = regexp.MustCompile(`\b(SI|HI|S\.I\.|SH|NSSI)\b|(?i)(\bsuicid\w*|\bsi/hi\b|\bdenie[sd] (si|hi)\b|homicid\w*|self[- ]?harm\w*|\bcutting\b|\bcut (my|him|her|them)sel\w*|\bkill (my|him|her|them)sel\w*|\bkill (him|her|them|someone)\b|\bhurt(ing)? (my|your|him|her|them)sel\w*|\bhurt (him|her|them|someone|anyone)\b|\bend (my|his|her|their) life\b|\bend it all\b|\bwant(ed)? to die\b|\bbetter off dead\b|\bnot (want to )?be here\b|\boverdos\w*|\babus\w*|\bsafety plan\w*|\bcrisis (line|text|team)\b|\b988\b|\bthoughts of (dying|death|hurting|harming|killing|suicide)\b|\bmeans restriction\b|\b(spare |extra )?pills\b|\bfirearm\w*|\bgun\w*)`)
+var riskUpper = regexp.MustCompile(`\b(SI|HI|S\.I\.|SH|NSSI)\b`)
+
+// riskRe runs on lower-case text.
+var riskRe = regexp.MustCompile(`(\bsuicid\w*|\bsi/hi\b|\bdenie[sd] (si|hi)\b|homicid\w*|self[- ]?harm\w*|\bcutting\b|\bcut (my|him|her|them)sel\w*|\bkill (my|him|her|them)sel\w*|\bkill (him|her|them|someone)\b|\bhurt(ing)? (my|your|him|her|them)sel\w*|\bhurt (him|her|them|someone|anyone)\b|\bend (my|his|her|their) life\b|\bend it all\b|\bwant(ed)? to die\b|\bbetter off dead\b|\bbetter off (if|without) (i|me)\b|\b(not|wasn't|weren't) (want to )?(be )?(here|around|alive) anymore\b|\b(i|she|he) wasn't here\b|\bnot (want to )?be here\b|\b(don't|didn't) want to (live|be alive|wake up)\b|\bno reason to live\b|\bcan't go on\b|\boverdos\w*|\babus\w*|\bsafety plan\w*|\bcrisis (line|text|team)\b|\b988\b|\bthoughts of (dying|death|hurting|harming|killing|suicide)\b|\bmeans restriction\b|\b(spare |extra )?pills\b|\bfirearm\w*|\bgun\w*)`)
 
 // smallTalkRe marks greetings, goodbyes, thanks and connection chatter.
-var smallTalkRe = regexp.MustCompile(`(?i)^(hi|hello|hey|morning|afternoon|evening|good (morning|afternoon|evening|to see you)|welcome( back)?|come on in|nice to see|thanks|thank you|bye|goodbye|take care|have a (good|nice|great)|how are you|how's it going|can you hear me|you froze|you're frozen|you're on mute|i can hear you|i can see you|let me (share|turn|fix)|sorry,? (my|the) (connection|internet|video|audio)|stay (warm|safe|dry|cool)|drive safe|you too|same to you|enjoy (the|your))\b`)
+var smallTalkRe = regexp.MustCompile(`^(hi|hello|hey|morning|afternoon|evening|good (morning|afternoon|evening|to see you)|welcome( back)?|come on in|nice to see|thanks|thank you|bye|goodbye|take care|have a (good|nice|great)|how are you|how's it going|can you hear me|you froze|you're frozen|you're on mute|i can hear you|i can see you|let me (share|turn|fix)|sorry,? (my|the) (connection|internet|video|audio)|stay (warm|safe|dry|cool)|drive safe|you too|same to you|enjoy (the|your))\b`)
 
 // seeYouRe marks the next meeting said in parting: a plan, not chatter.
-var seeYouRe = regexp.MustCompile(`(?i)\b(see you|same time|until next)\b`)
+var seeYouRe = regexp.MustCompile(`\b(see you|same time|until next)\b`)
+
+// smallTalkFirst are the first words smallTalkRe can match: the regular
+// expression runs only on sentences starting with one.
+var smallTalkFirst = wordSet("hi|hello|hey|morning|afternoon|evening|good|welcome|come|nice|thanks|thank|bye|goodbye|take|have|how|how's|can|you|you're|i|let|sorry|stay|drive|same|enjoy")
+
+// connectionHints are the words connectionRe can match.
+var connectionHints = wordSet("choppy|froze|frozen|screen|laptop|wifi|wi|fi|connection|internet|mute|unmute|lagging|breaking|hear|see")
 
 // connectionRe marks telehealth connection chatter anywhere in a sentence.
-var connectionRe = regexp.MustCompile(`(?i)\b(choppy|froze|frozen|your screen|my screen|laptop|wi-?fi|connection|internet|on mute|unmute|lagging|you're breaking up|hear me|can you see me)\b`)
+var connectionRe = regexp.MustCompile(`\b(choppy|froze|frozen|your screen|my screen|laptop|wi-?fi|connection|internet|on mute|unmute|lagging|you're breaking up|hear me|can you see me)\b`)
 
 // genericQuestionRe marks a clinician's open question whose answer carries
 // the content: it is left out, the answer kept.
-var genericQuestionRe = regexp.MustCompile(`(?i)^(so,? |and,? |okay,? )?(how (did|was|is|are|have|has)\b|how's\b|what's new|what brings|where do you want|where would you like|what would you like to (focus|talk|start)|can you tell me more|tell me more|tell me about|what happened|anything else|what else|how about (the|your) week)`)
+var genericQuestionRe = regexp.MustCompile(`^(so,? |and,? |okay,? )?(how (did|was|is|are|have|has)\b|how's\b|what's new|what brings|where do you want|where would you like|what would you like to (focus|talk|start)|can you tell me more|tell me more|tell me about|what happened|anything else|what else|how about (the|your) week)`)
 
 // clinicalQuestionRe marks a question that is itself an intervention: a
 // scaling, evidence or perspective question, a risk screen.
-var clinicalQuestionRe = regexp.MustCompile(`(?i)\b(scale|evidence|notice|why|ready|confident|important|rate|a friend|what if|okay to talk|safe|willing|instead|the worst|the best|part of you|would it mean|what would (it|you)|what do you (make|think|need))\b`)
+var clinicalQuestionRe = regexp.MustCompile(`\b(scale|evidence|notice|why|ready|confident|important|rate|a friend|what if|okay to talk|safe|willing|instead|the worst|the best|part of you|would it mean|what would (it|you)|what do you (make|think|need))\b`)
 
 // smallTalkTopic marks a question about the trip, the weather or the like,
 // whose answer is chatter too.
-var smallTalkTopic = regexp.MustCompile(`(?i)\b(drive|traffic|parking|weather|rain|snow|trip (here|over)|find the (place|office)|coffee|holiday|long weekend)\b`)
+var smallTalkTopic = regexp.MustCompile(`\b(drive|traffic|parking|weather|rain|snow|trip (here|over)|find the (place|office)|coffee|holiday|long weekend)\b`)
 
 // discourse markers said before a sentence's content.
 var leadMarkers = []string{"so", "and", "but", "well", "yeah", "yes", "okay", "ok", "oh", "i mean", "honestly", "anyway", "like i said", "right", "great", "good", "perfect", "alright", "now", "please"}
@@ -132,7 +136,7 @@ func firstContent(ws []string, text string) int {
 	}
 	if c := strings.IndexByte(text, ','); c > 0 && c < len(text)/2+10 {
 		head := words(nil, text[:c])
-		if len(head) <= 5 && len(head) < len(ws) && (head[0] == "before" || head[0] == "for" || head[0] == "this" || head[0] == "between" || head[0] == "over" || head[0] == "until" || head[0] == "tonight" || head[0] == "tomorrow" || head[0] == "each" || head[0] == "every" || head[0] == "next" || head[0] == "when" || head[0] == "if") {
+		if len(head) > 0 && len(head) <= 5 && len(head) < len(ws) && (head[0] == "before" || head[0] == "for" || head[0] == "this" || head[0] == "between" || head[0] == "over" || head[0] == "until" || head[0] == "tonight" || head[0] == "tomorrow" || head[0] == "each" || head[0] == "every" || head[0] == "next" || head[0] == "when" || head[0] == "if") {
 			return len(head)
 		}
 	}
@@ -183,6 +187,67 @@ func hasPrefixWords(ws []string, phrase string) bool {
 	return true
 }
 
-// finiteRe finds a subject or a finite verb: without one a sentence is a
-// fragment ("The same thing, really.") and is quoted, not reported.
-var finiteRe = regexp.MustCompile(`(?i)\b(i|he|she|it|they|we|you|there|this|that|is|are|was|were|am|have|has|had|do|does|did|will|would|can|could|should|might|must|\w+'(s|re|m|ve|d|ll)|\w{3,}ed)\b`)
+// finiteWords are subjects and finite verbs: a sentence without one (or a
+// past tense) is a fragment ("The same thing, really.") and is quoted, not
+// reported.
+var finiteWords = wordSet("i|he|she|it|they|we|you|there|this|that|is|are|was|were|am|have|has|had|do|does|did|will|would|can|could|should|might|must")
+
+func hasFinite(ws []string) bool {
+	for _, w := range ws {
+		if finiteWords[w] || len(w) >= 5 && strings.HasSuffix(w, "ed") || strings.Contains(w, "'") {
+			return true
+		}
+	}
+	return false
+}
+
+var (
+	futureWords     = wordSet("will|gonna|tonight|tomorrow|daily|nightly")
+	futurePairs     = wordSet("going to|plan to|plans to|next session|next week|next time|next appointment|next monday|next tuesday|next wednesday|next thursday|next friday|next saturday|next sunday|this week|this weekend|this evening|before thursday|before monday|before tuesday|before wednesday|before friday|before saturday|before sunday|before next|before our|before the|between sessions|each night|each day|each morning|each evening|every night|every day|every morning|every evening|f u|follow up|same time")
+	futurePairFirst = wordSet("going|plan|plans|next|this|before|between|each|every|f|follow|same")
+	pastDoneWords   = wordSet("finished|completed|completing|did|done|tried|practiced|practised|used|kept|stuck|brought|filled|went|managed|followed|helped|worked")
+)
+
+// lookingAhead reports whether words ws look ahead: a future, a time to
+// come, a routine to keep.
+func lookingAhead(ws []string) bool {
+	for i, w := range ws {
+		if futureWords[w] || strings.HasSuffix(w, "'ll") {
+			return true
+		}
+		if i+1 < len(ws) && futurePairFirst[w] && futurePairs[w+" "+ws[i+1]] {
+			return true
+		}
+	}
+	return false
+}
+
+// reportsDone reports whether ws report something done ("finished", "made it").
+func reportsDone(ws []string) bool {
+	for i, w := range ws {
+		if pastDoneWords[w] || i+1 < len(ws) && (w == "made" && ws[i+1] == "it" || w == "got" && ws[i+1] == "through") {
+			return true
+		}
+	}
+	return false
+}
+
+var riskWords = wordSet("si|hi|sh|nssi|cut|cutting|kill|killing|hurt|hurting|harm|harming|life|die|dead|anymore|alive|wasn't|crisis|988|thoughts|pills|safety|restriction")
+
+// mentionsRisk runs the risk expressions on text (whose words are ws, its
+// lower case lower) when a word of it could start a risk statement.
+func mentionsRisk(text, lower string, ws []string) bool {
+	if (strings.Contains(text, "SI") || strings.Contains(text, "HI") || strings.Contains(text, "SH") || strings.Contains(text, "S.I.")) && riskUpper.MatchString(text) {
+		return true
+	}
+	for i, w := range ws {
+		if i+1 < len(ws) && (w == "better" && ws[i+1] == "off" || w == "be" && ws[i+1] == "here" || w == "go" && ws[i+1] == "on" || w == "to" && ws[i+1] == "live") {
+			return riskRe.MatchString(lower)
+		}
+		if riskWords[w] || strings.HasPrefix(w, "suicid") || strings.HasPrefix(w, "homicid") || strings.HasPrefix(w, "overdos") ||
+			strings.HasPrefix(w, "abus") || strings.HasPrefix(w, "self") || strings.HasPrefix(w, "firearm") || strings.HasPrefix(w, "gun") {
+			return riskRe.MatchString(lower)
+		}
+	}
+	return false
+}

@@ -107,8 +107,9 @@ type modelSentence struct {
 }
 
 // sectionSentences accepts a section as a list of cited sentences, a list
-// of strings or one string; a sentence without citations cites the source
-// sentences it repeats word for word, if any.
+// of strings or one string. A string that repeats a source sentence word for
+// word cites it and is worded as the built-in generator words it (the model
+// chose the section, not the wording); any other string cites nothing.
 func (d *document) sectionSentences(raw json.RawMessage, ids []sentence) []modelSentence {
 	if len(raw) == 0 {
 		return nil
@@ -136,6 +137,7 @@ func (d *document) sectionSentences(raw json.RawMessage, ids []sentence) []model
 			for i, sn := range ids {
 				if key != "" && strings.Join(words(nil, sn.text), " ") == key {
 					ms.Sources = []int{i + 1}
+					ms.Text = d.phraseSentence(sn)
 					break
 				}
 			}
@@ -161,16 +163,18 @@ func (d *document) groundReply(t note.Template, ids []sentence, sections map[str
 			}
 			offered++
 			n++
-			reason, spans, kind := d.checkModelSentence(text, ms.Sources, ids, usedIn, si)
+			reason, spans := d.checkModelSentence(text, ms.Sources, ids, usedIn, si)
 			if reason != "" {
-				res.LeftOut = append(res.LeftOut, note.LeftOut{ID: fmt.Sprintf("m%d", n), Text: text, Reason: reason, Sources: spans})
+				// Not the sources' words: it cites nothing, so placing it
+				// later claims no source either.
+				res.LeftOut = append(res.LeftOut, note.LeftOut{ID: fmt.Sprintf("m%d", n), Text: text, Reason: reason, Sources: []note.Span{}})
 				continue
 			}
 			for _, id := range ms.Sources {
 				usedIn[id-1] = si + 1
 			}
 			accepted++
-			items[si] = append(items[si], sectionItem{text: text, spans: spans, kind: kind})
+			items[si] = append(items[si], sectionItem{text: text, spans: spans})
 		}
 	}
 	placement := assignByCues(t, d)
@@ -202,20 +206,16 @@ func (d *document) groundReply(t note.Template, ids []sentence, sections map[str
 
 // checkModelSentence returns why a model sentence cannot be kept ("" when
 // it can), with the spans of its cited sources.
-func (d *document) checkModelSentence(text string, cites []int, ids []sentence, usedIn []int, section int) (string, []note.Span, sourceKind) {
+func (d *document) checkModelSentence(text string, cites []int, ids []sentence, usedIn []int, section int) (string, []note.Span) {
 	var texts, labels []string
 	var spans []note.Span
-	kind := kindSummary
-	for i, id := range cites {
+	for _, id := range cites {
 		if id < 1 || id > len(ids) {
-			return note.LeftOutUnsupported, spans, kind
+			return note.LeftOutUnsupported, spans
 		}
 		sn := ids[id-1]
-		if i == 0 {
-			kind = sn.kind
-		}
 		if usedIn[id-1] > 0 && usedIn[id-1] != section+1 {
-			return note.LeftOutDuplicate, spans, kind
+			return note.LeftOutDuplicate, spans
 		}
 		texts = append(texts, d.sourceText(sn))
 		if sn.labelStart >= 0 {
@@ -224,10 +224,10 @@ func (d *document) checkModelSentence(text string, cites []int, ids []sentence, 
 		spans = append(spans, d.spans(unit{sents: []sentence{sn}})...)
 	}
 	if len(cites) == 0 {
-		return note.LeftOutUnsupported, spans, kind
+		return note.LeftOutUnsupported, spans
 	}
 	if ok, _ := newEvidence(texts, labels).supports(text); !ok {
-		return note.LeftOutUnsupported, spans, kind
+		return note.LeftOutUnsupported, spans
 	}
-	return "", spans, kind
+	return "", spans
 }

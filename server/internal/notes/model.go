@@ -98,8 +98,8 @@ func (d *document) unitFeatures(u unit, dst []feature) []feature {
 	flags := []struct {
 		on   bool
 		name string
-	}{{sn.question, "question"}, {sn.bullet, "bullet"}, {sn.risk, "risk"}, {futureRe.MatchString(sn.text), "future"},
-		{pastDoneRe.MatchString(sn.text), "past"}, {scoreRe.MatchString(sn.text), "score"}, {len(u.sents) == 2, "pair"}}
+	}{{sn.question, "question"}, {sn.bullet, "bullet"}, {sn.risk, "risk"}, {sn.future, "future"},
+		{sn.past, "past"}, {sn.score, "score"}, {len(u.sents) == 2, "pair"}}
 	for _, f := range flags {
 		if f.on {
 			dst = append(dst, feature{f.name, 1})
@@ -127,7 +127,7 @@ func (d *document) unitFeatures(u unit, dst []feature) []feature {
 			}
 		}
 		if !stopWords[w] {
-			dst = append(dst, feature{"w=" + stem(w), 1})
+			dst = append(dst, feature{d.wordFeature(w), 1})
 		}
 	}
 	if first {
@@ -137,6 +137,19 @@ func (d *document) unitFeatures(u unit, dst []feature) []feature {
 		dst = append(dst, feature{"person=2", 1})
 	}
 	return dst
+}
+
+// wordFeature is "w=" and the stem of w, cached for the document.
+func (d *document) wordFeature(w string) string {
+	if f, ok := d.wordFeatures[w]; ok {
+		return f
+	}
+	if d.wordFeatures == nil {
+		d.wordFeatures = map[string]string{}
+	}
+	f := "w=" + stem(w)
+	d.wordFeatures[w] = f
+	return f
 }
 
 // scoreRe finds a measure with its score ("PHQ-9 = 16", "GAD-7 12", "SUDS 3").

@@ -90,7 +90,7 @@ func (d *document) phraseClient(sn sentence) string {
 		return quote(ref+" asked", sn.text)
 	}
 	toks := dropLeadMarkers(tokenize(sn.text))
-	if sn.risk || len(toks) < 4 || !finiteRe.MatchString(sn.text) {
+	if sn.risk || len(toks) < 4 || !sn.finite {
 		return quote(ref+" stated", sn.text)
 	}
 	conv, ok := convert(toks, clientPersona)
@@ -119,7 +119,7 @@ func (d *document) phraseClinician(sn sentence) string {
 	if sn.question {
 		return quote("Clinician asked", sn.text)
 	}
-	if len(toks) < 4 || !finiteRe.MatchString(sn.text) || baseVerbs[strings.ToLower(toks[0].word)] {
+	if len(toks) < 4 || !sn.finite || baseVerbs[strings.ToLower(toks[0].word)] {
 		return quote("Clinician stated", sn.text)
 	}
 	p := d.clinicianPersona()
@@ -211,10 +211,10 @@ func (d *document) instruction(toks []token) (string, bool) {
 		last := &conv[len(conv)-1]
 		last.trail = strings.TrimRight(last.trail, ".!?…") + ","
 		leadConv[len(leadConv)-1].trail = strings.TrimRight(leadConv[len(leadConv)-1].trail, ",")
-		leadConv[0].word = strings.ToLower(leadConv[0].word[:1]) + leadConv[0].word[1:]
+		leadConv[0].word = lowerFirst(leadConv[0].word)
 		conv = append(conv, leadConv...)
 	}
-	conv[0].word = strings.ToLower(conv[0].word[:1]) + conv[0].word[1:]
+	conv[0].word = lowerFirst(conv[0].word)
 	return frame + d.sentenceBody(conv), true
 }
 

@@ -2,6 +2,8 @@ package notes
 
 import (
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Rewording turns a cleaned source sentence into a note sentence in the
@@ -106,9 +108,19 @@ type token struct {
 }
 
 func tokenize(text string) []token {
-	var out []token
+	out := make([]token, 0, strings.Count(text, " ")+1)
 	inQuote := false
-	for _, f := range strings.Fields(text) {
+	for rest := text; rest != ""; {
+		var f string
+		rest = strings.TrimLeft(rest, " \t\n\r")
+		if rest == "" {
+			break
+		}
+		if i := strings.IndexAny(rest, " \t\n\r"); i >= 0 {
+			f, rest = rest[:i], rest[i:]
+		} else {
+			f, rest = rest, ""
+		}
 		lead := ""
 		for len(f) > 0 && strings.ContainsAny(f[:1], `"'(“‘[`) {
 			if strings.HasPrefix(f, "“") || strings.HasPrefix(f, "‘") {
@@ -157,6 +169,9 @@ func convert(toks []token, p persona) ([]token, bool) {
 		if t.quoted || lw == "" {
 			out = append(out, t)
 			continue
+		}
+		if agree != "" && pronounWords[lw] {
+			agree = ""
 		}
 		if agree != "" {
 			if adverbs[lw] {
@@ -256,8 +271,7 @@ func matchCase(orig, repl string) string {
 func dropLeadMarkers(toks []token) []token {
 	for len(toks) > 1 {
 		n := 0
-		for _, m := range leadMarkers {
-			mw := strings.Fields(m)
+		for _, mw := range leadMarkerWords {
 			if len(toks) <= len(mw) {
 				continue
 			}
@@ -290,7 +304,7 @@ func (d *document) sentenceBody(toks []token) string {
 	}
 	first := toks[0].word
 	if !d.names[first] && !isAcronym(first) && !strings.HasPrefix(first, "Clinician") && first != "I" {
-		toks[0].word = strings.ToLower(first[:1]) + first[1:]
+		toks[0].word = lowerFirst(first)
 	}
 	last := &toks[len(toks)-1]
 	if !last.quoted || !strings.ContainsAny(last.trail, `"”`) {
@@ -318,12 +332,22 @@ func isAcronym(w string) bool {
 // quote renders frame + ", " + the sentence in double quotation marks, its
 // own double quotes turned into single ones.
 func quote(frame, text string) string {
-	text = strings.NewReplacer(`"`, "'", "“", "‘", "”", "’").Replace(text)
+	text = innerQuotes.Replace(text)
 	if !strings.ContainsAny(text[len(text)-1:], ".!?…") && !strings.HasSuffix(text, "…") {
 		text += "."
 	}
 	return frame + `, "` + text + `"`
 }
+
+var innerQuotes = strings.NewReplacer(`"`, "'", "“", "‘", "”", "’")
+
+var leadMarkerWords = func() [][]string {
+	out := make([][]string, len(leadMarkers))
+	for i, m := range leadMarkers {
+		out[i] = strings.Fields(m)
+	}
+	return out
+}()
 
 // hasPronoun reports whether a first- or second-person word is left
 // outside quotation marks.
@@ -334,4 +358,13 @@ func hasPronoun(toks []token) bool {
 		}
 	}
 	return false
+}
+
+// lowerFirst lowercases the first letter of w.
+func lowerFirst(w string) string {
+	r, n := utf8.DecodeRuneInString(w)
+	if r == utf8.RuneError || !unicode.IsUpper(r) {
+		return w
+	}
+	return string(unicode.ToLower(r)) + w[n:]
 }

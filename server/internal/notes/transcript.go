@@ -24,7 +24,6 @@ var (
 	// voiceTag matches a WebVTT voice span "<v Partner A>" at a line start.
 	voiceTag  = regexp.MustCompile(`^[ \t]*<v(?:\.[\w.-]+)?[ \t]+([^>]{1,40})>`)
 	cueTiming = regexp.MustCompile(`^[ \t]*` + timestamp + `[ \t]*-->`)
-	cueNumber = regexp.MustCompile(`^[ \t]*\d+[ \t]*\r?$`)
 )
 
 var clinicianNames = map[string]bool{
@@ -94,12 +93,13 @@ func (d *document) parseTurns(s string) []turn {
 		line := s[from:to]
 		trimmed := strings.TrimSpace(line)
 		switch {
-		case trimmed == "" || strings.HasPrefix(trimmed, "WEBVTT") || strings.HasPrefix(trimmed, "NOTE ") || trimmed == "NOTE" || cueTiming.MatchString(line):
+		case trimmed == "" || strings.HasPrefix(trimmed, "WEBVTT") || strings.HasPrefix(trimmed, "NOTE ") || trimmed == "NOTE" ||
+			strings.Contains(line, "-->") && cueTiming.MatchString(line):
 			lm.noise = true
-		case cueNumber.MatchString(line) && nextLineIsTiming(s, to):
+		case strings.Trim(trimmed, "0123456789") == "" && nextLineIsTiming(s, to):
 			lm.noise = true
 		default:
-			if m := voiceTag.FindStringSubmatchIndex(line); m != nil {
+			if m := voiceTagAt(line); m != nil {
 				lm.nameFrom, lm.nameTo, lm.text = from+m[2], from+m[3], from+m[1]
 			} else if m := speakerLine.FindStringSubmatchIndex(line); m != nil {
 				lm.nameFrom, lm.nameTo, lm.text = from+m[2], from+m[3], from+m[1]
@@ -146,6 +146,13 @@ func (d *document) parseTurns(s string) []turn {
 	return turns
 }
 
+func voiceTagAt(line string) []int {
+	if !strings.Contains(line, "<v") {
+		return nil
+	}
+	return voiceTag.FindStringSubmatchIndex(line)
+}
+
 func nextLineIsTiming(s string, nl int) bool {
 	if nl >= len(s) {
 		return false
@@ -154,7 +161,7 @@ func nextLineIsTiming(s string, nl int) bool {
 	if i := strings.IndexByte(rest, '\n'); i >= 0 {
 		rest = rest[:i]
 	}
-	return cueTiming.MatchString(rest)
+	return strings.Contains(rest, "-->") && cueTiming.MatchString(rest)
 }
 
 // guessGenericClinician handles diarised transcripts ("Speaker 1:",
