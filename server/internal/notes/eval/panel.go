@@ -93,12 +93,17 @@ func LoadPanel(dir string) ([]Case, error) {
 	slices.Sort(paths)
 	var out []Case
 	var errs []error
+	numbers := map[int]string{}
 	for _, p := range paths {
 		c, err := LoadCase(p)
 		if err != nil {
 			errs = append(errs, err)
 			continue
 		}
+		if other, dup := numbers[c.Number]; dup {
+			errs = append(errs, fmt.Errorf("%s: number %d already used by %s", p, c.Number, other))
+		}
+		numbers[c.Number] = c.Name
 		out = append(out, c)
 	}
 	return out, errors.Join(errs...)
