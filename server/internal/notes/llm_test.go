@@ -377,7 +377,7 @@ func TestLLMAcceptsUncitedCopies(t *testing.T) {
 	if got := res.Sections[0].Text; got != "Client reported that they slept maybe four hours a night." {
 		t.Errorf("subjective = %q", got)
 	}
-	if got := res.Sections[1].Text; got != "Clinician invited client to try box breathing together." {
+	if got := res.Sections[1].Text; got != "Clinician asked client to try box breathing together." {
 		t.Errorf("objective = %q", got)
 	}
 	reasons := map[string]string{}

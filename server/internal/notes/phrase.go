@@ -9,7 +9,7 @@ func (d *document) phrase(u unit) string {
 	if len(u.sents) == 2 {
 		// A clinician's question and a bare answer: both verbatim.
 		q, a := u.sents[0], u.sents[1]
-		return quote(d.speakerRef(q)+" asked", q.text) + " " + quote(d.speakerRef(a)+" answered", a.text)
+		return quote(d.speakerRef(q)+" asked", q.text) + " " + quote(d.speakerRef(a)+" stated", a.text)
 	}
 	return d.phraseSentence(u.sents[0])
 }
@@ -135,7 +135,7 @@ func (d *document) phraseClinician(sn sentence) string {
 	verb := "stated"
 	switch {
 	case sn.scores[catObservation] > sn.scores[catIntervention] && sn.scores[catObservation] >= sn.scores[catAssessment]:
-		verb = "observed"
+		verb = "noted"
 	case sn.scores[catAssessment] > sn.scores[catIntervention]:
 		verb = "noted"
 	}
@@ -181,10 +181,8 @@ func (d *document) instruction(toks []token) (string, bool) {
 	frame := "Clinician asked " + d.addressee() + " to "
 	switch {
 	case lw(0) == "let's":
-		frame = "Clinician invited " + d.addressee() + " to "
 		toks = toks[1:]
 	case lw(0) == "let" && len(toks) > 1 && lw(1) == "us":
-		frame = "Clinician invited " + d.addressee() + " to "
 		toks = toks[2:]
 	default:
 		for _, p := range []string{"i'd like you both to", "i'd like both of you to", "i'd like you to", "i want you to", "i would like you to"} {
@@ -227,8 +225,8 @@ func lowerWords(toks []token) []string {
 }
 
 // request words "Would you be willing to try it?" as "Clinician asked
-// whether client would be willing to try it." and "Could your brother keep
-// the pills?" as "Clinician asked whether client's brother could keep the
+// if client would be willing to try it." and "Could your brother keep
+// the pills?" as "Clinician asked if client's brother could keep the
 // pills."
 func (d *document) request(toks []token) (string, bool) {
 	if len(toks) < 3 || !modals[strings.ToLower(toks[0].word)] {
@@ -272,5 +270,5 @@ func (d *document) request(toks []token) (string, bool) {
 	}
 	last := &conv[len(conv)-1]
 	last.trail = strings.TrimRight(last.trail, "?") + "."
-	return "Clinician asked whether " + strings.Join(subject, " ") + " " + modal + " " + d.sentenceBody(conv), true
+	return "Clinician asked if " + strings.Join(subject, " ") + " " + modal + " " + d.sentenceBody(conv), true
 }

@@ -155,6 +155,15 @@ func fillerLen(toks []string, i int, setOff bool) int {
 	if fillerWords[w] {
 		return 1
 	}
+	// "kind of" / "sort of" as a hedge ("it kind of went quiet"), not as a
+	// noun phrase ("a kind of test", "what sort of help").
+	if (w == "kind" || w == "sort") && i+1 < len(toks) && i+2 < len(toks) {
+		if _, p := trailingPunct(toks[i]); p == "" && bareLower(toks[i+1]) == "of" && (i == 0 || !hedgeDeterminers[bareLower(toks[i-1])]) {
+			if _, p2 := trailingPunct(toks[i+1]); p2 == "" {
+				return 2
+			}
+		}
+	}
 	if !setOff {
 		return 0
 	}
@@ -172,6 +181,9 @@ func fillerLen(toks []string, i int, setOff bool) int {
 	}
 	return 0
 }
+
+var hedgeDeterminers = map[string]bool{"a": true, "an": true, "the": true, "what": true, "this": true, "that": true,
+	"any": true, "some": true, "every": true, "one": true, "same": true, "no": true, "which": true, "that's": true, "these": true, "those": true}
 
 // Words whose doubling is grammatical ("had had", "that that").
 var legitimateRepeats = map[string]bool{"had": true, "that": true}
