@@ -12,6 +12,7 @@ import (
 	"bufio"
 	"flag"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"slices"
 	"strconv"
@@ -211,8 +212,33 @@ func labelOf(c eval.Case, span note.Span, id note.TemplateID) string {
 	return best
 }
 
-// train runs an averaged multi-class perceptron.
+// runs is how many perceptrons, each over its own fixed shuffle of the
+// examples, are averaged: one run depends on the examples' order.
+var runs = envInt("RUNS", 5)
+
+// train averages runs averaged perceptrons.
 func train(exs []example, classes int) map[string][]float32 {
+	out := map[string][]float32{}
+	r := rand.New(rand.NewPCG(12, 34))
+	order := slices.Clone(exs)
+	for range runs {
+		for f, ws := range trainOnce(order, classes) {
+			a, ok := out[f]
+			if !ok {
+				a = make([]float32, classes)
+				out[f] = a
+			}
+			for c := range ws {
+				a[c] += ws[c] / float32(runs)
+			}
+		}
+		r.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+	}
+	return out
+}
+
+// trainOnce runs an averaged multi-class perceptron.
+func trainOnce(exs []example, classes int) map[string][]float32 {
 	count := map[string]int{}
 	for _, e := range exs {
 		for _, f := range e.feats {

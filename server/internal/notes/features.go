@@ -61,7 +61,7 @@ var subordinators = map[string]bool{
 }
 
 // baseVerbs start an instruction ("Try the bus ride", "Use the sheet").
-var baseVerbs = wordSet("try|use|keep|take|call|write|practice|practise|continue|bring|notice|schedule|plan|have|make|go|do|add|start|stop|pick|set|put|give|ask|tell|talk|let|reach|remove|lock|store|hold|read|fill|complete|track|log|record|list|review|spend|get|stay|come|sit|walk|breathe|think|remember|see|check|text|email|download|print|find|share|say|reflect|begin|slow|look|listen|imagine|close|name|rate|repeat|consider|avoid|limit|eat|drink|sleep|wake|bring|attend|join|contact|follow|return|send|aim|allow|plant|finish")
+var baseVerbs = wordSet("try|use|keep|take|call|write|practice|practise|continue|bring|notice|schedule|plan|have|make|go|do|add|start|stop|pick|set|put|give|ask|tell|talk|let|reach|remove|lock|store|hold|read|fill|complete|track|log|record|list|review|spend|get|stay|come|sit|walk|breathe|think|remember|see|check|text|email|download|print|find|share|say|reflect|begin|slow|look|listen|imagine|close|name|rate|repeat|consider|avoid|limit|eat|drink|sleep|wake|bring|attend|join|contact|follow|return|send|aim|allow|plant|finish|agree|decide|choose|turn|write|leave|move|join|invite|notice|pay|switch|cut|drop|swap|trade|wait|pause|go|bring|stay|hold|open|shut|let|ask|tell|check|keep|mark|circle|track|rate|sort|map|draw|reach|send|celebrate|reward|protect|remind|prepare|pack|hide|give")
 
 // modals open a request phrased as a question ("Would you be willing...").
 var modals = wordSet("would|could|can|will|might|may|should")
@@ -102,7 +102,7 @@ var clinicalQuestionRe = regexp.MustCompile(`\b(scale|evidence|notice|why|ready|
 var smallTalkTopic = regexp.MustCompile(`\b(drive|traffic|parking|weather|rain|snow|trip (here|over)|find the (place|office)|coffee|holiday|long weekend)\b`)
 
 // discourse markers said before a sentence's content.
-var leadMarkers = []string{"so", "and", "but", "well", "yeah", "yes", "okay", "ok", "oh", "i mean", "honestly", "anyway", "like i said", "right", "great", "good", "perfect", "alright", "now", "please"}
+var leadMarkers = []string{"so", "and", "but", "well", "i mean", "yeah", "yes", "okay", "ok", "oh", "honestly", "anyway", "like i said", "right", "great", "good", "perfect", "alright", "now", "please"}
 
 func wordSet(s string) map[string]bool {
 	m := map[string]bool{}

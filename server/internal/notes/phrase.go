@@ -229,6 +229,13 @@ func lowerWords(toks []token) []string {
 // the pills?" as "Clinician asked if client's brother could keep the
 // pills."
 func (d *document) request(toks []token) (string, bool) {
+	var lead []token
+	for i := 0; i+1 < len(toks) && i < 5 && len(toks) > 0 && !modals[strings.ToLower(toks[0].word)]; i++ {
+		if strings.HasSuffix(toks[i].trail, ",") && modals[strings.ToLower(toks[i+1].word)] {
+			lead, toks = toks[:i+1], toks[i+1:]
+			break
+		}
+	}
 	if len(toks) < 3 || !modals[strings.ToLower(toks[0].word)] {
 		return "", false
 	}
@@ -267,6 +274,16 @@ func (d *document) request(toks []token) (string, bool) {
 	conv, ok := convert(rest, d.bodyPersona())
 	if !ok || hasPronoun(conv) || len(conv) == 0 {
 		return "", false
+	}
+	if len(lead) > 0 {
+		leadConv, ok := convert(lead, d.bodyPersona())
+		if !ok || hasPronoun(leadConv) {
+			return "", false
+		}
+		conv[len(conv)-1].trail = strings.TrimRight(conv[len(conv)-1].trail, "?.!") + ","
+		leadConv[len(leadConv)-1].trail = strings.TrimRight(leadConv[len(leadConv)-1].trail, ",")
+		leadConv[0].word = lowerFirst(leadConv[0].word)
+		conv = append(conv, leadConv...)
 	}
 	last := &conv[len(conv)-1]
 	last.trail = strings.TrimRight(last.trail, "?") + "."

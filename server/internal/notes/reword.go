@@ -271,7 +271,7 @@ func matchCase(orig, repl string) string {
 func dropLeadMarkers(toks []token) []token {
 	for len(toks) > 1 {
 		n := 0
-		for _, mw := range leadMarkerWords {
+		for mi, mw := range leadMarkerWords {
 			if len(toks) <= len(mw) {
 				continue
 			}
@@ -281,6 +281,10 @@ func dropLeadMarkers(toks []token) []token {
 					ok = false
 					break
 				}
+			}
+			// "Good," is a marker; "Good processing" is content.
+			if ok && mi >= bareMarkers && !strings.HasPrefix(toks[len(mw)-1].trail, ",") {
+				ok = false
 			}
 			if ok && (len(mw) > n) {
 				n = len(mw)
@@ -303,7 +307,11 @@ func (d *document) sentenceBody(toks []token) string {
 		return ""
 	}
 	first := toks[0].word
-	if !d.names[first] && !isAcronym(first) && !strings.HasPrefix(first, "Clinician") && first != "I" {
+	name := first
+	if i := strings.IndexAny(name, "'’-"); i > 0 {
+		name = name[:i]
+	}
+	if !d.names[name] && !isAcronym(first) && !strings.HasPrefix(first, "Clinician") && first != "I" {
 		toks[0].word = lowerFirst(first)
 	}
 	last := &toks[len(toks)-1]
@@ -340,6 +348,10 @@ func quote(frame, text string) string {
 }
 
 var innerQuotes = strings.NewReplacer(`"`, "'", "“", "‘", "”", "’")
+
+// bareMarkers: leadMarkers from this index on are markers only when a comma
+// follows them.
+var bareMarkers = 5
 
 var leadMarkerWords = func() [][]string {
 	out := make([][]string, len(leadMarkers))

@@ -413,6 +413,26 @@ func nextWordStart(s string, i, to int) int {
 	for i < to && isSpace(s[i]) {
 		i++
 	}
+	// An annotation between sentences ("... herself. (pause) I suppose")
+	// does not decide whether the sentence ended: the word after it does.
+	for i < to && (s[i] == '(' || s[i] == '[') {
+		closer := byte(')')
+		if s[i] == '[' {
+			closer = ']'
+		}
+		j := strings.IndexByte(s[i:to], closer)
+		if j < 0 || strings.IndexByte(s[i:i+j], '\n') >= 0 {
+			break
+		}
+		k := i + j + 1
+		for k < to && isSpace(s[k]) {
+			k++
+		}
+		if k >= to || s[k] == '(' || s[k] == '[' {
+			break
+		}
+		i = k
+	}
 	for i < to && strings.IndexByte("\"'([", s[i]) >= 0 {
 		i++
 	}
