@@ -95,7 +95,9 @@ type document struct {
 	units    []unit
 	speakers []speaker
 	clients  int // number of distinct client speakers
-	risk     bool
+	// sentences counts the sentences of each source.
+	sentences [2]int
+	risk      bool
 	// names are words written capitalised inside a sentence (names, places):
 	// rewording keeps their capital when they start a clause.
 	names map[string]bool
@@ -120,6 +122,11 @@ func analyze(src Source) *document {
 	d.analyzeSummary()
 	d.analyzeTranscript()
 	d.markDuplicates()
+	for i := range d.units {
+		for _, sn := range d.units[i].sents {
+			d.sentences[sn.kind]++
+		}
+	}
 	for i := range d.units {
 		for k := range d.units[i].sents {
 			sn := &d.units[i].sents[k]
@@ -397,7 +404,9 @@ func (d *document) analyzeTranscript() {
 				}
 				prev = sn.scores
 				switch {
-				case answering && lastQuestion >= 0 && (u.leave == note.LeftOutSmallTalk || u.leave == note.LeftOutFillerOnly || len(d.ws) <= 2 && !sn.risk):
+				case answering && lastQuestion >= 0 && (u.leave == note.LeftOutSmallTalk || u.leave == note.LeftOutFillerOnly ||
+					!sn.risk && (len(d.ws) <= 2 || d.units[lastQuestion].sents[0].risk && len(d.ws) <= 8)):
+					// The answer to a risk question stays with the question.
 					q := &d.units[lastQuestion]
 					q.sents = append(q.sents, sn)
 					lastQuestion = -1

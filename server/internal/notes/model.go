@@ -90,8 +90,12 @@ func (d *document) unitFeatures(u unit, dst []feature) []feature {
 			dst = append(dst, feature{"cue=" + c.String(), v}, feature{"cue+role=" + c.String() + "+" + roleName, v})
 		}
 	}
-	pos := "pos=" + string(rune('0'+sn.third))
-	dst = append(dst, feature{pos, 1}, feature{pos + "+" + roleName, 1})
+	if d.sentences[sn.kind] >= 8 {
+		// Where in the session a sentence is says something only in a
+		// session long enough to have a beginning, middle and end.
+		pos := "pos=" + string(rune('0'+sn.third))
+		dst = append(dst, feature{pos, 1}, feature{pos + "+" + roleName, 1})
+	}
 	if sn.afterIntervention {
 		dst = append(dst, feature{"phase=after+" + roleName, 1})
 	}

@@ -59,6 +59,10 @@ func (d *document) phraseSentence(sn sentence) string {
 		return d.phraseClinician(sn)
 	}
 	toks := tokenize(sn.text)
+	if sn.kind == kindSummary && !sn.bullet && !hasTerminalPunct(sn.text) {
+		// A dictated sentence ended by the spoken "period", or a line.
+		return d.phraseSentence(sentence{kind: sn.kind, text: sn.text + ".", speaker: -1, bullet: true})
+	}
 	if sn.kind == kindTranscript {
 		if hasPronoun(toks) {
 			return quote("Speaker stated", sn.text)
@@ -288,4 +292,9 @@ func (d *document) request(toks []token) (string, bool) {
 	last := &conv[len(conv)-1]
 	last.trail = strings.TrimRight(last.trail, "?") + "."
 	return "Clinician asked if " + strings.Join(subject, " ") + " " + modal + " " + d.sentenceBody(conv), true
+}
+
+func hasTerminalPunct(text string) bool {
+	t := strings.TrimRight(text, `"')]”’`)
+	return t == "" || strings.ContainsAny(t[len(t)-1:], ".!?:;") || strings.HasSuffix(t, "…")
 }
