@@ -110,6 +110,7 @@ type token struct {
 func tokenize(text string) []token {
 	out := make([]token, 0, strings.Count(text, " ")+1)
 	inQuote := false
+	lastOpen := 0
 	for rest := text; rest != ""; {
 		var f string
 		rest = strings.TrimLeft(rest, " \t\n\r")
@@ -134,14 +135,21 @@ func tokenize(text string) []token {
 		w, trail := trailingPunct(f)
 		t := token{lead: lead, word: w, trail: trail}
 		opens := strings.Contains(lead, `"`) || strings.Contains(lead, "“")
-		if opens {
+		if opens && !inQuote {
 			inQuote = true
+			lastOpen = len(out)
 		}
 		t.quoted = inQuote
 		if strings.Contains(trail, `"`) || strings.Contains(trail, "”") {
 			inQuote = false
 		}
 		out = append(out, t)
+	}
+	if inQuote {
+		// A quotation mark that is never closed quotes nothing.
+		for i := lastOpen; i < len(out); i++ {
+			out[i].quoted = false
+		}
 	}
 	return out
 }
@@ -255,6 +263,9 @@ func convert(toks []token, p persona) ([]token, bool) {
 		}
 		out = append(out, t)
 	}
+	if hasPronoun(out) {
+		return nil, false // a pronoun run together with other characters
+	}
 	return out, true
 }
 
@@ -365,8 +376,18 @@ var leadMarkerWords = func() [][]string {
 // outside quotation marks.
 func hasPronoun(toks []token) bool {
 	for _, t := range toks {
-		if !t.quoted && pronounWords[strings.ToLower(strings.ReplaceAll(t.word, "’", "'"))] {
+		if t.quoted {
+			continue
+		}
+		w := strings.ToLower(strings.ReplaceAll(t.word, "’", "'"))
+		if pronounWords[w] {
 			return true
+		}
+		// "0We", "I/we": a pronoun run together with digits or symbols.
+		for _, part := range strings.FieldsFunc(w, func(r rune) bool { return !unicode.IsLetter(r) && r != '\'' }) {
+			if pronounWords[part] || pronounWords[strings.Trim(part, "'")] {
+				return true
+			}
 		}
 	}
 	return false
