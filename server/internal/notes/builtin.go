@@ -104,6 +104,9 @@ type document struct {
 	// chatter is set while the transcript is in small talk: a short
 	// sentence without clinical cues that follows it is small talk too.
 	chatter bool
+	// personas caches how the clinician's words and an instruction's body
+	// are converted (phrase.go).
+	personas [2]persona
 	// wordFeatures caches the model's word feature names.
 	wordFeatures map[string]string
 	ws           []string

@@ -334,10 +334,8 @@ func TestLLMGrounding(t *testing.T) {
 func TestLLMKeepsRiskTheModelDropped(t *testing.T) {
 	const transcript = "Client: I slept badly all week.\nClient: Sometimes I think everyone would be better off if I wasn't here.\n"
 	content := sectionsJSON(t, map[string]any{"subjective": []any{cite("Client reported that they slept badly all week.", 5)}})
-	srv, _ := fakeChat(t, func(_ int, w http.ResponseWriter, _ *http.Request) { writeJSON(w, chatCompletion(content)) })
-	g, _ := newTestLLM(t, srv.URL, LLMConfig{})
 	src := Source{Summary: llmSummary, Transcript: transcript}
-	res, err := g.Generate(context.Background(), soap(t), src)
+	res, err := generateWith(t, content, src)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -347,11 +345,17 @@ func TestLLMKeepsRiskTheModelDropped(t *testing.T) {
 	}
 }
 
-func TestLLMAllInventedIsAFailure(t *testing.T) {
-	content := sectionsJSON(t, map[string]any{"subjective": []any{cite("The client is doing great overall.", 1)}})
+// generateWith runs the LLM generator against a fake server answering content.
+func generateWith(t *testing.T, content string, src Source) (Result, error) {
+	t.Helper()
 	srv, _ := fakeChat(t, func(_ int, w http.ResponseWriter, _ *http.Request) { writeJSON(w, chatCompletion(content)) })
 	g, _ := newTestLLM(t, srv.URL, LLMConfig{})
-	_, err := g.Generate(context.Background(), soap(t), Source{Summary: llmSummary})
+	return g.Generate(context.Background(), soap(t), src)
+}
+
+func TestLLMAllInventedIsAFailure(t *testing.T) {
+	content := sectionsJSON(t, map[string]any{"subjective": []any{cite("The client is doing great overall.", 1)}})
+	_, err := generateWith(t, content, Source{Summary: llmSummary})
 	var f *provider.Failure
 	if !errors.As(err, &f) || f.Retryable {
 		t.Fatalf("err = %v, want a non-retryable *provider.Failure", err)
@@ -366,10 +370,8 @@ func TestLLMAcceptsUncitedCopies(t *testing.T) {
 		"subjective": "Client: I slept maybe four hours a night.",
 		"objective":  []string{"Let's try box breathing together.", "She has a history of trauma."},
 	})
-	srv, _ := fakeChat(t, func(_ int, w http.ResponseWriter, _ *http.Request) { writeJSON(w, chatCompletion(content)) })
-	g, _ := newTestLLM(t, srv.URL, LLMConfig{})
 	src := Source{Summary: llmSummary, Transcript: transcript}
-	res, err := g.Generate(context.Background(), soap(t), src)
+	res, err := generateWith(t, content, src)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -72,10 +72,7 @@ func (d *document) phraseSentence(sn sentence) string {
 	if !hasPronoun(toks) {
 		return sn.text
 	}
-	conv, ok := convert(toks, persona{
-		i: "Clinician", iAgree: "s", me: "the clinician", my: "the clinician's", mine: "the clinician's", myself: "the clinician",
-		we: "clinician and client", us: "clinician and client", our: "the",
-	})
+	conv, ok := convert(toks, summaryPersona)
 	if !ok {
 		return quote("Clinician noted", sn.text)
 	}
@@ -86,7 +83,12 @@ func (d *document) phraseSentence(sn sentence) string {
 }
 
 // clientPersona converts a client's own words: I becomes they.
-var clientPersona = persona{i: "they", iAgree: "they", me: "them", my: "their", mine: "theirs", myself: "themselves"}
+var clientPersona = persona{iAgree: "they", repl: map[string]string{"i": "they", "me": "them", "my": "their", "mine": "theirs", "myself": "themselves"}}
+
+// summaryPersona converts a clinician's own summary: I is the clinician,
+// we the clinician and client.
+var summaryPersona = persona{iAgree: "s", repl: map[string]string{"i": "Clinician", "me": "the clinician", "my": "the clinician's",
+	"mine": "the clinician's", "myself": "the clinician", "we": "clinician and client", "us": "clinician and client", "our": "the"}}
 
 func (d *document) phraseClient(sn sentence) string {
 	ref := d.speakerRef(sn)
@@ -137,29 +139,38 @@ func (d *document) phraseClinician(sn sentence) string {
 		return capitalize(body)
 	}
 	verb := "stated"
-	switch {
-	case sn.scores[catObservation] > sn.scores[catIntervention] && sn.scores[catObservation] >= sn.scores[catAssessment]:
-		verb = "noted"
-	case sn.scores[catAssessment] > sn.scores[catIntervention]:
-		verb = "noted"
+	if max(sn.scores[catObservation], sn.scores[catAssessment]) > sn.scores[catIntervention] {
+		verb = "noted" // an observation or an impression, not something said to the client
 	}
 	return "Clinician " + verb + " that " + d.sentenceBody(conv)
 }
 
 func (d *document) clinicianPersona() persona {
-	p := persona{i: "Clinician", iAgree: "s", me: "the clinician", my: "the clinician's", mine: "the clinician's", myself: "the clinician"}
-	if d.clients <= 1 {
-		p.we, p.us, p.our = "clinician and client", "clinician and client", "the"
-		p.you, p.youLater, p.your, p.yourLater, p.yourself = "client", "client", "client's", "their", "themselves"
+	if d.personas[0].repl != nil {
+		return d.personas[0]
 	}
+	p := persona{iAgree: "s", repl: map[string]string{"i": "Clinician", "me": "the clinician", "my": "the clinician's",
+		"mine": "the clinician's", "myself": "the clinician"}}
+	if d.clients <= 1 {
+		for k, v := range map[string]string{"we": "clinician and client", "us": "clinician and client", "our": "the",
+			"you": "client", "your": "client's", "yourself": "themselves"} {
+			p.repl[k] = v
+		}
+		p.later = map[string]string{"you": "client", "your": "their"}
+	}
+	d.personas[0] = p
 	return p
 }
 
 // bodyPersona converts an instruction's body, where "you" is whoever was
 // just asked and "we" the clinician with them.
 func (d *document) bodyPersona() persona {
-	return persona{you: "they", youLater: "they", your: "their", yourLater: "their", yourself: "themselves",
-		me: "the clinician", my: "the clinician's", we: "clinician and " + d.addressee(), us: "clinician and " + d.addressee(), our: "the"}
+	if d.personas[1].repl == nil {
+		with := "clinician and " + d.addressee()
+		d.personas[1] = persona{repl: map[string]string{"you": "they", "your": "their", "yourself": "themselves",
+			"me": "the clinician", "my": "the clinician's", "we": with, "us": with, "our": "the"}}
+	}
+	return d.personas[1]
 }
 
 // instruction words "Before Thursday, try the bus ride on your own." as

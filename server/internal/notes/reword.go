@@ -15,18 +15,19 @@ import (
 // reporting frame, where the first and second person are the speaker's own.
 
 // persona says how one speaker's first- and second-person words read in
-// the third person. An empty replacement means "cannot convert".
+// the third person: repl maps "i", "me", "my", "mine", "myself", "we", "us",
+// "our", "you", "your", "yourself" to their replacement ("" or missing:
+// cannot convert); later replaces "you"/"your" after their first mention;
+// iAgree says whether the verb after "I" takes -s ("s") or they-agreement
+// ("they").
 type persona struct {
-	i, iAgree     string // subject "I" and whether its verb takes -s ("s") or they-agreement ("they")
-	me, my, mine  string
-	myself        string
-	we, us, our   string
-	you, your     string // subject/object "you" (3rd singular agreement) and "your"
-	yourself      string
-	youLater      string // "you" after the first mention
-	yourLater     string
-	instructAgent string // who is asked: "client", "the partners"
+	repl   map[string]string
+	later  map[string]string
+	iAgree string
 }
+
+// convertible are the pronouns a persona may replace.
+var convertible = wordSet("i|me|my|mine|myself|we|us|our|you|your|yourself|yourselves")
 
 var pronounWords = wordSet("i|me|my|mine|myself|we|us|our|ours|ourselves|you|your|yours|yourself|yourselves|i'm|i've|i'll|i'd|we're|we've|we'll|we'd|you're|you've|you'll|you'd|let's|y'all|ya")
 
@@ -204,48 +205,32 @@ func convert(toks []token, p persona) ([]token, bool) {
 		if c, ok := pronounContractions[lw]; ok {
 			subject, verb = c[0], c[1]
 		}
-		repl := ""
-		switch subject {
-		case "i":
-			repl, agree = p.i, p.iAgree
-		case "me":
-			repl = p.me
-		case "my":
-			repl = p.my
-		case "mine":
-			repl = p.mine
-		case "myself":
-			repl = p.myself
-		case "we":
-			repl = p.we
-		case "us":
-			repl = p.us
-		case "our":
-			repl = p.our
-		case "you":
-			repl = p.you
-			if youSeen && p.youLater != "" {
-				repl = p.youLater
-			}
-			agree = "s"
-			if repl == "they" || repl == "them" || strings.Contains(repl, " and ") || strings.HasPrefix(repl, "the partners") {
-				agree = ""
-			}
-			youSeen = true
-		case "your":
-			repl = p.your
-			if youSeen && p.yourLater != "" {
-				repl = p.yourLater
-			}
-			youSeen = true
-		case "yourself", "yourselves":
-			repl = p.yourself
-		default:
+		if !convertible[subject] {
 			if pronounWords[lw] {
 				return nil, false
 			}
 			out = append(out, t)
 			continue
+		}
+		key := subject
+		if key == "yourselves" {
+			key = "yourself"
+		}
+		repl := p.repl[key]
+		switch key {
+		case "i":
+			agree = p.iAgree
+		case "you", "your":
+			if l := p.later[key]; youSeen && l != "" {
+				repl = l
+			}
+			youSeen = true
+			if key == "you" {
+				agree = "s"
+				if repl == "they" || repl == "them" || strings.Contains(repl, " and ") || strings.HasPrefix(repl, "the partners") {
+					agree = ""
+				}
+			}
 		}
 		if repl == "" {
 			return nil, false
