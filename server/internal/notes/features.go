@@ -175,6 +175,9 @@ func moodOf(ws []string, text string, question bool) mood {
 }
 
 func hasPrefixWords(ws []string, phrase string) bool {
+	if len(ws) == 0 || !strings.HasPrefix(phrase, ws[0]) {
+		return false
+	}
 	p := strings.Fields(phrase)
 	if len(ws) < len(p) {
 		return false
@@ -244,8 +247,13 @@ func mentionsRisk(text, lower string, ws []string) bool {
 		if i+1 < len(ws) && (w == "better" && ws[i+1] == "off" || w == "be" && ws[i+1] == "here" || w == "go" && ws[i+1] == "on" || w == "to" && ws[i+1] == "live") {
 			return riskRe.MatchString(lower)
 		}
-		if riskWords[w] || strings.HasPrefix(w, "suicid") || strings.HasPrefix(w, "homicid") || strings.HasPrefix(w, "overdos") ||
-			strings.HasPrefix(w, "abus") || strings.HasPrefix(w, "self") || strings.HasPrefix(w, "firearm") || strings.HasPrefix(w, "gun") {
+		// Words that say risk on their own need no regular expression.
+		if w == "si" || w == "nssi" || w == "988" || strings.HasPrefix(w, "suicid") || strings.HasPrefix(w, "homicid") ||
+			strings.HasPrefix(w, "overdos") || strings.HasPrefix(w, "abus") || strings.HasPrefix(w, "stockpil") ||
+			strings.HasPrefix(w, "firearm") || w == "self" && i+1 < len(ws) && strings.HasPrefix(ws[i+1], "harm") {
+			return true
+		}
+		if riskWords[w] || strings.HasPrefix(w, "gun") {
 			return riskRe.MatchString(lower)
 		}
 	}
