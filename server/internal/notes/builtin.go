@@ -3,6 +3,7 @@ package notes
 import (
 	"context"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/sidenote/sidenote/shared/note"
@@ -101,9 +102,13 @@ type document struct {
 	// names are words written capitalised inside a sentence (names, places):
 	// rewording keeps their capital when they start a clause.
 	names map[string]bool
+	// lowerSeen are words the sources write in lower case.
+	lowerSeen map[string]bool
 	// chatter is set while the transcript is in small talk: a short
 	// sentence without clinical cues that follows it is small talk too.
 	chatter bool
+	// dictation is set when the summary is dictated (spoken punctuation).
+	dictation bool
 	// personas caches how the clinician's words and an instruction's body
 	// are converted (phrase.go).
 	personas [2]persona
@@ -121,7 +126,7 @@ func (d *document) text(kind sourceKind) string {
 }
 
 func analyze(src Source) *document {
-	d := &document{src: src, names: map[string]bool{}}
+	d := &document{src: src, names: map[string]bool{}, lowerSeen: map[string]bool{}}
 	d.analyzeSummary()
 	d.analyzeTranscript()
 	d.markDuplicates()
@@ -182,7 +187,13 @@ var headingCats = func() map[string]category {
 var dictationCmd = regexp.MustCompile(`(?i)[ ,]*\b(period|full stop|new paragraph|next paragraph|new line)\b[.,]?`)
 
 // dictationPreamble is a dictation's spoken preamble or sign-off.
-var dictationPreamble = regexp.MustCompile(`(?i)^((okay|ok|so|alright)[, ]+)?(this is (dr\.? |doctor )?\w+ dictating|this is (the|a) (note|dictation|progress note)|dictation (for|of)|dictating (a|the) (note|progress)|end (of )?(the )?dictation|that's (the )?end of (the )?(note|dictation)|start(ing)? (the )?dictation)`)
+var dictationPreamble = regexp.MustCompile(`(?i)^((okay|ok|so|alright)[, ]+)?(this is (dr\.? |doctor )?\w+ dictating|this is (the|a) (note|dictation|progress note)|dictation (for|of)|dictating (a|the) (note|progress)|end (of )?(the )?dictation|that's (the )?end of (the )?(note|dictation)|start(ing)? (the )?(dictation|note|progress note)|(that's it,? )?end (of )?(the )?(note|dictation))`)
+
+// spokenHeading is a heading said in a dictation: "Plan colon, ...".
+var spokenHeading = regexp.MustCompile(`(?i)(?:^|[.!?]\s+|\b(?:period|paragraph)\s+)([A-Za-z][A-Za-z /-]{0,40}?)\s+colon\b[,.]?`)
+
+// spokenComma is a comma said in a dictation.
+var spokenComma = regexp.MustCompile(`(?i)\s+comma\b,?`)
 
 // analyzeSummary splits the summary into sentences. A known heading gives
 // the sentences up to the next heading a strong prior for its category; the
@@ -196,7 +207,14 @@ func (d *document) analyzeSummary() {
 	}
 	var regions []region
 	cur := region{from: 0, head: -1}
-	for _, m := range headingAt.FindAllStringSubmatchIndex(s, -1) {
+	dictation := len(dictationCmd.FindAllStringIndex(s, 3)) >= 2
+	headings := headingAt.FindAllStringSubmatchIndex(s, -1)
+	if dictation {
+		headings = append(headings, spokenHeading.FindAllStringSubmatchIndex(s, -1)...)
+		slices.SortFunc(headings, func(a, b []int) int { return a[0] - b[0] })
+	}
+	d.dictation = dictation
+	for _, m := range headings {
 		c, ok := headingCats[strings.ToLower(strings.TrimSpace(s[m[2]:m[3]]))]
 		if !ok {
 			continue
@@ -208,7 +226,6 @@ func (d *document) analyzeSummary() {
 	}
 	cur.to = len(s)
 	regions = append(regions, cur)
-	dictation := len(dictationCmd.FindAllStringIndex(s, 3)) >= 2
 	for _, r := range regions {
 		for _, part := range d.dictationParts(s, r.from, r.to, dictation) {
 			splitSentences(s, part[0], part[1], func(start, end int) {
@@ -253,6 +270,9 @@ var notCommandBefore = wordSet("a|the|this|that|each|every|per|menstrual|waiting
 func (d *document) fill(sn *sentence, r role) unit {
 	raw := d.text(sn.kind)[sn.start:sn.end]
 	sn.text = cleanSpan(sn.kind, raw)
+	if d.dictation && sn.kind == kindSummary {
+		sn.text = spokenComma.ReplaceAllString(sn.text, ",")
+	}
 	if sn.text == "" {
 		return unit{leave: note.LeftOutFillerOnly}
 	}
@@ -341,10 +361,23 @@ func allIn(ws []string, set map[string]bool) bool {
 	return true
 }
 
-// collectNames remembers capitalised words that do not start the sentence.
+// collectNames remembers capitalised words that do not start the sentence
+// (names) and words written in lower case.
 func (d *document) collectNames(text string) {
 	for i := 1; i < len(text); i++ {
-		if text[i] < 'A' || text[i] > 'Z' || text[i-1] != ' ' && text[i-1] != '"' && text[i-1] != '(' {
+		if text[i-1] != ' ' && text[i-1] != '"' && text[i-1] != '(' {
+			continue
+		}
+		if text[i] >= 'a' && text[i] <= 'z' {
+			j := i
+			for j < len(text) && text[j] >= 'a' && text[j] <= 'z' {
+				j++
+			}
+			d.lowerSeen[text[i:j]] = true
+			i = j
+			continue
+		}
+		if text[i] < 'A' || text[i] > 'Z' {
 			continue
 		}
 		j := i

@@ -110,8 +110,11 @@ func structural(text string, start, end int) bool {
 		return true
 	}
 	switch w {
-	case "um", "umm", "ummm", "uh", "uhh", "uhm", "er", "erm", "hmm", "hm", "mm", "ah", "period", "paragraph", "stop", "line", "new", "next", "full":
+	case "um", "umm", "ummm", "uh", "uhh", "uhm", "er", "erm", "hmm", "hm", "mm", "ah", "period", "paragraph", "stop", "line", "new", "next", "full", "comma", "colon":
 		return true
+	}
+	if strings.HasPrefix(strings.ToLower(text[end:]), " colon") {
+		return true // a dictated heading: "Plan colon"
 	}
 	return inHeading(text, start) || inBrackets(text, start)
 }

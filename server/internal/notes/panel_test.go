@@ -49,7 +49,7 @@ func TestPanelGolden(t *testing.T) {
 // part the floor it honestly reached when this test was written (measured
 // with `make notes-eval`, never tuned on), so a change that generalises worse
 // fails here.
-var heldOutFloor = map[note.TemplateID]float64{note.SOAP: 0.74, note.DAP: 0.84, note.BIRP: 0.72, note.GIRP: 0.65}
+var heldOutFloor = map[note.TemplateID]float64{note.SOAP: 0.75, note.DAP: 0.86, note.BIRP: 0.75, note.GIRP: 0.68}
 
 func TestPanelPlacement(t *testing.T) {
 	cases, err := eval.LoadPanel(panelDir)

@@ -307,7 +307,12 @@ func (d *document) sentenceBody(toks []token) string {
 	if i := strings.IndexAny(name, "'’-"); i > 0 {
 		name = name[:i]
 	}
-	if !d.names[name] && !isAcronym(first) && !strings.HasPrefix(first, "Clinician") && first != "I" {
+	lname := strings.ToLower(name)
+	// A capitalised first word that the sources never write in lower case
+	// and that is no common word is taken for a name ("Marta asked ...").
+	likelyName := !stopWords[lname] && !d.lowerSeen[lname] && !baseVerbs[lname] && !adverbs[lname] && !leadMarkerSet[lname] &&
+		!commonStarters[lname] && !hasAnySuffix(lname, "ly", "wards", "ward", "ing", "ed", "ness", "ment", "tion", "s")
+	if !d.names[name] && !likelyName && !isAcronym(first) && !strings.HasPrefix(first, "Clinician") && first != "I" {
 		toks[0].word = lowerFirst(first)
 	}
 	last := &toks[len(toks)-1]
@@ -342,6 +347,20 @@ func quote(frame, text string) string {
 	}
 	return frame + `, "` + text + `"`
 }
+
+// commonStarters are words that often start a sentence and are no name.
+var commonStarters = wordSet("afterward|yesterday|today|tonight|tomorrow|later|sometimes|mostly|most|every|each|last|next|since|once|even|maybe|probably|honestly|actually|basically|everything|nothing|something|everyone|everybody|nobody|someone|people|work|school|home|sleep|mom|dad|mum|not|no|yes|never|nowhere|somehow|anyway|again|first|second|third|then|now|lately|recently|overall|apparently|luckily|unfortunately|thankfully|besides|instead|otherwise|meanwhile|sorry|sure|fine|pretty|one|two|three|four|five|six|seven|eight|nine|ten|half|both|either|neither|thank|please|hopefully|definitely|totally|literally|kinda|like|just|only|much|more|less|few|several|many|some|any|all")
+
+func hasAnySuffix(w string, suffixes ...string) bool {
+	for _, s := range suffixes {
+		if strings.HasSuffix(w, s) {
+			return true
+		}
+	}
+	return false
+}
+
+var leadMarkerSet = wordSet(strings.Join(leadMarkers, "|"))
 
 var innerQuotes = strings.NewReplacer(`"`, "'", "“", "‘", "”", "’")
 
