@@ -409,6 +409,7 @@ func (d *document) analyzeTranscript() {
 	}
 	turns := d.parseTurns(s)
 	lastQuestion := -1  // index in d.units of a kept clinician question awaiting its answer
+	lastLeft := -1      // index in d.units of a left-out clinician question awaiting its answer
 	chatter := false    // the last clinician question was small talk
 	clinicianMove := "" // what the clinician last did, for the client's reply
 	intervened := false
@@ -447,17 +448,26 @@ func (d *document) analyzeTranscript() {
 					q.sents = append(q.sents, sn)
 					lastQuestion = -1
 					return
+				case answering && lastLeft >= 0 && isYesNo(d.ws):
+					// "Did you drink this week?" "No.": the answer means
+					// nothing without its question, so both are kept.
+					q := &d.units[lastLeft]
+					q.leave = ""
+					q.sents = append(q.sents, sn)
+					lastLeft = -1
+					return
 				case answering && chatter && u.leave == "" && !sn.risk && sn.scores.total() <= clientReportPrior+0.5:
 					u.leave = note.LeftOutSmallTalk
 				case u.leave != "":
 				case sn.question && r == roleClinician:
 					switch {
-					case sn.risk || sn.mood == moodRequest || sn.scores[catPlan] > 0 && sn.mood != moodQuestion:
+					case sn.risk:
+					case genericQuestionRe.MatchString(sn.lower):
+						u.leave = note.LeftOutQuestion
+					case sn.mood == moodRequest || sn.scores[catPlan] > 0 && sn.mood != moodQuestion:
 					case smallTalkTopic.MatchString(sn.lower):
 						u.leave = note.LeftOutSmallTalk
 						chatter = true
-					case genericQuestionRe.MatchString(sn.lower):
-						u.leave = note.LeftOutQuestion
 					case clinicalQuestionRe.MatchString(sn.lower) || len(d.ws) >= 10:
 					default:
 						u.leave = note.LeftOutQuestion
@@ -474,9 +484,12 @@ func (d *document) analyzeTranscript() {
 					clinicianMove = moveOf(sn, u.leave)
 					intervened = intervened || clinicianMove == "intervention" || clinicianMove == "observation" || clinicianMove == "assessment"
 					chatter = chatter && u.leave == note.LeftOutSmallTalk
-					lastQuestion = -1
+					lastQuestion, lastLeft = -1, -1
 					if u.leave == "" && sn.question {
 						lastQuestion = len(d.units)
+					}
+					if u.leave == note.LeftOutQuestion {
+						lastLeft = len(d.units)
 					}
 				} else if r == roleClient {
 					chatter = false
@@ -496,6 +509,21 @@ func (d *document) analyzeTranscript() {
 		}
 	}
 }
+
+// isYesNo reports whether ws is a bare yes or no ("No.", "Yeah, sometimes.").
+func isYesNo(ws []string) bool {
+	if len(ws) == 0 || len(ws) > 2 {
+		return false
+	}
+	for _, w := range ws {
+		if !yesNoWords[w] {
+			return false
+		}
+	}
+	return true
+}
+
+var yesNoWords = wordSet("yes|yeah|yep|yup|no|nope|nah|sometimes|never|not|really|once|twice|a|little|bit|lot|some|kind|of|maybe")
 
 // moveOf names a clinician sentence's move: its reason to be left out, or
 // its strongest category.

@@ -91,11 +91,11 @@ var connectionRe = regexp.MustCompile(`\b(choppy|froze|frozen|your screen|my scr
 
 // genericQuestionRe marks a clinician's open question whose answer carries
 // the content: it is left out, the answer kept.
-var genericQuestionRe = regexp.MustCompile(`^(so,? |and,? |okay,? )?(how (did|was|is|are|have|has)\b|how's\b|what's new|what brings|where do you want|where would you like|what would you like to (focus|talk|start)|can you tell me more|tell me more|tell me about|what happened|anything else|what else|how about (the|your) week)`)
+var genericQuestionRe = regexp.MustCompile(`^(so,? |and,? |okay,? )?(how (did|was|is|are|have|has)\b|how's\b|what's new|what brings|where do you want|where would you like|what would you like to (focus|talk|start)|can you tell me more|tell me more|tell me about|what happened|anything else|what else|how about (the|your) week|how (many|much|often|long)\b|what did you|when did you|can you tell me|could you tell me|is it okay to)`)
 
 // clinicalQuestionRe marks a question that is itself an intervention: a
 // scaling, evidence or perspective question, a risk screen.
-var clinicalQuestionRe = regexp.MustCompile(`\b(scale|evidence|notice|why|ready|confident|important|rate|a friend|what if|okay to talk|safe|willing|instead|the worst|the best|part of you|would it mean|what would (it|you)|what do you (make|think|need))\b`)
+var clinicalQuestionRe = regexp.MustCompile(`\b(scale|evidence|notice|why|ready|confident|important|rate|a friend|what if|safe|willing|instead|the worst|the best|part of you|would it mean|what would (it|you)|what do you (make|think|need))\b`)
 
 // smallTalkTopic marks a question about the trip, the weather or the like,
 // whose answer is chatter too.
