@@ -66,12 +66,9 @@ var baseVerbs = wordSet("try|use|keep|take|call|write|practice|practise|continue
 // modals open a request phrased as a question ("Would you be willing...").
 var modals = wordSet("would|could|can|will|might|may|should")
 
-// riskRe finds statements about suicide, homicide, self-harm, abuse, means
-// or a safety plan: such a sentence is never left out.
+// riskUpper finds the abbreviations SI, HI, SH, NSSI: a sentence stating
+// or asking about risk is never left out.
 var riskUpper = regexp.MustCompile(`\b(SI|HI|S\.I\.|SH|NSSI)\b`)
-
-// riskRe runs on lower-case text.
-var riskRe = regexp.MustCompile(`(\bsuicid\w*|\bsi/hi\b|\bdenie[sd] (si|hi)\b|homicid\w*|self[- ]?harm\w*|\bcutting\b|\bcut (my|him|her|them)sel\w*|\bkill (my|him|her|them)sel\w*|\bkill (him|her|them|someone)\b|\bhurt(ing)? (my|your|him|her|them)sel\w*|\bhurt (him|her|them|someone|anyone)\b|\bend (my|his|her|their) life\b|\bend it all\b|\bwant(ed)? to die\b|\bbetter off dead\b|\bbetter off (if|without) (i|me)\b|\b(not|wasn't|weren't) (want to )?(be )?(here|around|alive) anymore\b|\b(i|she|he) wasn't here\b|\bnot (want to )?be here\b|\b(don't|didn't) want to (live|be alive|wake up)\b|\bno reason to live\b|\bcan't go on\b|\boverdos\w*|\babus\w*|\bsafety plan\w*|\bcrisis (line|text|team)\b|\b988\b|\bthoughts of (dying|death|hurting|harming|killing|suicide)\b|\bmeans restriction\b|\b(spare|extra|leftover|old) (pills|meds|medications?|prescriptions?)\b|\bstockpil\w*|\block(ed)? (up |away )?(the |his |her |my |your )?(pills|meds|medications?|guns?|firearms?)\b|\bend(ing)? (your|my|his|her|their) (own )?life\b|\btak(e|ing) (your|my|his|her|their) (own )?life\b|\bthoughts of (ending|taking|not waking)\b|\bfirearm\w*|\bgun\w*)`)
 
 // smallTalkRe marks greetings, goodbyes, thanks and connection chatter.
 var smallTalkRe = regexp.MustCompile(`^(hi|hello|hey|morning|afternoon|evening|good (morning|afternoon|evening|to see you)|welcome( back)?|come on in|nice to see|thanks|thank you|bye|goodbye|take care|have a (good|nice|great)|how are you|how's it going|can you hear me|you froze|you're frozen|you're on mute|i can hear you|i can see you|let me (share|turn|fix)|sorry,? (my|the) (connection|internet|video|audio)|stay (warm|safe|dry|cool)|drive safe|you too|same to you|enjoy (the|your))\b`)
@@ -235,26 +232,60 @@ func reportsDone(ws []string) bool {
 	return false
 }
 
-var riskWords = wordSet("si|hi|sh|nssi|cut|cutting|kill|killing|hurt|hurting|harm|harming|life|die|dead|anymore|alive|wasn't|crisis|988|thoughts|pills|safety|restriction")
+// riskByWord maps a word to the risk statements it may be part of, as a
+// small expression on the lower-case sentence: each sentence runs only the
+// expressions of its own words.
+var riskByWord = func() map[string]*regexp.Regexp {
+	m := map[string]*regexp.Regexp{}
+	for words, expr := range map[string]string{
+		"cut":          `\bcut (my|him|her|them)sel`,
+		"kill|killing": `\bkill(ing)? ((my|him|her|them)sel\w*|him|her|them|someone)\b`,
+		"hurt|hurting": `\bhurt(ing)? ((my|your|him|her|them)sel\w*|him|her|them|someone|anyone)\b`,
+		"harm|harming": `\bharm(ing)? ((my|your|him|her|them)sel\w*|others|someone)\b`,
+		"life":         `\b(end(ing)?|tak(e|ing)) (your|my|his|her|their) (own )?life\b`,
+		"die":          `\bwant(ed)? to die\b`,
+		"end":          `\bend it all\b`,
+		"anymore":      `\b(not|wasn't|weren't) (want to )?(be )?(here|around|alive) anymore\b`,
+		"alive":        `\b(don't|didn't) want to be alive\b`,
+		"wasn't":       `\b(i|she|he) wasn't here\b`,
+		"off":          `\bbetter off (dead|if (i|me)|without (i|me))\b`,
+		"here":         `\bnot (want to )?be here\b`,
+		"live":         `\b((don't|didn't) want to|no reason to) live\b`,
+		"wake":         `\b(don't|didn't) want to wake up\b`,
+		"on":           `\bcan't go on\b`,
+		"crisis":       `\bcrisis (line|text|team)\b`,
+		"thoughts":     `\bthoughts of (dying|death|hurting|harming|killing|suicide|ending|taking|not waking)\b`,
+		"restriction":  `\bmeans restriction\b`,
+		"safety":       `\bsafety plan`,
+		"hi":           `\bsi/hi\b|\bdenie[sd] hi\b`,
+		"pills|meds|medication|medications|prescription|prescriptions": `\b(spare|extra|leftover|old) (pills|meds|medications?|prescriptions?)\b|\block(ed)? (up |away )?(the |his |her |my |your )?(pills|meds|medications?)\b`,
+	} {
+		re := regexp.MustCompile(expr)
+		for _, w := range strings.Split(words, "|") {
+			m[w] = re
+		}
+	}
+	return m
+}()
 
-// mentionsRisk runs the risk expressions on text (whose words are ws, its
-// lower case lower) when a word of it could start a risk statement.
+// riskAlone are words that state risk on their own.
+var riskAlone = wordSet("si|nssi|988|cutting|gun|guns")
+
+// mentionsRisk reports whether a sentence (its text, its lower case, its
+// words) states or asks about suicide, homicide, self-harm, abuse, means or
+// a safety plan.
 func mentionsRisk(text, lower string, ws []string) bool {
 	if (strings.Contains(text, "SI") || strings.Contains(text, "HI") || strings.Contains(text, "SH") || strings.Contains(text, "S.I.")) && riskUpper.MatchString(text) {
 		return true
 	}
 	for i, w := range ws {
-		if i+1 < len(ws) && (w == "better" && ws[i+1] == "off" || w == "be" && ws[i+1] == "here" || w == "go" && ws[i+1] == "on" || w == "to" && ws[i+1] == "live") {
-			return riskRe.MatchString(lower)
-		}
-		// Words that say risk on their own need no regular expression.
-		if w == "si" || w == "nssi" || w == "988" || strings.HasPrefix(w, "suicid") || strings.HasPrefix(w, "homicid") ||
-			strings.HasPrefix(w, "overdos") || strings.HasPrefix(w, "abus") || strings.HasPrefix(w, "stockpil") ||
-			strings.HasPrefix(w, "firearm") || w == "self" && i+1 < len(ws) && strings.HasPrefix(ws[i+1], "harm") {
+		if riskAlone[w] || strings.HasPrefix(w, "suicid") || strings.HasPrefix(w, "homicid") || strings.HasPrefix(w, "overdos") ||
+			strings.HasPrefix(w, "abus") || strings.HasPrefix(w, "stockpil") || strings.HasPrefix(w, "firearm") ||
+			w == "self" && i+1 < len(ws) && strings.HasPrefix(ws[i+1], "harm") {
 			return true
 		}
-		if riskWords[w] || strings.HasPrefix(w, "gun") {
-			return riskRe.MatchString(lower)
+		if re := riskByWord[w]; re != nil && re.MatchString(lower) {
+			return true
 		}
 	}
 	return false
