@@ -1,7 +1,7 @@
 package notes
 
 import (
-	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/sidenote/sidenote/shared/note"
@@ -60,7 +60,7 @@ func leftOutID(sn sentence) string {
 	if sn.kind == kindTranscript {
 		k = "t"
 	}
-	return fmt.Sprintf("%s%d", k, sn.start)
+	return k + strconv.Itoa(sn.start)
 }
 
 // spans lists a unit's source spans: each sentence, after its speaker's

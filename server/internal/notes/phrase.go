@@ -1,6 +1,7 @@
 package notes
 
 import (
+	"slices"
 	"strings"
 )
 
@@ -212,12 +213,12 @@ func (d *document) instruction(toks []token) (string, bool) {
 		return "", false
 	}
 	body := d.bodyPersona()
-	conv, ok := convert(toks, body)
+	conv, ok := convert(slices.Clone(toks), body) // the caller may still use toks
 	if !ok || hasPronoun(conv) {
 		return "", false
 	}
 	if len(lead) > 0 {
-		leadConv, ok := convert(lead, body)
+		leadConv, ok := convert(slices.Clone(lead), body)
 		if !ok || hasPronoun(leadConv) {
 			return "", false
 		}
@@ -286,12 +287,12 @@ func (d *document) request(toks []token) (string, bool) {
 	default:
 		return "", false
 	}
-	conv, ok := convert(rest, d.bodyPersona())
+	conv, ok := convert(slices.Clone(rest), d.bodyPersona()) // the caller may still use toks
 	if !ok || hasPronoun(conv) || len(conv) == 0 {
 		return "", false
 	}
 	if len(lead) > 0 {
-		leadConv, ok := convert(lead, d.bodyPersona())
+		leadConv, ok := convert(slices.Clone(lead), d.bodyPersona())
 		if !ok || hasPronoun(leadConv) {
 			return "", false
 		}

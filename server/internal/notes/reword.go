@@ -167,14 +167,16 @@ func join(toks []token) string {
 	return strings.Join(parts, " ")
 }
 
-// convert rewrites the first and second person of toks for persona p. It
-// reports false when a pronoun is left that p cannot convert.
+// convert rewrites the first and second person of toks for persona p, in
+// place (toks is spent). It reports false when a pronoun is left that p
+// cannot convert.
 func convert(toks []token, p persona) ([]token, bool) {
-	out := make([]token, 0, len(toks)+4)
+	// In place: a token is read before its slot is written again.
+	out := toks[:0]
 	agree := ""      // "s" or "they": the next verb must agree
 	youSeen := false // "you" was already named once
 	for _, t := range toks {
-		lw := strings.ToLower(strings.ReplaceAll(t.word, "’", "'"))
+		lw := lowerWord(t.word)
 		if t.quoted || lw == "" {
 			out = append(out, t)
 			continue
@@ -266,6 +268,9 @@ func matchCase(orig, repl string) string {
 // "Yeah,", "And", "I mean,") but never "no".
 func dropLeadMarkers(toks []token) []token {
 	for len(toks) > 1 {
+		if !leadMarkerFirst[lowerWord(toks[0].word)] {
+			return toks
+		}
 		n := 0
 		for mi, mw := range leadMarkerWords {
 			if len(toks) <= len(mw) {
@@ -362,6 +367,28 @@ func hasAnySuffix(w string, suffixes ...string) bool {
 
 var leadMarkerSet = wordSet(strings.Join(leadMarkers, "|"))
 
+// leadMarkerFirst are the first words of leadMarkers.
+var leadMarkerFirst = func() map[string]bool {
+	m := map[string]bool{}
+	for _, mw := range leadMarkerWords {
+		m[mw[0]] = true
+	}
+	return m
+}()
+
+// lowerWord lowercases w, with a typographic apostrophe made straight.
+func lowerWord(w string) string {
+	if strings.Contains(w, "’") {
+		w = strings.ReplaceAll(w, "’", "'")
+	}
+	for i := 0; i < len(w); i++ {
+		if c := w[i]; c >= 'A' && c <= 'Z' || c >= 0x80 {
+			return strings.ToLower(w)
+		}
+	}
+	return w
+}
+
 var innerQuotes = strings.NewReplacer(`"`, "'", "“", "‘", "”", "’")
 
 // bareMarkers: leadMarkers from this index on are markers only when a comma
@@ -383,9 +410,12 @@ func hasPronoun(toks []token) bool {
 		if t.quoted {
 			continue
 		}
-		w := strings.ToLower(strings.ReplaceAll(t.word, "’", "'"))
+		w := lowerWord(t.word)
 		if pronounWords[w] {
 			return true
+		}
+		if isLowerWord(strings.ReplaceAll(w, "'", "")) {
+			continue
 		}
 		// "0We", "I/we": a pronoun run together with digits or symbols.
 		for _, part := range strings.FieldsFunc(w, func(r rune) bool { return !unicode.IsLetter(r) && r != '\'' }) {

@@ -110,7 +110,7 @@ func hasTerminal(punct string) bool {
 // "I like it"). Punctuation is kept tidy: "was, um, hard" becomes "was hard",
 // "hard, you know." becomes "hard.".
 func dropFillers(toks []string) []string {
-	out := toks[:0:0]
+	out := make([]string, 0, len(toks))
 	for i := 0; i < len(toks); i++ {
 		n := fillerLen(toks, i, len(out) == 0 || endsWithComma(out[len(out)-1]))
 		if n == 0 {
