@@ -65,6 +65,7 @@ type sentence struct {
 	past       bool // reports something done ("finished")
 	score      bool // gives a measure's score ("PHQ-9 = 16")
 	finite     bool // has a subject or finite verb: not a fragment
+	reported   bool // the main clause reports speech: "Client reports that ..."
 	mood       mood
 	head       int8   // category announced by the summary heading above it, -1 for none
 	ctx        string // a client sentence: the clinician's previous move ("plan", "question", ...)
@@ -288,6 +289,7 @@ func (d *document) fill(sn *sentence, r role) unit {
 	sn.lower = strings.ToLower(sn.text)
 	sn.risk = mentionsRisk(sn.text, sn.lower, d.ws)
 	sn.future, sn.past, sn.finite = lookingAhead(d.ws), reportsDone(d.ws), hasFinite(d.ws)
+	sn.reported = reportFrame(d.ws)
 	sn.score = strings.ContainsAny(sn.text, "0123456789") && scoreRe.MatchString(sn.text)
 	if sn.risk {
 		d.risk = true
@@ -314,6 +316,12 @@ func (d *document) fill(sn *sentence, r role) unit {
 
 // adjust applies what the speaker, mood and tense say about a sentence.
 func (d *document) adjust(sn *sentence, r role) {
+	if sn.reported && r != roleClinician {
+		// "Client reports that she arrived late": what the client said,
+		// not what the clinician saw or did in the room.
+		sn.scores[catObservation] *= 0.2
+		sn.scores[catIntervention] *= 0.2
+	}
 	future := sn.future
 	switch {
 	case sn.mood == moodInstruction && r != roleClient:

@@ -52,7 +52,7 @@ func clauseWeights(dst []float32, s string, n int) []float32 {
 
 // Cues in a subordinate clause ("because she arrived late", "that she
 // practised") count for less than those of the main clause.
-const subWeight = 0.4
+const subWeight = 0.25
 
 var subordinators = map[string]bool{
 	"because": true, "when": true, "whenever": true, "after": true, "since": true,
@@ -285,6 +285,21 @@ func mentionsRisk(text, lower string, ws []string) bool {
 			return true
 		}
 		if re := riskByWord[w]; re != nil && re.MatchString(lower) {
+			return true
+		}
+	}
+	return false
+}
+
+// reportVerbs frame reported speech in a main clause.
+var reportVerbs = wordSet("reports|reported|states|stated|says|said|describes|described|shares|shared|endorses|endorsed|complains|complained|c|notes|noted|expresses|expressed|admits|admitted|explains|explained|mentions|mentioned|tells|told")
+
+// reportFrame reports whether one of the first words of ws is a reporting
+// verb: the main clause is "X reports (that) ...", whatever the clause
+// after it is about.
+func reportFrame(ws []string) bool {
+	for i := 0; i < len(ws) && i < 4; i++ {
+		if reportVerbs[ws[i]] {
 			return true
 		}
 	}

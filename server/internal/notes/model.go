@@ -103,7 +103,7 @@ func (d *document) unitFeatures(u unit, dst []feature) []feature {
 		on   bool
 		name string
 	}{{sn.question, "question"}, {sn.bullet, "bullet"}, {sn.risk, "risk"}, {sn.future, "future"},
-		{sn.past, "past"}, {sn.score, "score"}, {len(u.sents) == 2, "pair"}}
+		{sn.past, "past"}, {sn.score, "score"}, {sn.reported, "frame=report"}, {len(u.sents) == 2, "pair"}}
 	for _, f := range flags {
 		if f.on {
 			dst = append(dst, feature{f.name, 1})

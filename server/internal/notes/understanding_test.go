@@ -46,6 +46,10 @@ func TestUnderstandingNotBagOfWords(t *testing.T) {
 	}{
 		{"past-tense schedule is a report", Source{Summary: "He says he stuck to the bedtime schedule on five nights."}, note.SOAP,
 			map[string]string{"stuck to the bedtime schedule": "subjective"}},
+		{"the main clause over a sub-clause", Source{Summary: "Client appeared tired. Client reports that she arrived late to work twice because the bus broke down. Plan to review sleep next week."}, note.SOAP,
+			map[string]string{"Client reports that she arrived late to work twice because the bus broke down.": "subjective"}},
+		{"homework reported done", Source{Summary: "Affect bright. She finished the worksheet from last time and brought it in. Plan: continue weekly sessions."}, note.SOAP,
+			map[string]string{"She finished the worksheet from last time and brought it in.": "subjective"}},
 		{"grief is not a plan", Source{Transcript: "Therapist: What are the mornings like?\nClient: I make two coffees, then I'll see his coat and fall apart.\n"}, note.SOAP,
 			map[string]string{"see his coat and fall apart": "subjective"}},
 		{"instruction without cue words", Source{Transcript: "Client: The bus is still the hard one.\nTherapist: Before Thursday, try the bus ride on your own.\n"}, note.SOAP,
