@@ -4,6 +4,7 @@ import (
 	"context"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/sidenote/sidenote/shared/note"
@@ -83,6 +84,7 @@ type unit struct {
 	sents  []sentence
 	scores scores
 	leave  string
+	dupOf  int // 1 + index of the unit a duplicate repeats word for word, 0 for none
 }
 
 type speaker struct {
@@ -113,6 +115,11 @@ type document struct {
 	// personas caches how the clinician's words and an instruction's body
 	// are converted (phrase.go).
 	personas [2]persona
+	// phrased holds each unit's wording once composed (compose.go).
+	phrased []string
+	// names4 caches the model's other feature names; fw is a word buffer.
+	names4 map[[4]string]string
+	fw     []string
 	// wordFeatures caches the model's word feature names.
 	wordFeatures map[string]string
 	ws           []string
@@ -550,22 +557,20 @@ func moveOf(sn sentence, leave string) string {
 
 // markDuplicates leaves out a sentence that repeats an earlier kept one.
 func (d *document) markDuplicates() {
-	seen := map[string]bool{}
-	var ws []string
+	seen := map[string]int{} // lower-case text and speaker -> first unit
 	for i := range d.units {
 		u := &d.units[i]
-		if u.leave != "" || len(u.sents) != 1 {
+		sn := u.sents[0]
+		if u.leave != "" || len(u.sents) != 1 || len(sn.lower) < 12 || strings.Count(sn.lower, " ") < 3 {
 			continue
 		}
-		ws = words(ws[:0], u.sents[0].text)
-		if len(ws) < 4 {
-			continue
-		}
-		k := strings.Join(ws, " ")
-		if seen[k] && !u.sents[0].risk {
+		k := sn.lower + "\x00" + strconv.Itoa(sn.speaker)
+		if first, ok := seen[k]; ok && !sn.risk {
 			u.leave = note.LeftOutDuplicate
+			u.dupOf = first + 1
+			continue
 		}
-		seen[k] = true
+		seen[k] = i
 	}
 }
 

@@ -19,26 +19,37 @@ func (d *document) compose(t note.Template, placement []int) Result {
 			per[si] = append(per[si], ui)
 			continue
 		}
-		u := d.units[ui]
-		reason := u.leave
+		reason := d.units[ui].leave
 		if reason == "" {
 			reason = note.LeftOutUnplaced
 		}
-		res.LeftOut = append(res.LeftOut, d.leftOut(u, reason))
+		res.LeftOut = append(res.LeftOut, d.leftOut(ui, reason))
 	}
 	for i, def := range t.Sections {
 		var items []sectionItem
 		for _, ui := range per[i] {
 			u := d.units[ui]
-			items = append(items, sectionItem{text: d.phrase(u), spans: d.spans(u), kind: u.sents[0].kind, bullet: u.sents[0].bullet})
+			items = append(items, sectionItem{text: d.phraseAt(ui), spans: d.spans(u), kind: u.sents[0].kind, bullet: u.sents[0].bullet})
 		}
 		res.Sections[i] = renderSection(def, items)
 	}
 	return res
 }
 
-// leftOut describes a unit that is in no section.
-func (d *document) leftOut(u unit, reason string) note.LeftOut {
+// phraseAt words unit ui, once per note.
+func (d *document) phraseAt(ui int) string {
+	if d.phrased == nil {
+		d.phrased = make([]string, len(d.units))
+	}
+	if d.phrased[ui] == "" {
+		d.phrased[ui] = d.phrase(d.units[ui])
+	}
+	return d.phrased[ui]
+}
+
+// leftOut describes unit ui, which is in no section.
+func (d *document) leftOut(ui int, reason string) note.LeftOut {
+	u := d.units[ui]
 	sn := u.sents[0]
 	var text string
 	switch {
@@ -48,8 +59,11 @@ func (d *document) leftOut(u unit, reason string) note.LeftOut {
 		text = quote(d.speakerRef(sn)+" asked", sn.text)
 	case reason == note.LeftOutSmallTalk || reason == note.LeftOutDictation:
 		text = quote(d.speakerRef(sn)+" stated", sn.text)
+	case u.dupOf > 0 && d.units[u.dupOf-1].sents[0].text == sn.text:
+		// Said again word for word by the same speaker: worded as before.
+		text = d.phraseAt(u.dupOf - 1)
 	default:
-		text = d.phrase(u)
+		text = d.phraseAt(ui)
 	}
 	return note.LeftOut{ID: leftOutID(sn), Text: text, Reason: reason, Sources: d.spans(u)}
 }

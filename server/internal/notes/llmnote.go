@@ -193,9 +193,9 @@ func (d *document) groundReply(t note.Template, ids []sentence, sections map[str
 			si := placement[ui]
 			items[si] = append(items[si], sectionItem{text: d.phrase(u), spans: d.spans(u), kind: u.sents[0].kind, bullet: u.sents[0].bullet})
 		case u.leave != "":
-			res.LeftOut = append(res.LeftOut, d.leftOut(u, u.leave))
+			res.LeftOut = append(res.LeftOut, d.leftOut(ui, u.leave))
 		default:
-			res.LeftOut = append(res.LeftOut, d.leftOut(u, note.LeftOutUnplaced))
+			res.LeftOut = append(res.LeftOut, d.leftOut(ui, note.LeftOutUnplaced))
 		}
 	}
 	for i, def := range t.Sections {

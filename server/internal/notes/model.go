@@ -77,27 +77,27 @@ func (d *document) unitFeatures(u unit, dst []feature) []feature {
 		roleName = "unlabelled"
 	}
 	moodName := [...]string{"statement", "instruction", "request", "question"}[sn.mood]
-	dst = append(dst, feature{"bias", 1}, feature{"role=" + roleName, 1}, feature{"mood=" + moodName, 1},
-		feature{"role+mood=" + roleName + "+" + moodName, 1})
+	dst = append(dst, feature{"bias", 1}, feature{d.name("role=", roleName, "", ""), 1}, feature{d.name("mood=", moodName, "", ""), 1},
+		feature{d.name("role+mood=", roleName, "+", moodName), 1})
 	if sn.head >= 0 {
-		dst = append(dst, feature{"head=" + category(sn.head).String(), 1})
+		dst = append(dst, feature{d.name("head=", category(sn.head).String(), "", ""), 1})
 	}
 	if sn.ctx != "" {
-		dst = append(dst, feature{"ctx=" + sn.ctx, 1}, feature{"ctx+role=" + sn.ctx + "+" + roleName, 1})
+		dst = append(dst, feature{d.name("ctx=", sn.ctx, "", ""), 1}, feature{d.name("ctx+role=", sn.ctx, "+", roleName), 1})
 	}
 	for c := range numCategories {
 		if v := u.scores[c]; v != 0 {
-			dst = append(dst, feature{"cue=" + c.String(), v}, feature{"cue+role=" + c.String() + "+" + roleName, v})
+			dst = append(dst, feature{d.name("cue=", c.String(), "", ""), v}, feature{d.name("cue+role=", c.String(), "+", roleName), v})
 		}
 	}
 	if d.sentences[sn.kind] >= 8 {
 		// Where in the session a sentence is says something only in a
 		// session long enough to have a beginning, middle and end.
-		pos := "pos=" + string(rune('0'+sn.third))
-		dst = append(dst, feature{pos, 1}, feature{pos + "+" + roleName, 1})
+		third := [...]string{"0", "1", "2"}[sn.third]
+		dst = append(dst, feature{d.name("pos=", third, "", ""), 1}, feature{d.name("pos=", third, "+", roleName), 1})
 	}
 	if sn.afterIntervention {
-		dst = append(dst, feature{"phase=after+" + roleName, 1})
+		dst = append(dst, feature{d.name("phase=after+", roleName, "", ""), 1})
 	}
 	flags := []struct {
 		on   bool
@@ -109,7 +109,8 @@ func (d *document) unitFeatures(u unit, dst []feature) []feature {
 			dst = append(dst, feature{f.name, 1})
 		}
 	}
-	ws := words(nil, sn.text)
+	d.fw = words(d.fw[:0], sn.text)
+	ws := d.fw
 	if len(ws) <= 4 {
 		dst = append(dst, feature{"short", 1})
 	}
@@ -122,10 +123,10 @@ func (d *document) unitFeatures(u unit, dst []feature) []feature {
 			second = true
 		}
 		if i == 0 {
-			dst = append(dst, feature{"first=" + w, 1})
+			dst = append(dst, feature{d.name("first=", w, "", ""), 1})
 			for _, suf := range []string{"ed", "ing", "s"} {
 				if len(w) > 4 && strings.HasSuffix(w, suf) {
-					dst = append(dst, feature{"firstsuffix=" + suf + "+" + roleName, 1})
+					dst = append(dst, feature{d.name("firstsuffix=", suf, "+", roleName), 1})
 					break
 				}
 			}
@@ -141,6 +142,20 @@ func (d *document) unitFeatures(u unit, dst []feature) []feature {
 		dst = append(dst, feature{"person=2", 1})
 	}
 	return dst
+}
+
+// name returns a+b+c+e, built once per document: feature names repeat.
+func (d *document) name(a, b, c, e string) string {
+	k := [4]string{a, b, c, e}
+	if n, ok := d.names4[k]; ok {
+		return n
+	}
+	if d.names4 == nil {
+		d.names4 = map[[4]string]string{}
+	}
+	n := a + b + c + e
+	d.names4[k] = n
+	return n
 }
 
 // wordFeature is "w=" and the stem of w, cached for the document.
