@@ -1,6 +1,7 @@
 package notes
 
 import (
+	"regexp"
 	"strings"
 	"unicode"
 )
@@ -83,17 +84,8 @@ func sameStem(a, b string) bool {
 	return n >= 6 && (n+3 >= len(a) && n+3 >= len(b))
 }
 
-func normNumber(w string) (string, bool) {
-	if v, ok := numberWords[w]; ok {
-		return v, true
-	}
-	for _, r := range w {
-		if unicode.IsDigit(r) {
-			return w, true
-		}
-	}
-	return "", false
-}
+// numberRe finds a number as written: "5.5", "8:30", "1/2", "3".
+var numberRe = regexp.MustCompile(`\d+(?:[.,:/]\d+)*`)
 
 // evidence is what the cited sources say, prepared for checks.
 type evidence struct {
@@ -121,6 +113,9 @@ func newEvidence(texts, labels []string) *evidence {
 	}
 	for _, t := range texts {
 		e.sources++
+		for _, n := range numberRe.FindAllString(t, -1) {
+			e.numbers[n] = true
+		}
 		ws := words(nil, t)
 		neg := false
 		for _, w := range ws {
@@ -128,7 +123,7 @@ func newEvidence(texts, labels []string) *evidence {
 			if negations[w] || strings.HasSuffix(w, "n't") {
 				neg = true
 			}
-			if v, ok := normNumber(w); ok {
+			if v, ok := numberWords[w]; ok {
 				e.numbers[v] = true
 			}
 			e.stems = append(e.stems, stem(w))
@@ -163,17 +158,25 @@ func (e *evidence) supports(text string) (bool, string) {
 	if hasPronoun(toks) {
 		return false, "first or second person outside quotation marks"
 	}
+	for _, n := range numberRe.FindAllString(text, -1) {
+		if !e.numbers[n] {
+			return false, n
+		}
+	}
 	neg := false
 	for i, t := range toks {
 		for _, w := range words(nil, t.word) {
 			if negations[w] || strings.HasSuffix(w, "n't") {
 				neg = true
 			}
-			if v, ok := normNumber(w); ok {
+			if v, ok := numberWords[w]; ok {
 				if !e.numbers[v] {
 					return false, w
 				}
 				continue
+			}
+			if unicode.IsDigit([]rune(w)[0]) {
+				continue // checked whole above ("5.5", "8:30")
 			}
 			if stopWords[w] || reportingWords[w] || negations[w] {
 				continue
