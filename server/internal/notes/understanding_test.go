@@ -163,3 +163,16 @@ func TestBulletsStayBullets(t *testing.T) {
 		t.Errorf("plan = %q", got)
 	}
 }
+
+// TestExplain: the placement of a sentence can be explained by the features
+// that weighed most for its section.
+func TestExplain(t *testing.T) {
+	var b strings.Builder
+	tmpl, _ := note.Lookup(note.SOAP)
+	if err := Explain(&b, tmpl, Source{Summary: "Plan: continue weekly sessions."}); err != nil {
+		t.Fatal(err)
+	}
+	if out := b.String(); !strings.HasPrefix(out, `plan         "Continue weekly sessions."`) || !strings.Contains(out, "head=plan") {
+		t.Errorf("explanation = %q", out)
+	}
+}
