@@ -60,6 +60,8 @@ type State struct {
 	Start   StartState
 	Session SessionState
 	SignOut SignOutState
+	// Templates are the note templates offered, the clinician's own too.
+	Templates TemplatesState
 	// Held are recordings whose upload failed, kept in memory only.
 	Held []HeldRecording
 }

@@ -322,5 +322,12 @@ func (f *fixture) signedIn(items []api.Session, next string) {
 	f.api.on("GET /api/v1/clients", func(*client.Request) reply {
 		return ok(api.Page[api.Client]{Items: []api.Client{}})
 	})
+	f.api.on("GET /api/v1/templates", func(*client.Request) reply {
+		var ts []api.NoteTemplate
+		for _, t := range note.Templates() {
+			ts = append(ts, api.NoteTemplate{ID: t.ID, Name: t.Name, Builtin: true})
+		}
+		return ok(api.Page[api.NoteTemplate]{Items: append(ts, api.NoteTemplate{ID: "0b6f2c1e-custom", Name: "Couples intake"})})
+	})
 	_ = f.store.Set(keyToken, "tok-1")
 }

@@ -10,7 +10,7 @@ import (
 
 // SetTemplate chooses the template for the next note.
 func (a *App) SetTemplate(id note.TemplateID) {
-	if _, ok := note.Lookup(id); !ok {
+	if _, ok := note.Lookup(id); !ok && !a.customTemplate(id) {
 		return
 	}
 	a.update(func(s *State) { s.Session.Template = id })

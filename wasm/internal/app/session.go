@@ -113,6 +113,7 @@ func (a *App) OpenSession(ctx context.Context, id string) {
 		})
 	}
 	a.loadAudio(ctx, id)
+	a.ensureTemplates(ctx)
 	a.showSession(ctx, sess, notes)
 }
 

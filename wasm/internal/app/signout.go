@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/sidenote/sidenote/shared/api"
+	"github.com/sidenote/sidenote/shared/note"
 )
 
 // SignOutState is signing out, which must leave no note text on this
@@ -134,7 +135,13 @@ func (a *App) forgetState(s *State) {
 	s.List = ListState{Filter: Filter{Assignment: "all"}, Gen: s.List.Gen + 1, Zone: s.List.Zone}
 	s.Clients = ClientsState{}
 	s.Start = StartState{}
-	s.Session = SessionState{Template: s.Session.Template, OnFilled: FilledSkip}
+	// Templates are the clinician's own: the next one gets theirs.
+	s.Templates = TemplatesState{}
+	tmpl := s.Session.Template
+	if _, builtin := note.Lookup(tmpl); !builtin {
+		tmpl = note.SOAP
+	}
+	s.Session = SessionState{Template: tmpl, OnFilled: FilledSkip}
 	s.SignOut = SignOutState{}
 	s.SignIn.DevEmail, s.SignIn.DevName = "", ""
 	s.Notice.Text = ""

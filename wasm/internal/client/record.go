@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/sidenote/sidenote/shared/api"
+	"github.com/sidenote/sidenote/shared/note"
 	"github.com/sidenote/sidenote/wasm/internal/wire"
 )
 
@@ -43,4 +44,21 @@ func (c *Client) NoteVersions(ctx context.Context, noteID string) ([]api.NoteVer
 func (c *Client) NotePDF(ctx context.Context, noteID string) ([]byte, error) {
 	body, _, err := c.raw(ctx, &Request{Method: "GET", URL: api.Prefix + "/notes/" + escape(noteID) + "/pdf"})
 	return body, err
+}
+
+// Templates lists the note templates the clinician can write with: the
+// built-in ones and their own (names and ids; sections are the server's).
+func (c *Client) Templates(ctx context.Context) ([]api.NoteTemplate, error) {
+	v, err := c.get(ctx, api.Prefix+"/templates")
+	if err != nil {
+		return nil, err
+	}
+	if v.Kind() == wire.Object {
+		v = v.Get("items")
+	}
+	var out []api.NoteTemplate
+	for _, it := range v.Items() {
+		out = append(out, api.NoteTemplate{ID: note.TemplateID(it.Get("id").Str()), Name: it.Get("name").Str(), Builtin: it.Get("builtin").Bool()})
+	}
+	return out, nil
 }

@@ -129,3 +129,15 @@ func TestListRowsTellSessionsApart(t *testing.T) {
 		t.Errorf("filters: from %q", p.Values["f-from"])
 	}
 }
+
+func TestTemplatePickerOffersTheClinicianOwnTemplates(t *testing.T) {
+	st := readyState(false)
+	st.Session.Note = nil
+	st.Templates = app.TemplatesState{Loaded: true, Items: []api.NoteTemplate{{ID: "soap", Name: "SOAP", Builtin: true}, {ID: "c-1", Name: "Couples <intake>"}}}
+	st.Session.Template = "c-1"
+	p := Render(&st, env)
+	g := slot(t, p, "s-gen").HTML
+	if !strings.Contains(g, `<optgroup label="Your templates"><option value="c-1">Couples &lt;intake&gt;</option></optgroup>`) || p.Values["template"] != "c-1" {
+		t.Errorf("picker: %s", g)
+	}
+}

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/sidenote/sidenote/shared/api"
-	"github.com/sidenote/sidenote/shared/note"
 	"github.com/sidenote/sidenote/wasm/internal/app"
 )
 
@@ -29,9 +28,9 @@ func renderSession(p *Page, s *app.State, env Env) {
 	add("s-capture", capture(p, ss))
 	add("s-upload", uploadStatus(ss)+heldPanel(s.Held, ss.Session.ID))
 	add("s-audio", audioPanel(&ss.Audio, env))
-	top, bottom := generate(p, ss)
+	top, bottom := generate(p, ss, &s.Templates)
 	add("s-gen", top)
-	add("s-notebar", noteBar(ss, s.CanInsert, env))
+	add("s-notebar", noteBar(ss, s.CanInsert, env, &s.Templates))
 	add("s-save", saveStatus(ss.Note))
 	add("s-note", noteSections(p, ss.Note))
 	add("s-insert", insertPanel(p, ss, s.CanInsert))
@@ -294,7 +293,7 @@ func audioPanel(au *app.AudioState, env Env) string {
 
 // generate is the template picker and generation progress: above the note
 // while there is none, below it (a second note is the exception) once there is.
-func generate(p *Page, ss *app.SessionState) (top, bottom string) {
+func generate(p *Page, ss *app.SessionState, ts *app.TemplatesState) (top, bottom string) {
 	ns := ss.Note
 	var b builder
 	generating := ns != nil && (ns.GenerateBusy || ns.Note.Status == api.NoteGenerating)
@@ -312,8 +311,17 @@ func generate(p *Page, ss *app.SessionState) (top, bottom string) {
 		b.w(`<details class="regen"><summary>Write a new note</summary><p class="muted">The note above stays as it is; the new one replaces it here.</p>`)
 	}
 	b.w(`<div class="inline"><label for="template">Template</label><select id="template" data-change="template">`)
-	for _, t := range note.Templates() {
-		b.w(`<option value="`, string(t.ID), `">`, esc(t.Name), `</option>`)
+	var own builder
+	for _, t := range ts.Offered() {
+		opt := `<option value="` + esc(string(t.ID)) + `">` + esc(t.Name) + `</option>`
+		if t.Builtin {
+			b.w(opt)
+		} else {
+			own.w(opt)
+		}
+	}
+	if own.Len() > 0 {
+		b.w(`<optgroup label="Your templates">`, own.String(), `</optgroup>`)
 	}
 	if again {
 		b.w(`</select><button type="button" data-act="generate">Write a new note</button></div></details>`)
@@ -330,14 +338,13 @@ func generate(p *Page, ss *app.SessionState) (top, bottom string) {
 	return b.String(), ""
 }
 
-func noteBar(ss *app.SessionState, canInsert bool, env Env) string {
+func noteBar(ss *app.SessionState, canInsert bool, env Env, ts *app.TemplatesState) string {
 	ns := ss.Note
 	if ns == nil || (ns.Note.Status != api.NoteReady && ns.Note.Status != api.NoteSigned) {
 		return ""
 	}
 	var b builder
-	tmpl, _ := note.Lookup(ns.Note.Template)
-	b.w(`<p class="meta">`, esc(tmpl.Name), ` · version `, strconv.Itoa(ns.Note.Version))
+	b.w(`<p class="meta">`, esc(ts.Name(ns.Note.Template)), ` · version `, strconv.Itoa(ns.Note.Version))
 	b.w(`</p>`, signedLine(&ns.Note, env), `<div class="actions">`)
 	if canInsert {
 		b.w(`<button type="button" class="primary" data-act="insert"`, attrIf(ns.Insert.Busy, "disabled"), `>`, busyLabel(ns.Insert.Busy, "Insert into page", "Inserting…"), `</button>`,
