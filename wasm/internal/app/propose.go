@@ -39,7 +39,14 @@ func proposeFields(plan *match.Plan, ns *NoteState) {
 		}
 		def, ok := defs[u.Section]
 		if !ok {
+			// A section of the clinician's own template: its title and
+			// aliases travel with the note.
 			def = note.SectionDef{Key: u.Section, Title: title}
+			for _, sec := range ns.Note.Sections {
+				if sec.Key == u.Section {
+					def.Aliases = sec.Aliases
+				}
+			}
 		}
 		for ci, c := range plan.Candidates {
 			if sc := match.LabelScore(def, c.Label); !used[c.FieldID] && sc >= plausibleScore {
