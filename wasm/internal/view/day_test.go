@@ -141,3 +141,17 @@ func TestTemplatePickerOffersTheClinicianOwnTemplates(t *testing.T) {
 		t.Errorf("picker: %s", g)
 	}
 }
+
+func TestConnectScreenOffersTheAddressWithoutAnError(t *testing.T) {
+	st := app.State{Screen: app.ScreenSignIn, SignIn: app.SignInState{AskServer: true, FirstRun: true, ServerURL: app.DefaultServerURL}}
+	p := Render(&st, env)
+	c := slot(t, p, "s-connect").HTML
+	if p.Title != "Connect to your Sidenote server · Sidenote" || p.Values["server-url"] != app.DefaultServerURL ||
+		strings.Contains(c, `role="alert"`) || strings.Contains(c, "Loading sign-in options") {
+		t.Errorf("connect screen: %s", c)
+	}
+	st.SignIn.Err = "Sidenote can't reach the server."
+	if c := slot(t, Render(&st, env), "s-connect").HTML; !strings.Contains(c, `aria-invalid="true"`) || !strings.Contains(c, "can't reach") {
+		t.Errorf("connect error: %s", c)
+	}
+}
