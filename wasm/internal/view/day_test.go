@@ -151,7 +151,7 @@ func TestConnectScreenOffersTheAddressWithoutAnError(t *testing.T) {
 		t.Errorf("connect screen: %s", c)
 	}
 	st.SignIn.Err = "Sidenote can't reach the server."
-	if c := slot(t, Render(&st, env), "s-connect").HTML; !strings.Contains(c, `aria-invalid="true"`) || !strings.Contains(c, "can't reach") {
+	if c := slot(t, Render(&st, env), "s-connect").HTML; !strings.Contains(c, `aria-invalid="true"`) || !strings.Contains(c, "can&#39;t reach") {
 		t.Errorf("connect error: %s", c)
 	}
 }
