@@ -63,16 +63,10 @@ func (a *App) SignNote(ctx context.Context) {
 		sess, sessErr = a.d.API.Session(ctx, n.SessionID)
 	}
 	a.update(func(s *State) {
-		ns := s.Session.Note
-		if ns == nil || ns.Note.ID != id {
+		ns := signAnswer(s, id, err)
+		if ns == nil {
 			return
 		}
-		ns.SignBusy = false
-		if err != nil {
-			ns.SignErr = s.failed(err)
-			return
-		}
-		s.reached()
 		ns.Note, ns.SignConfirm = n, false
 		switch {
 		case sessErr == nil && sess.ID == s.Session.Session.ID:
@@ -98,16 +92,10 @@ func (a *App) SignNote(ctx context.Context) {
 func (a *App) showNewerVersion(ctx context.Context, id string) {
 	n, err := a.d.API.Note(ctx, id)
 	a.update(func(s *State) {
-		ns := s.Session.Note
-		if ns == nil || ns.Note.ID != id {
+		ns := signAnswer(s, id, err)
+		if ns == nil {
 			return
 		}
-		ns.SignBusy = false
-		if err != nil {
-			ns.SignErr = s.failed(err)
-			return
-		}
-		s.reached()
 		seen := ns.Note.Version
 		ns.Note = n
 		if n.Status == api.NoteSigned {
@@ -119,4 +107,21 @@ func (a *App) showNewerVersion(ctx context.Context, id string) {
 		ns.SignErr = "Not signed: the note was changed elsewhere after version " + strconv.Itoa(seen) +
 			". Version " + strconv.Itoa(n.Version) + " is shown now; read it, then sign again."
 	})
+}
+
+// signAnswer applies what every answer to signing shares: the note must
+// still be the one open, it is no longer busy, an error is shown. It
+// returns the note to go on with, nil when there is nothing more to do.
+func signAnswer(s *State, id string, err error) *NoteState {
+	ns := s.Session.Note
+	if ns == nil || ns.Note.ID != id {
+		return nil
+	}
+	ns.SignBusy = false
+	if err != nil {
+		ns.SignErr = s.failed(err)
+		return nil
+	}
+	s.reached()
+	return ns
 }
