@@ -15,6 +15,7 @@ type placement struct {
 	Section string `json:"section"`
 	Field   string `json:"field"`
 	Reason  string `json:"reason,omitempty"`
+	Limit   int    `json:"limit,omitempty"`
 }
 
 type insertResult struct {

@@ -50,7 +50,7 @@ serve({
     // The page is read while the note is on its way.
     const note = readyNote(connection, message.noteId);
     note.catch(() => {}); // reported through insertNote
-    const result = await insertNote(tabId, note, { onFilled: message.onFilled ?? 'skip', mapping: message.mapping });
+    const result = await insertNote(tabId, note, { onFilled: message.onFilled ?? 'skip', mapping: message.mapping, waitMs: message.waitMs ?? 0 });
     const filled = performance.now();
     if (result.filled.length) {
       await queueReceipt(connection.serverUrl, result.note_id, {
