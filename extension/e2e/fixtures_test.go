@@ -28,7 +28,17 @@ var fixtureCases = []struct {
 	{"iframe", note.SOAP, map[string]string{"subjective": "subjective", "objective": "objective", "assessment": "assessment", "plan": "plan"}},
 	{"shadow", note.DAP, map[string]string{"data": "data", "assessment": "assessment", "plan": "plan"}},
 	{"single", note.Narrative, map[string]string{"note": "narrative"}},
+	{"draftjs", note.SOAP, soapFields},
+	{"slate", note.DAP, map[string]string{"data": "data", "assessment": "assessment", "plan": "plan"}},
+	{"prosemirror", note.BIRP, map[string]string{"behavior": "behavior", "intervention": "intervention", "response": "response", "plan": "plan"}},
+	{"trix", note.GIRP, map[string]string{"goal": "goal", "intervention": "intervention", "response": "response", "plan": "plan"}},
+	{"ckeditor4", note.SOAP, soapFields},
+	{"summernote", note.DAP, map[string]string{"data": "data", "assessment": "assessment", "plan": "plan"}},
+	{"knockout", note.SOAP, soapFields},
+	{"alpine", note.BIRP, map[string]string{"behavior": "behavior", "intervention": "intervention", "response": "response", "plan": "plan"}},
 }
+
+var soapFields = map[string]string{"subjective": "subjective", "objective": "objective", "assessment": "assessment", "plan": "plan"}
 
 func TestEngineFillsEachFixtureAndUndoes(t *testing.T) {
 	needBrowser(t)

@@ -50,7 +50,8 @@ var sectionWords = map[string]bool{
 // isCandidate reports whether a field may receive note text.
 func isCandidate(f Field) bool {
 	switch f.Kind {
-	case KindTextarea, KindContentEditable, KindCKEditor5, KindTinyMCE, KindQuill, KindProseMirror, KindLexical:
+	case KindTextarea, KindContentEditable, KindCKEditor5, KindTinyMCE, KindQuill, KindProseMirror, KindLexical,
+		KindSlate, KindDraftJS, KindTrix, KindCKEditor4, KindIframe:
 	case KindInput:
 		if !noteInputTypes[f.InputType] {
 			return false

@@ -168,7 +168,7 @@
       const ids = el.getAttribute('aria-labelledby');
       if (ids) {
         const t = byIds(el, ids);
-        if (t) return t;
+        if (t && !GENERIC_LABEL.test(t)) return t;
       }
     }
     for (const el of els) {
@@ -200,12 +200,14 @@
     const row = /** @type {HTMLTableRowElement | null} */ (cell.parentElement);
     if (!table || !row) return '';
     const index = [...row.cells].indexOf(cell);
-    for (const r of table.rows) {
+    let found = '';
+    // Document order: table.rows lists every <thead> row first.
+    for (const r of /** @type {NodeListOf<HTMLTableRowElement>} */ (table.querySelectorAll(':scope > * > tr, :scope > tr'))) {
       if (r === row) break;
       const head = r.cells[index];
-      if (head?.localName === 'th') return textOf(head);
+      if (head?.localName === 'th') found = textOf(head); // the nearest header row above
     }
-    return '';
+    return found;
   }
 
   /**
