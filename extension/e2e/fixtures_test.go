@@ -36,6 +36,14 @@ var fixtureCases = []struct {
 	{"summernote", note.DAP, map[string]string{"data": "data", "assessment": "assessment", "plan": "plan"}},
 	{"knockout", note.SOAP, soapFields},
 	{"alpine", note.BIRP, map[string]string{"behavior": "behavior", "intervention": "intervention", "response": "response", "plan": "plan"}},
+	// EHR vocabulary through a custom element's <label for>, <dt>, a column
+	// header and a caption div, with decoys between the note fields.
+	{"labels", note.SOAP, soapFields},
+	// The form is in a frame from another origin.
+	{"crossorigin", note.DAP, map[string]string{"data": "data", "assessment": "assessment", "plan": "plan"}},
+	// Fields showing placeholders (attribute, ::before, a node inside the
+	// editable area) are empty.
+	{"placeholders", note.SOAP, map[string]string{"subjective": "subjective", "objective": "objective", "assessment": "assessment"}},
 }
 
 var soapFields = map[string]string{"subjective": "subjective", "objective": "objective", "assessment": "assessment", "plan": "plan"}
@@ -71,6 +79,9 @@ func TestEngineFillsEachFixtureAndUndoes(t *testing.T) {
 			// Quill's getSemanticHTML writes spaces as &nbsp;.
 			saved := strings.ReplaceAll(html.UnescapeString(p.save(t)), "\u00a0", " ")
 			for _, s := range n.Sections {
+				if !slices.Contains(wantSections, s.Key) {
+					continue
+				}
 				if first, _, _ := strings.Cut(s.Text, "\n"); !strings.Contains(saved, first) {
 					t.Errorf("saved payload lacks %q: %s", first, saved)
 				}
