@@ -1,3 +1,4 @@
+// @ts-check
 // Service worker: answers the side panel (and tests opening extension pages)
 // through the connector. See README.md for the automation contract.
 import { Msg, serve } from './connector.js';

@@ -1,3 +1,4 @@
+// @ts-check
 // Collect → match → fill → undo, across every frame of a tab. Used by the
 // service worker; plain functions over chrome.scripting so the flow reads
 // top to bottom.
@@ -10,6 +11,7 @@ export const ENGINE_FILES = ['content/text.js', 'content/fields.js', 'content/wr
 export const MAX_WAIT_MS = 30_000;
 
 // callEngine runs in the page (isolated world); it must be self-contained.
+/** @param {string} op @param {any} arg @returns {any} */
 function callEngine(op, arg) {
   const engine = globalThis.sidenoteEngine;
   return engine ? engine[op](arg) : { missing: true };
@@ -22,6 +24,10 @@ export class InsertionError extends Error {
   }
 }
 
+/**
+ * @param {chrome.scripting.InjectionTarget} target @param {string} op @param {any} [arg]
+ * @returns {Promise<{frameId: number, documentId: string, result?: any}[]>}
+ */
 async function run(target, op, arg = null) {
   try {
     // injectImmediately: do not wait for the page to be idle; the EHR is
@@ -84,10 +90,14 @@ async function pageOf(tabId) {
 // page is read while the note is still being fetched. mapping (section key
 // → field signature, "" to leave a section out) is the clinician's choice;
 // it is remembered for this site's page pattern when remember is set.
+/**
+ * @param {number} tabId @param {any} notePromise
+ * @param {{mapping?: Record<string, string>, remember?: boolean}} [options]
+ */
 export async function planFor(tabId, notePromise, { mapping, remember } = {}) {
   const [page, { fields, frames, unreachable }, note] = await Promise.all([pageOf(tabId), collectFields(tabId), notePromise]);
   const key = mappingKey(page);
-  let remembered = (await chrome.storage.local.get(key))[key] ?? {};
+  let remembered = /** @type {Record<string, string>} */ ((await chrome.storage.local.get(key))[key] ?? {});
   if (mapping && Object.keys(mapping).length) {
     remembered = { ...remembered, ...mapping };
     if (remember) await chrome.storage.local.set({ [key]: remembered });
@@ -128,6 +138,11 @@ const undoKey = (tabId) => `undo:${tabId}`;
 // what went where.
 // waitMs > 0 waits that long for a form to appear when the page has no
 // field for the note yet.
+/**
+ * @param {number} tabId @param {any} notePromise
+ * @param {{onFilled?: string, mapping?: Record<string, string>, waitMs?: number}} [options]
+ * @returns {Promise<Record<string, any>>}
+ */
 export async function insertNote(tabId, notePromise, { onFilled = 'skip', mapping, waitMs = 0 } = {}) {
   if (!['skip', 'replace', 'append'].includes(onFilled)) {
     throw new InsertionError('bad_request', 'onFilled must be skip, replace or append.');
@@ -151,6 +166,10 @@ export async function insertNote(tabId, notePromise, { onFilled = 'skip', mappin
 // fillPlan writes a plan (from planFor) into the tab. Fields are found by
 // the stamps the engine gave them when it collected them, so a page that
 // re-rendered since cannot shift a section into another field.
+/**
+ * @param {number} tabId @param {{plan: any, page: any, frames: Map<string, any>, note: any}} planned @param {string} onFilled
+ * @returns {Promise<Record<string, any>>}
+ */
 export async function fillPlan(tabId, { plan, page, frames, note }, onFilled) {
   const insertion = crypto.randomUUID();
 
@@ -210,7 +229,7 @@ export async function fillPlan(tabId, { plan, page, frames, note }, onFilled) {
 // undoLast restores every field the tab's last insertion touched.
 export async function undoLast(tabId) {
   const key = undoKey(tabId);
-  const record = (await chrome.storage.session.get(key))[key];
+  const record = /** @type {{insertion: string, documentIds: string[]} | undefined} */ ((await chrome.storage.session.get(key))[key]);
   if (!record) throw new InsertionError('nothing_to_undo', 'There is no insertion to undo in this tab.');
   let restored = 0;
   let failed = 0;

@@ -16,8 +16,6 @@
   const { findFields, usable, describe, currentText } = globalThis.sidenoteParts.fields;
   const { write, snapshot, restore } = globalThis.sidenoteParts.write;
 
-  /** @typedef {import('./fields.js').Field} Field */
-
   // Fields are addressed by a stamp on the element (kept in this isolated
   // world, invisible to the page), not by their place in a list: a page
   // that re-renders between collecting and filling cannot shift a section
@@ -30,7 +28,7 @@
   const byStamp = new Map();
   let serial = 0;
 
-  /** @type {Map<string, {field: Field, before: import('./write.js').Snapshot}[]>} insertion id → touched fields */
+  /** @type {Map<string, {field: Field, before: Snapshot}[]>} insertion id → touched fields */
   const snapshots = new Map();
 
   /** @param {Field} field */
@@ -93,7 +91,7 @@
 
   /**
    * @param {Field} field @param {string} text @param {string} mode
-   * @param {import('./write.js').Snapshot} before
+   * @param {Snapshot} before
    */
   function wanted(field, text, mode, before) {
     const own = field.kind === 'input' ? oneLine(text) : text;

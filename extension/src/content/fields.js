@@ -3,7 +3,7 @@
 // editing surfaces, which editor owns each, what label a person reads
 // beside it, and what text it holds (an editor's placeholder is not text).
 (() => {
-  const parts = (globalThis.sidenoteParts ??= {});
+  const parts = (globalThis.sidenoteParts ??= /** @type {any} */ ({}));
   if (parts.fields) return;
   const { squash, stripPlaceholders } = parts.text;
 
@@ -12,9 +12,6 @@
   // nothing about what the field is for.
   const GENERIC_LABEL = /rich text (editor|area)|editing area|editor, editor\d|wysiwyg/i;
 
-  /**
-   * @typedef {{el: HTMLElement, kind: string, anchor: Element, box: Element, container?: Element}} Field
-   */
 
   /** @param {Node} root @returns {Generator<Element>} */
   function* elementsIn(root) {

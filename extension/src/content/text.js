@@ -2,7 +2,7 @@
 // Pure text helpers of the insertion engine: no DOM, so node's test runner
 // checks them (extension/test). Injected before the other engine parts.
 (() => {
-  const parts = (globalThis.sidenoteParts ??= {});
+  const parts = (globalThis.sidenoteParts ??= /** @type {any} */ ({}));
   if (parts.text) return;
 
   /** @param {string | null | undefined} s */

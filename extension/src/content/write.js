@@ -6,13 +6,11 @@
 // a beforeinput, and execCommand, until reading back shows the editor took
 // the text.
 (() => {
-  const parts = (globalThis.sidenoteParts ??= {});
+  const parts = (globalThis.sidenoteParts ??= /** @type {any} */ ({}));
   if (parts.write) return;
   const { squash, toHTML, oneLine, joinAppend } = parts.text;
   const { currentText } = parts.fields;
 
-  /** @typedef {import('./fields.js').Field} Field */
-  /** @typedef {{value?: string, html?: string, text: string}} Snapshot */
 
   /** @param {HTMLElement} el @param {string} value */
   function setNativeValue(el, value) {

@@ -41,6 +41,9 @@ type SkippedField struct {
 	Section string `json:"section"`
 	Field   string `json:"field"`
 	Reason  string `json:"reason"`
+	// Limit is the most characters the field holds, when the section was
+	// left out because it is longer (the sidebar offers Copy for it).
+	Limit int `json:"limit,omitempty"`
 }
 
 // InsertResult is the host's report of an insertion.

@@ -189,7 +189,7 @@ func (h *Host) Insert(ctx context.Context, noteID string, onFilled app.OnFilled,
 		res.Filled = append(res.Filled, app.FilledField{Section: f.Get("section").Str(), Field: f.Get("field").Str()})
 	}
 	for _, f := range v.Get("skipped").Items() {
-		res.Skipped = append(res.Skipped, app.SkippedField{Section: f.Get("section").Str(), Field: f.Get("field").Str(), Reason: f.Get("reason").Str()})
+		res.Skipped = append(res.Skipped, app.SkippedField{Section: f.Get("section").Str(), Field: f.Get("field").Str(), Reason: f.Get("reason").Str(), Limit: f.Get("limit").Int()})
 	}
 	return res, nil
 }

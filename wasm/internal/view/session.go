@@ -497,13 +497,18 @@ func insertPanel(p *Page, ss *app.SessionState, canInsert bool) string {
 			b.w(`<li><span class="ok">✓</span> `, esc(title), ` → `, esc(f.Field), `</li>`)
 		}
 		for _, f := range r.Skipped {
-			_, title := sectionTitle(ns, f.Section)
+			known, title := sectionTitle(ns, f.Section)
 			b.w(`<li><span class="warn">–</span> `, esc(title), ` not inserted`)
 			if f.Field != "" {
 				b.w(` into `, esc(f.Field))
 			}
 			if f.Reason != "" {
 				b.w(`: `, esc(f.Reason))
+			}
+			if known && f.Limit > 0 {
+				// The field cannot hold the section: the clinician pastes
+				// what fits, or shortens it, from the copy.
+				b.w(` <button type="button" class="link" data-act="copy-section" data-arg="`, esc(f.Section), `" aria-label="Copy `, esc(title), `">Copy</button>`)
 			}
 			b.w(`</li>`)
 		}

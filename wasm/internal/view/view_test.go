@@ -236,6 +236,20 @@ func TestNoteViewExtensionConflictAndResult(t *testing.T) {
 	if !strings.Contains(slot(t, p, "s-notebar").HTML, "Insert into page") {
 		t.Error("no Insert in the extension")
 	}
+	if strings.Contains(ins, `data-act="copy-section" data-arg="plan"`) {
+		t.Error("Copy offered for a section skipped because its field had text")
+	}
+
+	// A field too small for its section: the reply's limit brings a Copy
+	// for that section beside the reason.
+	ns.Insert.Result.Skipped = []app.SkippedField{{Section: "plan", Field: "Plan", Limit: 40,
+		Reason: "too long for this field: it holds at most 40 characters, the section has 92; copy it instead"}}
+	ins = slot(t, Render(&st, env), "s-insert").HTML
+	for _, want := range []string{"it holds at most 40 characters", `data-act="copy-section" data-arg="plan" aria-label="Copy Plan">Copy</button>`} {
+		if !strings.Contains(ins, want) {
+			t.Errorf("insert result lacks %q: %s", want, ins)
+		}
+	}
 }
 
 func TestSignedNoteIsReadOnly(t *testing.T) {
