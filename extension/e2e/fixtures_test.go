@@ -43,7 +43,7 @@ var fixtureCases = []struct {
 	{"crossorigin", note.DAP, map[string]string{"data": "data", "assessment": "assessment", "plan": "plan"}},
 	// Fields showing placeholders (attribute, ::before, a node inside the
 	// editable area) are empty.
-	{"placeholders", note.SOAP, map[string]string{"subjective": "subjective", "objective": "objective", "assessment": "assessment"}},
+	{"placeholders", note.SOAP, soapFields},
 }
 
 var soapFields = map[string]string{"subjective": "subjective", "objective": "objective", "assessment": "assessment", "plan": "plan"}

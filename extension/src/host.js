@@ -44,6 +44,7 @@ globalThis.sidenoteHost = Object.freeze({
   getConfig: async () => (await chrome.storage.local.get('connection')).connection ?? { serverUrl: '', token: '' },
   plan: (noteId, mapping) => withTab(Msg.Plan, { noteId, mapping }),
   insert: (noteId, onFilled = 'skip', mapping) => withTab(Msg.Insert, { noteId, onFilled, mapping }),
+  insertWhenReady: (noteId, onFilled = 'skip', waitMs) => withTab(Msg.Insert, { noteId, onFilled, waitMs }),
   undo: () => withTab(Msg.Undo, {}),
 });
 

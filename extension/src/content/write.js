@@ -64,6 +64,24 @@
     }
   }
 
+  /**
+   * changed resolves true at the next change inside el, false after limitMs.
+   * @param {HTMLElement} el @param {number} limitMs @returns {Promise<boolean>}
+   */
+  function changed(el, limitMs) {
+    return new Promise((resolve) => {
+      const observer = new MutationObserver(() => finish(true));
+      const timer = setTimeout(() => finish(false), limitMs);
+      /** @param {boolean} seen */
+      function finish(seen) {
+        observer.disconnect();
+        clearTimeout(timer);
+        resolve(seen);
+      }
+      observer.observe(el, { subtree: true, childList: true, characterData: true });
+    });
+  }
+
   /** @param {Field} field @param {boolean} collapseToEnd */
   async function select(field, collapseToEnd) {
     const { el } = field;
@@ -126,9 +144,10 @@
       await settle(field);
       if (currentText(field) !== before.text) return way;
       if (handled && way !== 'execCommand') {
-        // Taken but not shown yet, or refused outright: either way another
-        // offer would risk writing it twice.
-        await settle(field, 250);
+        // Taken but not shown yet (Trix renders later, more so on a busy
+        // machine), or refused outright: either way another offer would
+        // risk writing it twice.
+        if (await changed(field.el, 1500)) await settle(field);
         return way;
       }
     }

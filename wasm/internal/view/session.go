@@ -490,6 +490,12 @@ func insertPanel(p *Page, ss *app.SessionState, canInsert bool) string {
 			`<button type="button" class="link" data-act="insert-cancel">Cancel</button></div></div>`)
 	}
 	b.w(errorText("insert-err", in.Err))
+	switch {
+	case in.Waiting:
+		b.w(`<p role="status">Waiting for the note form to open in your EHR…</p>`)
+	case in.CanWait:
+		b.w(`<div class="actions"><button type="button" data-act="insert-wait">Wait for the form</button></div>`)
+	}
 	if r := in.Result; r != nil {
 		b.w(`<div class="panel" role="group" aria-labelledby="ins-h"><h3 id="ins-h">What went where</h3><ul class="plain">`)
 		for _, f := range r.Filled {

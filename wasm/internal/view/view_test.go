@@ -250,6 +250,16 @@ func TestNoteViewExtensionConflictAndResult(t *testing.T) {
 			t.Errorf("insert result lacks %q: %s", want, ins)
 		}
 	}
+
+	// No form on the page yet: the offer to wait, then what it is doing.
+	ns.Insert = app.InsertState{CanWait: true, Err: "Sidenote found no field for this note on the page."}
+	if ins = slot(t, Render(&st, env), "s-insert").HTML; !strings.Contains(ins, `data-act="insert-wait">Wait for the form</button>`) {
+		t.Errorf("no offer to wait: %s", ins)
+	}
+	ns.Insert = app.InsertState{Busy: true, Waiting: true}
+	if ins = slot(t, Render(&st, env), "s-insert").HTML; !strings.Contains(ins, `role="status">Waiting for the note form`) || strings.Contains(ins, "insert-wait") {
+		t.Errorf("waiting not shown: %s", ins)
+	}
 }
 
 func TestSignedNoteIsReadOnly(t *testing.T) {
