@@ -112,6 +112,9 @@ func report(b *testing.B, mode, page string, fields int, samples []sample) {
 func stopServiceWorker(tb testing.TB) {
 	tb.Helper()
 	if err := chromedp.Do(suite.ext, chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		if _, err := cdp.Call(ctx, t, serviceworker.Enable, cdp.Empty{}); err != nil {
+			return err
+		}
 		_, err := cdp.Call(ctx, t, serviceworker.StopAllWorkers, cdp.Empty{})
 		return err
 	})); err != nil {

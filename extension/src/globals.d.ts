@@ -33,7 +33,7 @@ declare global {
       write(field: Field, text: string, mode: string, before: Snapshot): Promise<string>;
       snapshot(field: Field): Snapshot;
       restore(field: Field, before: Snapshot): Promise<boolean>;
-      yieldTask(): Promise<void>;
+      settle(fields: Field[], limitMs?: number): Promise<void>;
     };
   };
   var sidenoteEngine: Record<string, (arg: any) => unknown> | undefined;

@@ -14,7 +14,7 @@
   if (globalThis.sidenoteEngine) return;
   const { landedText, oneLine, tooLong, pageLength } = globalThis.sidenoteParts.text;
   const { findFields, usable, describe, currentText } = globalThis.sidenoteParts.fields;
-  const { write, snapshot, restore } = globalThis.sidenoteParts.write;
+  const { write, snapshot, restore, settle } = globalThis.sidenoteParts.write;
 
   // Fields are addressed by a stamp on the element (kept in this isolated
   // world, invisible to the page), not by their place in a list: a page
@@ -103,7 +103,10 @@
    */
   async function fill({ insertion, items, onFilled }) {
     const touched = [];
+    /** @type {Record<string, unknown>[]} */
     const results = [];
+    /** @type {{result: Record<string, unknown>, field: Field, before: Snapshot, text: string, mode: string, want: string}[]} */
+    const written = [];
     for (const item of items) {
       const field = fieldOf(item.stamp);
       if (!field) {
@@ -125,17 +128,22 @@
         results.push({ stamp: item.stamp, status: 'skipped', reason: tooLong(limit, pageLength(want)), limit });
         continue;
       }
+      const result = { stamp: item.stamp, status: 'filled' };
+      results.push(result);
       try {
         await write(field, item.text, mode, before);
+        written.push({ result, field, before, text: item.text, mode, want });
       } catch (err) {
         await restore(field, before);
-        results.push({ stamp: item.stamp, status: 'skipped', reason: `could not write: ${/** @type {Error} */ (err).message}` });
-        continue;
+        Object.assign(result, { status: 'skipped', reason: `could not write: ${/** @type {Error} */ (err).message}` });
       }
+    }
+    // Read back once every editor has committed what it took.
+    await settle(written.map((w) => w.field));
+    for (const { result, field, before, text, mode, want } of written) {
       const now = currentText(field);
-      if (landedText(now, field.kind === 'input' ? oneLine(item.text) : item.text, mode === 'append' ? before.text : '')) {
+      if (landedText(now, field.kind === 'input' ? oneLine(text) : text, mode === 'append' ? before.text : '')) {
         touched.push({ field, before });
-        results.push({ stamp: item.stamp, status: 'filled' });
         continue;
       }
       // Cut short or partly refused: a field must never keep part of a
@@ -143,9 +151,9 @@
       const held = pageLength(now);
       const shortened = now.trim() !== '' && held > pageLength(before.text) && held < pageLength(want);
       if (!(await restore(field, before))) touched.push({ field, before }); // undo tries again
-      results.push(shortened
-        ? { stamp: item.stamp, status: 'skipped', reason: tooLong(held, pageLength(want)), limit: held }
-        : { stamp: item.stamp, status: 'skipped', reason: 'the page did not keep the text' });
+      Object.assign(result, shortened
+        ? { status: 'skipped', reason: tooLong(held, pageLength(want)), limit: held }
+        : { status: 'skipped', reason: 'the page did not keep the text' });
     }
     snapshots.set(insertion, touched);
     // Only the latest insertions can be undone; forget older snapshots.

@@ -45,19 +45,21 @@
   });
 
   /**
-   * settle lets an editor that commits later (Lexical in a microtask,
-   * CKEditor 4 and Slate in a task or after a short timer) update its
-   * model: it yields until the field stops changing or limitMs pass.
-   * @param {Field} field @param {number} limitMs
+   * settle lets editors that commit later (Lexical in a microtask, CKEditor
+   * 4 and Slate in a task or after a short timer) update their model: it
+   * yields until none of the fields has changed for two short ticks, or
+   * limitMs pass.
+   * @param {Field[]} fields @param {number} limitMs
    */
-  async function settle(field, limitMs = 60) {
+  async function settle(fields, limitMs = 250) {
     const start = performance.now();
-    let last = currentText(field);
+    const read = () => fields.map(currentText).join('\u0000');
+    let last = read();
     let still = 0;
     await yieldTask();
     while (performance.now() - start < limitMs) {
       await new Promise((r) => setTimeout(r, 4));
-      const now = currentText(field);
+      const now = read();
       if (now === last && ++still >= 2) return;
       if (now !== last) still = 0;
       last = now;
@@ -141,15 +143,19 @@
     for (const way of ['paste', 'beforeinput', 'execCommand']) {
       await select(field, appending);
       const handled = offers[way](field.el, plain, html);
-      await settle(field);
+      // The final read-back waits for every field to settle (see fill);
+      // here it is enough that this editor took the text.
+      await yieldTask();
       if (currentText(field) !== before.text) return way;
       if (handled && way !== 'execCommand') {
         // Taken but not shown yet (Trix renders later, more so on a busy
         // machine), or refused outright: either way another offer would
         // risk writing it twice.
-        if (await changed(field.el, 1500)) await settle(field);
+        await changed(field.el, 1500);
         return way;
       }
+      // Not taken, or taken in a later task: a moment before the next way.
+      if (await changed(field.el, 15)) return way;
     }
     return 'none';
   }
@@ -217,9 +223,9 @@
       await select(field, false);
       if (!offers.paste(field.el, before.text, before.html ?? '')) offers.execCommand(field.el, before.text, before.html ?? '');
     }
-    await settle(field);
+    await settle([field]);
     return squash(currentText(field)) === squash(before.text);
   }
 
-  parts.write = { write, snapshot, restore, yieldTask };
+  parts.write = { write, snapshot, restore, settle };
 })();
