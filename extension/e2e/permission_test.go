@@ -20,15 +20,7 @@ import (
 // site's permission instead.
 func TestEngineNeedsThePermissionOfTheSite(t *testing.T) {
 	needBrowser(t)
-	ln, err := net.Listen("tcp", "127.0.0.2:0")
-	if err != nil {
-		t.Skipf("no second loopback address: %v", err)
-	}
-	srv := httptest.NewUnstartedServer(http.FileServer(http.Dir(suite.fixturesDir)))
-	srv.Listener.Close()
-	srv.Listener = ln
-	srv.Start()
-	defer srv.Close()
+	srv := serveFixturesOnAnotherAddress(t)
 
 	// Without permission the extension cannot even see the tab's URL, so the
 	// extension page opens the tab itself and keeps its id.
@@ -73,15 +65,7 @@ func TestEngineNeedsThePermissionOfTheSite(t *testing.T) {
 // the side panel can ask for it, and the form is untouched.
 func TestEngineNamesFramesItMayNotRead(t *testing.T) {
 	needBrowser(t)
-	ln, err := net.Listen("tcp", "127.0.0.2:0")
-	if err != nil {
-		t.Skipf("no second loopback address: %v", err)
-	}
-	srv := httptest.NewUnstartedServer(http.FileServer(http.Dir(suite.fixturesDir)))
-	srv.Listener.Close()
-	srv.Listener = ln
-	srv.Start()
-	defer srv.Close()
+	srv := serveFixturesOnAnotherAddress(t)
 
 	ctx, cancel := chromedp.NewContext(suite.browser)
 	defer cancel()
@@ -115,4 +99,20 @@ func TestEngineNamesFramesItMayNotRead(t *testing.T) {
 	if after := p.model(t); !mapsEqual(after, before) {
 		t.Errorf("the frame's form changed: %q", after)
 	}
+}
+
+// serveFixturesOnAnotherAddress serves the fixtures on 127.0.0.2, outside
+// the dev build's host permissions: a site the clinician has not granted.
+func serveFixturesOnAnotherAddress(t *testing.T) *httptest.Server {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.2:0")
+	if err != nil {
+		t.Skipf("no second loopback address: %v", err)
+	}
+	srv := httptest.NewUnstartedServer(http.FileServer(http.Dir(suite.fixturesDir)))
+	srv.Listener.Close()
+	srv.Listener = ln
+	srv.Start()
+	t.Cleanup(srv.Close)
+	return srv
 }

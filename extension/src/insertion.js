@@ -197,7 +197,7 @@ export async function fillPlan(tabId, { plan, page, frames, note }, onFilled) {
     group.assignments.forEach((a, i) => {
       const r = result[i];
       const sections = a.section.split('+');
-      if (r.status === 'filled') {
+      if (r.status === 'filled' || r.undoable) {
         if (!touchedDocuments.includes(documentId)) touchedDocuments.push(documentId);
       }
       for (const section of sections) {

@@ -150,7 +150,10 @@
       // section, so it goes back to what it held.
       const held = pageLength(now);
       const shortened = now.trim() !== '' && held > pageLength(before.text) && held < pageLength(want);
-      if (!(await restore(field, before))) touched.push({ field, before }); // undo tries again
+      if (!(await restore(field, before))) {
+        touched.push({ field, before }); // undo tries again
+        result.undoable = true;
+      }
       Object.assign(result, shortened
         ? { status: 'skipped', reason: tooLong(held, pageLength(want)), limit: held }
         : { status: 'skipped', reason: 'the page did not keep the text' });
