@@ -154,8 +154,9 @@
         await changed(field.el, 1500);
         return way;
       }
-      // Not taken, or taken in a later task: a moment before the next way.
-      if (await changed(field.el, 15)) return way;
+      // Not taken, or taken by an editor in a later task: a moment before
+      // the next way. A bare contenteditable has no editor to wait for.
+      if (field.kind !== 'contenteditable' && await changed(field.el, 15)) return way;
     }
     return 'none';
   }
