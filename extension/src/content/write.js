@@ -140,7 +140,9 @@
     // appended text starts on a paragraph of its own.
     const html = field.kind === 'quill' ? '' : (appending ? '<p></p>' : '') + toHTML(text);
     const plain = (appending ? '\n\n' : '') + text;
-    for (const way of ['paste', 'beforeinput', 'execCommand']) {
+    // Slate takes pasted text through beforeinput only: offer that first.
+    const ways = field.kind === 'slate' ? ['beforeinput', 'paste', 'execCommand'] : ['paste', 'beforeinput', 'execCommand'];
+    for (const way of ways) {
       await select(field, appending);
       const handled = offers[way](field.el, plain, html);
       // The final read-back waits for every field to settle (see fill);
