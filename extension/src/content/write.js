@@ -156,9 +156,9 @@
         await changed(field.el, 1500);
         return way;
       }
-      // Not taken, or taken by an editor in a later task: a moment before
-      // the next way. A bare contenteditable has no editor to wait for.
-      if (field.kind !== 'contenteditable' && await changed(field.el, 15)) return way;
+      // Not taken: the next way. An editor that took it unannounced in a
+      // later task would end up with it twice, which the read-back reports
+      // and undoes.
     }
     return 'none';
   }
