@@ -73,6 +73,11 @@ var sealedTables = []sealedTable{
 	{"note_versions", "sections", []string{"note_id", "version"}},
 	{"note_addenda", "text", []string{"id"}},
 	{"session_sources", "text", []string{"session_id", "kind"}},
+	{"session_amendments", "old_value", []string{"id"}},
+	{"session_amendments", "new_value", []string{"id"}},
+	{"session_amendments", "reason", []string{"id"}},
+	{"clients", "display_name", []string{"id"}},
+	{"clients", "external_ref", []string{"id"}},
 }
 
 // Rotate re-encrypts every sealed value not sealed with the active key (and
