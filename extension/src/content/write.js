@@ -220,14 +220,19 @@
       field.el.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'historyUndo' }));
       return field.el.innerHTML === before.html;
     }
-    if (before.text.trim() === '') {
-      await clearRich(field);
-    } else {
-      await select(field, false);
-      if (!offers.paste(field.el, before.text, before.html ?? '')) offers.execCommand(field.el, before.text, before.html ?? '');
+    // An editor that syncs its selection late (Trix on a busy machine) may
+    // act on part of it: try again while the field reads otherwise.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      if (before.text.trim() === '') {
+        await clearRich(field);
+      } else {
+        await select(field, false);
+        if (!offers.paste(field.el, before.text, before.html ?? '')) offers.execCommand(field.el, before.text, before.html ?? '');
+      }
+      await settle([field]);
+      if (squash(currentText(field)) === squash(before.text)) return true;
     }
-    await settle([field]);
-    return squash(currentText(field)) === squash(before.text);
+    return false;
   }
 
   parts.write = { write, snapshot, restore, settle };
