@@ -54,4 +54,3 @@ func (s *Server) getSource(kind string, action audit.Action) gin.HandlerFunc {
 		c.JSON(http.StatusOK, api.TextRequest{Text: text})
 	}
 }
-

@@ -24,8 +24,8 @@ type Recording struct {
 	SHA256              string `gorm:"column:sha256"`
 	TranscriptionStatus string
 	TranscriptionError  string
-	Chunks              int  // chunks uploaded so far (recording_chunks); 0 for one upload
-	Complete            bool // false while chunks may still arrive
+	Chunks              int        // chunks uploaded so far (recording_chunks); 0 for one upload
+	Complete            bool       // false while chunks may still arrive
 	Keep                bool       // the clinician keeps it after signing
 	DeleteAfter         *time.Time // set when the session's note is signed
 	PurgedAt            *time.Time // the audio has been deleted
