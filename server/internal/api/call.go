@@ -99,13 +99,13 @@ var errCallOrigin = &api.Error{Code: api.CodeForbidden, Message: "Calls cannot b
 // clinicianCall opens the clinician's side of the call.
 func (s *Server) clinicianCall(c *gin.Context) {
 	ctx := c.Request.Context()
-	if !s.callOriginAllowed(c, c.GetHeader("Origin"), true) {
-		fail(c, errCallOrigin)
-		return
-	}
+	// The ticket first: without one, any session id answers the same 404.
 	ticket, err := s.store.UseCallTicket(ctx, c.Query("ticket"), c.Param("id"), api.CallRoleClinician)
 	if errors.Is(err, store.ErrCallTicketInvalid) {
 		err = errNoCall
+	}
+	if err == nil && !s.callOriginAllowed(c, c.GetHeader("Origin"), true) {
+		err = errCallOrigin
 	}
 	if err != nil {
 		fail(c, err)
