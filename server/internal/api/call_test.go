@@ -34,7 +34,7 @@ func newCallFixture(t *testing.T, ts *testServer, email string) *callFixture {
 }
 
 // ticket asks for a clinician's call ticket.
-func (f *callFixture) ticket(t *testing.T) api.CallTicket {
+func (f *callFixture) ticket(t testing.TB) api.CallTicket {
 	t.Helper()
 	var tk api.CallTicket
 	f.ts.do(f.token, http.MethodPost, "/api/v1/sessions/"+f.session.ID+"/call/ticket", nil, http.StatusCreated, &tk)
@@ -45,7 +45,7 @@ func (f *callFixture) ticket(t *testing.T) api.CallTicket {
 }
 
 // join fills the guest form and returns the guest's call ticket.
-func (f *callFixture) join(t *testing.T) string {
+func (f *callFixture) join(t testing.TB) string {
 	t.Helper()
 	res := f.ts.raw("", http.MethodPost, f.joinPath, joinForm(guestEmail, "yes"), "Origin", f.ts.http.URL)
 	ticket := guestTicket(string(res.Body))
@@ -69,7 +69,7 @@ func wsURL(ts *testServer, path string) string {
 
 // dial opens a signalling socket from origin; it returns the HTTP status
 // when the server refuses the upgrade.
-func dial(t *testing.T, url, origin string) (*websocket.Conn, int) {
+func dial(t testing.TB, url, origin string) (*websocket.Conn, int) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
@@ -85,7 +85,7 @@ func dial(t *testing.T, url, origin string) (*websocket.Conn, int) {
 }
 
 // read waits up to wait for the next message.
-func read(t *testing.T, conn *websocket.Conn, wait time.Duration) (api.CallMessage, []byte) {
+func read(t testing.TB, conn *websocket.Conn, wait time.Duration) (api.CallMessage, []byte) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), wait)
 	defer cancel()
@@ -103,7 +103,7 @@ func read(t *testing.T, conn *websocket.Conn, wait time.Duration) (api.CallMessa
 	return m, data
 }
 
-func expect(t *testing.T, conn *websocket.Conn, typ string) api.CallMessage {
+func expect(t testing.TB, conn *websocket.Conn, typ string) api.CallMessage {
 	t.Helper()
 	m, data := read(t, conn, 2*time.Second)
 	if m.Type != typ {
@@ -112,7 +112,7 @@ func expect(t *testing.T, conn *websocket.Conn, typ string) api.CallMessage {
 	return m
 }
 
-func send(t *testing.T, conn *websocket.Conn, msg string) {
+func send(t testing.TB, conn *websocket.Conn, msg string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
@@ -122,7 +122,7 @@ func send(t *testing.T, conn *websocket.Conn, msg string) {
 }
 
 // closedWith waits for the server to close conn and returns the status.
-func closedWith(t *testing.T, conn *websocket.Conn) websocket.StatusCode {
+func closedWith(t testing.TB, conn *websocket.Conn) websocket.StatusCode {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()

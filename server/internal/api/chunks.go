@@ -51,7 +51,7 @@ func (s *Server) putChunk(c *gin.Context) {
 		return
 	}
 	sessionID := c.Param("id")
-	rec, chunks, err := s.store.RecordingChunks(ctx, caller(c), sessionID)
+	rec, stored, err := s.store.UploadState(ctx, caller(c), sessionID, index)
 	if err != nil {
 		fail(c, err)
 		return
@@ -65,8 +65,8 @@ func (s *Server) putChunk(c *gin.Context) {
 		}
 	}
 	c.Header(api.NextChunkHeader, strconv.Itoa(next))
-	if index < next && index < len(chunks) {
-		s.repeatedChunk(c, rec, chunks[index])
+	if stored != nil {
+		s.repeatedChunk(c, rec, *stored)
 		return
 	}
 	if index != next {

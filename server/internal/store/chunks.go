@@ -67,6 +67,35 @@ func (s *Store) RecordingChunks(ctx context.Context, clinicianID, sessionID stri
 	return &rec, chunks, dbError(err, "Recording")
 }
 
+// UploadState returns a session's recording (nil when it has none) and, if
+// index names a stored chunk, that chunk (else nil): what a chunk upload
+// needs to know without listing every chunk.
+func (s *Store) UploadState(ctx context.Context, clinicianID, sessionID string, index int) (*Recording, *RecordingChunk, error) {
+	if _, err := s.Session(ctx, clinicianID, sessionID); err != nil {
+		return nil, nil, err
+	}
+	var rec Recording
+	err := s.db.WithContext(ctx).Where("session_id = ? AND clinician_id = ?", sessionID, clinicianID).Take(&rec).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, nil, nil
+	}
+	if err != nil {
+		return nil, nil, dbError(err, "Recording")
+	}
+	if index >= rec.Chunks {
+		return &rec, nil, nil
+	}
+	var chunk RecordingChunk
+	err = s.db.WithContext(ctx).Where("session_id = ? AND clinician_id = ? AND chunk_index = ?", sessionID, clinicianID, index).Take(&chunk).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return &rec, nil, nil
+	}
+	if err != nil {
+		return nil, nil, dbError(err, "Recording")
+	}
+	return &rec, &chunk, nil
+}
+
 // AppendChunk records chunk (already stored) as the next chunk of the
 // session's recording, starting the recording with chunk 0. A chunk that is
 // not the next, or would take the recording past maxTotal bytes, is refused
