@@ -41,13 +41,9 @@ func (s *Server) putChunk(c *gin.Context) {
 		fail(c, &api.Error{Code: api.CodeInvalidField, Field: "index", Message: "The chunk index is a whole number from 0."})
 		return
 	}
-	contentType, err := audioType(c)
+	contentType, err := s.audioUpload(c)
 	if err != nil {
 		fail(c, err)
-		return
-	}
-	if s.files == nil {
-		fail(c, errNoStorage)
 		return
 	}
 	sessionID := c.Param("id")
