@@ -197,7 +197,7 @@ func (s *Server) serveCall(c *gin.Context, sessionID, role string, welcome api.C
 		<-writing
 		s.calls.Leave(peer)
 		if err := conn.Close(status, reason); err != nil {
-			conn.CloseNow()
+			_ = conn.CloseNow() // the browser is gone: nothing more to tell it
 		}
 	}
 	limiter := rate.NewLimiter(callMessageRate, callMessageBurst)
@@ -252,7 +252,9 @@ func (s *Server) writeCall(ctx context.Context, quit <-chan struct{}, conn *webs
 			if peer.Ended() {
 				reason = "the session has ended"
 			}
-			conn.Close(websocket.StatusNormalClosure, reason)
+			if err := conn.Close(websocket.StatusNormalClosure, reason); err != nil {
+				_ = conn.CloseNow() // the browser is gone: nothing more to tell it
+			}
 			return
 		case <-check.C:
 			pctx, cancel := context.WithTimeout(ctx, callWriteTimeout)

@@ -32,7 +32,9 @@ func BenchmarkChunkUpload(b *testing.B) {
 			ts.logs.writeTo(devNull)
 			token := ts.login("bench@example.org")
 			chunk := make([]byte, size)
-			rand.Read(chunk)
+			if _, err := rand.Read(chunk); err != nil {
+				b.Fatal(err)
+			}
 			chunks := max(20, (16<<20)/size) // 16 MiB or 20 chunks per round
 			client := ts.http.Client()
 			b.ResetTimer()
