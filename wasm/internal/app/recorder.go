@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/sidenote/sidenote/shared/api"
@@ -239,9 +240,11 @@ func (a *App) pump(ctx context.Context, cu *chunkUpload, wait bool) error {
 		b, index := cu.queue[0], cu.first
 		a.mu.Unlock()
 		err := a.d.API.PutRecordingChunk(ctx, cu.sessionID, index, b)
-		if isCode(err, api.CodeConflict) {
-			// Other bytes are at that index (the same bytes are
-			// accepted again): another recording's chunks.
+		if err != nil && !transient(err) {
+			// A 409: other bytes are at that index (the same bytes
+			// are accepted again), another recording's chunks; or a
+			// server without chunked uploads. The recording is sent
+			// whole when it stops.
 			a.mu.Lock()
 			cu.broken = true
 			a.mu.Unlock()
@@ -328,6 +331,16 @@ func (a *App) finishChunks(ctx context.Context, cu *chunkUpload) error {
 	}
 	a.recordingArrived(ctx, cu.sessionID)
 	return nil
+}
+
+// transient reports whether err may pass by itself: no connection, a
+// server busy or restarting, or a sign-in to renew.
+func transient(err error) bool {
+	if isUnreachable(err) || isCode(err, api.CodeUnauthenticated) {
+		return true
+	}
+	e, ok := errors.AsType[*client.Error](err)
+	return !ok || e.Status >= 500 || e.Status == 429
 }
 
 var errChunksRefused = &client.Error{Status: 409, API: api.Error{Code: api.CodeConflict,
