@@ -29,6 +29,8 @@ require (
 	gorm.io/gorm v1.31.2
 )
 
+require github.com/coder/websocket v1.8.15
+
 require (
 	cloud.google.com/go/compute/metadata v0.3.0 // indirect
 	github.com/bytedance/gopkg v0.1.3 // indirect

@@ -11,6 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/sidenote/sidenote/server/internal/audit"
+	"github.com/sidenote/sidenote/server/internal/call"
 	"github.com/sidenote/sidenote/server/internal/config"
 	"github.com/sidenote/sidenote/server/internal/jobs"
 	"github.com/sidenote/sidenote/server/internal/recordings"
@@ -27,6 +28,7 @@ type Server struct {
 	authn  *authentication
 	jobs   *jobs.Queue
 	files  recordings.Storage
+	calls  *call.Hub
 }
 
 // Option configures optional parts of the Server.
@@ -42,7 +44,7 @@ func WithRecordings(r recordings.Storage) Option { return func(s *Server) { s.fi
 // New builds the HTTP handler for cfg and st.
 func New(cfg *config.Config, st *store.Store, log *slog.Logger, opts ...Option) *Server {
 	gin.SetMode(gin.ReleaseMode)
-	s := &Server{cfg: cfg, store: st, log: log, engine: gin.New()}
+	s := &Server{cfg: cfg, store: st, log: log, engine: gin.New(), calls: call.NewHub()}
 	for _, o := range opts {
 		o(s)
 	}
@@ -83,8 +85,10 @@ func (s *Server) routes() {
 	s.clientRoutes(authed)
 	s.sessionRoutes(authed)
 	s.sourceRoutes(authed)
+	s.recordingRoutes(authed)
 	s.noteRoutes(authed)
 	s.telehealthRoutes(authed)
+	s.callRoutes(v1, authed)
 	s.planRoutes(authed)
 	s.tokenRoutes(authed)
 	s.auditRoutes(authed)

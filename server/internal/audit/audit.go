@@ -33,6 +33,7 @@ const (
 	SummaryWrite   Action = "summary.write"
 	TranscriptSave Action = "transcript.write"
 	RecordingWrite Action = "recording.write"
+	RecordingRead  Action = "recording.read"
 	SessionAssign  Action = "session.assign"
 	PlanCreate     Action = "treatment_plan.create"
 	Export         Action = "export"

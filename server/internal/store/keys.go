@@ -73,6 +73,7 @@ var sealedTables = []sealedTable{
 	{"note_versions", "sections", []string{"note_id", "version"}},
 	{"note_addenda", "text", []string{"id"}},
 	{"session_sources", "text", []string{"session_id", "kind"}},
+	{"telehealth_links", "join_code", []string{"session_id"}},
 }
 
 // Rotate re-encrypts every sealed value not sealed with the active key (and

@@ -15,10 +15,11 @@ import (
 // through the callbacks below, so no store method can forget to seal or
 // open them.
 var sealedColumns = map[string][]string{
-	"notes":           {"sections"},
-	"note_versions":   {"sections"},
-	"note_addenda":    {"text"},
-	"session_sources": {"text"},
+	"notes":            {"sections"},
+	"note_versions":    {"sections"},
+	"note_addenda":     {"text"},
+	"session_sources":  {"text"},
+	"telehealth_links": {"join_code"},
 }
 
 // sealing is a GORM plugin that seals sealedColumns before INSERT and
