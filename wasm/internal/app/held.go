@@ -133,6 +133,14 @@ func (a *App) retryRecording(ctx context.Context, seq int) error {
 		return a.upload(ctx, id, b, seq)
 	}
 	err := a.finishChunks(ctx, cu)
+	if err != nil && read(a, func(*State) bool { return cu.broken }) {
+		a.update(func(s *State) {
+			if h := s.held(seq); h != nil {
+				h.chunks = nil
+			}
+		})
+		return a.upload(ctx, id, b, seq)
+	}
 	a.update(func(s *State) {
 		if err == nil {
 			s.dropHeld(seq)

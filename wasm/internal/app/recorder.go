@@ -304,7 +304,18 @@ func (a *App) RecordingStopped(ctx context.Context, sessionID string, b client.B
 		a.upload(ctx, sessionID, b, 0)
 		return
 	}
-	if err := a.finishChunks(ctx, cu); err != nil {
+	err := a.finishChunks(ctx, cu)
+	if err != nil && read(a, func(*State) bool { return cu.broken }) {
+		// Refused while stopping (the final chunk was the first).
+		a.update(func(s *State) {
+			if s.Session.Session.ID == sessionID {
+				s.Session.Recording.Finishing = false
+			}
+		})
+		a.upload(ctx, sessionID, b, 0)
+		return
+	}
+	if err != nil {
 		a.update(func(s *State) {
 			if s.Session.Session.ID == sessionID {
 				s.Session.Recording.Finishing = false

@@ -41,7 +41,8 @@ type RecordingProgress struct {
 // an error with code not_found when there is none.
 func (c *Client) RecordingProgress(ctx context.Context, sessionID string) (RecordingProgress, error) {
 	v, err := c.get(ctx, api.Prefix+"/sessions/"+escape(sessionID)+"/recording")
-	return RecordingProgress{Chunks: v.Get("chunks").Int(), Complete: v.Get("complete").Bool(), Rec: DecodeRecording(v)}, err
+	rec := DecodeRecording(v)
+	return RecordingProgress{Chunks: rec.Chunks, Complete: rec.Complete, Rec: rec}, err
 }
 
 // CompleteRecording finishes a chunked recording: the server assembles it and
