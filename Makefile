@@ -72,7 +72,7 @@ test-wasm:
 bench: wasm extension fixtures
 	$(GO) test -count=1 -run '^$$' -bench . -benchmem ./server/internal/notes/ ./server/internal/store/ ./wasm/internal/view/
 	$(GO) test -count=1 -run '^$$' -bench . -benchtime 1x -timeout 20m ./server/internal/api/ ./extension/e2e/
-	SIDENOTE_BENCH=1 $(GO) test -count=1 -run '^TestFirstRenderBenchmark$$' -v ./wasm/e2e/
+	SIDENOTE_BENCH=1 $(GO) test -count=1 -run '^(TestFirstRenderBenchmark|TestCallBenchmark)$$' -v -timeout 30m ./wasm/e2e/
 
 ## soak: 32 clients for SOAK_DURATION against the real binary while its own PostgreSQL cluster restarts (make test runs 6s)
 SOAK_DURATION ?= 60s

@@ -62,6 +62,15 @@ type callSetup struct {
 func startCall(t *testing.T, srv *server, email string) *callSetup {
 	t.Helper()
 	c := &callSetup{srv: srv, token: srv.devToken(t, email), clinician: callBrowser(t, clinicianHz), guest: callBrowser(t, guestHz)}
+	c.open(t)
+	return c
+}
+
+// open starts a new telehealth session and its call in the setup's
+// browsers.
+func (c *callSetup) open(t *testing.T) {
+	t.Helper()
+	srv := c.srv
 	var sess api.Session
 	srv.call(t, c.token, "POST", "/api/v1/sessions", api.CreateSessionRequest{Type: api.SessionTelehealth,
 		Consent: &api.Consent{Obtained: true, Method: api.ConsentVerbal}}, &sess)
@@ -70,7 +79,7 @@ func startCall(t *testing.T, srv *server, email string) *callSetup {
 	p.do(chromedp.EmulateViewport(400, 800), chromedp.Navigate(srv.URL+"/app/"))
 	eval[chromedp.Void](p, `localStorage.setItem('sidenote.token', `+jsString(c.token)+`)`)
 	p.do(chromedp.Navigate(srv.URL + "/app/"))
-	p.click(`#s-list li button`)
+	p.click(`#s-list li button[data-arg=`+jsString(c.id)+`]`)
 	p.waitFor("the call panel", `!!document.querySelector('[data-act="call-start"]') && !!document.querySelector('#join-link')`)
 	c.joinURL = eval[string](p, `document.querySelector('#join-link').value`)
 	if !strings.HasPrefix(c.joinURL, srv.URL+"/join/") {
@@ -84,7 +93,6 @@ func startCall(t *testing.T, srv *server, email string) *callSetup {
 	}).observe(document.body, {childList: true, subtree: true, characterData: true}); })()`)
 	c.guest.do(chromedp.EmulateViewport(400, 800), chromedp.Navigate(c.joinURL))
 	c.guest.waitFor("the join form", `!!document.querySelector('#email')`)
-	return c
 }
 
 // guestJoins fills the guest's form and returns how long the clinician's
