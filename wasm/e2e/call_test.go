@@ -79,7 +79,7 @@ func (c *callSetup) open(t *testing.T) {
 	p.do(chromedp.EmulateViewport(400, 800), chromedp.Navigate(srv.URL+"/app/"))
 	eval[chromedp.Void](p, `localStorage.setItem('sidenote.token', `+jsString(c.token)+`)`)
 	p.do(chromedp.Navigate(srv.URL + "/app/"))
-	p.click(`#s-list li button[data-arg=`+jsString(c.id)+`]`)
+	p.click(`#s-list li button[data-arg="` + c.id + `"]`)
 	p.waitFor("the call panel", `!!document.querySelector('[data-act="call-start"]') && !!document.querySelector('#join-link')`)
 	c.joinURL = eval[string](p, `document.querySelector('#join-link').value`)
 	if !strings.HasPrefix(c.joinURL, srv.URL+"/join/") {

@@ -331,6 +331,30 @@ func TestRecordWithMicrophoneBlockedSaysSoAndSessionGoesOn(t *testing.T) {
 	}
 }
 
+func TestRecordWithoutAMicrophoneSaysSo(t *testing.T) {
+	srv := startServer(t)
+	token := srv.devToken(t, "dr.nodevice@example.test")
+	// Prompts are accepted, but this browser has no capture device at all.
+	p := page{t: t, ctx: newBrowser(t, chromedp.Flag("use-fake-ui-for-media-stream", true))}
+	signInAndStartInPerson(t, srv, p, token)
+	n, err := chromedp.Run(p.ctx, chromedp.Evaluate[int](`navigator.mediaDevices.enumerateDevices().then(d => d.filter(x => x.kind === 'audioinput').length)`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 0 {
+		t.Skipf("this machine has %d microphones", n)
+	}
+	p.click(`[data-act="record"]`)
+	p.waitFor("the message", `!!document.querySelector('#rec-err')`)
+	msg := p.text("#rec-err")
+	if !strings.Contains(msg, "No microphone was found") || strings.Contains(msg, "unexpectedly") || strings.Contains(msg, "NotFoundError") {
+		t.Errorf("message = %q", msg)
+	}
+	if !eval[bool](p, `!!document.querySelector('[data-act="record"]') && !!document.querySelector('[data-act="end-open"]')`) {
+		t.Error("Record again or End session is not offered")
+	}
+}
+
 func TestLeavingTheSessionWhileRecordingStopsAndUploads(t *testing.T) {
 	srv := startServer(t)
 	token := srv.devToken(t, "dr.leave@example.test")

@@ -88,18 +88,6 @@ func audioPanel(ss *app.SessionState, env Env) string {
 		b.w(`<div class="progress" role="status"><span>Transcribing the recording… `, clock(int(au.Transcribing/time.Second)), `</span>`,
 			`<progress aria-label="Transcribing"></progress></div>`)
 	}
-	if ss.NeedsText() && fate != app.AudioDeleted {
-		b.w(`<div class="panel" role="group" aria-labelledby="next-h"><h3 id="next-h">What next?</h3><p>`)
-		if r.TranscriptionStatus == app.TranscriptionFailed {
-			b.w(`The recording could not be transcribed. `)
-		} else {
-			b.w(`Speech-to-text is not set up on this server, so the recording won't be transcribed. `)
-		}
-		b.w(`To write the note, add what was said:</p><div class="actions">`,
-			`<button type="button" class="primary" data-act="choose-transcript">Paste a transcript</button>`,
-			`<button type="button" data-act="choose-summary">Write a summary</button>`,
-			`<button type="button" data-act="download-audio">Download the audio</button></div></div>`)
-	}
 	if fate != app.AudioDeleted {
 		b.w(`<div class="choice"><input type="checkbox" id="rec-keep" data-change="keep-recording" aria-describedby="rec-fate"`,
 			attrIf(r.Keep, "checked"), attrIf(au.Busy, "disabled"), `><label for="rec-keep">Keep the recording after the note is signed</label></div>`)
@@ -118,6 +106,27 @@ func audioPanel(ss *app.SessionState, env Env) string {
 		b.w(`The recording will be deleted when the note is signed.`)
 	}
 	b.w(`</p></div>`)
+	return b.String()
+}
+
+// nextPanel says what to do when the recording will not become a
+// transcript by itself; it sits above the session's content, which it
+// leads to.
+func nextPanel(ss *app.SessionState) string {
+	if !ss.NeedsText() || ss.Audio.Fate() == app.AudioDeleted {
+		return ""
+	}
+	var b builder
+	b.w(`<div class="panel" role="group" aria-labelledby="next-h"><h2 id="next-h">Recording uploaded: what next?</h2><p>`)
+	if ss.Audio.Rec.TranscriptionStatus == app.TranscriptionFailed {
+		b.w(`The recording could not be transcribed. `)
+	} else {
+		b.w(`Speech-to-text is not set up on this server, so the recording won't be transcribed. `)
+	}
+	b.w(`To write the note, add what was said:</p><div class="actions">`,
+		`<button type="button" class="primary" data-act="choose-transcript">Paste a transcript</button>`,
+		`<button type="button" data-act="choose-summary">Write a summary</button>`,
+		`<button type="button" data-act="download-audio">Download the audio</button></div></div>`)
 	return b.String()
 }
 

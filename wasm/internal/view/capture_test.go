@@ -46,15 +46,15 @@ func TestEndSessionStaysAvailableWhileAwaitingATranscript(t *testing.T) {
 func TestRecordingWithoutSpeechToTextOffersPasteWriteDownload(t *testing.T) {
 	rec := &api.Recording{TranscriptionStatus: app.TranscriptionNotConfigured, UploadedAt: env.Now}
 	st := sessionState(app.SessionState{Session: api.Session{Status: api.SessionAwaitingTranscript}, Audio: app.AudioState{Rec: rec}})
-	html := slot(t, Render(st, env), "s-audio").HTML
+	html := slot(t, Render(st, env), "s-next").HTML
 	for _, want := range []string{`data-act="choose-transcript"`, `data-act="choose-summary"`, `data-act="download-audio"`, "not set up"} {
 		if !strings.Contains(html, want) {
 			t.Errorf("no %s:\n%s", want, html)
 		}
 	}
 	rec.TranscriptionStatus = app.TranscriptionPending
-	html = slot(t, Render(st, env), "s-audio").HTML
-	if strings.Contains(html, "choose-transcript") || !strings.Contains(html, "Transcribing the recording") {
+	p := Render(st, env)
+	if strings.Contains(slot(t, p, "s-next").HTML, "choose-transcript") || !strings.Contains(slot(t, p, "s-audio").HTML, "Transcribing the recording") {
 		t.Errorf("while transcribing:\n%s", html)
 	}
 }

@@ -14,7 +14,7 @@ func renderSession(p *Page, s *app.State, env Env) {
 	p.Key = "session:" + ss.Session.ID
 	p.Title = "Session · Sidenote"
 	p.Skeleton = `<div class="bar"><button type="button" class="link" data-act="back">← Sessions</button></div>` +
-		`<div id="s-head"></div><div id="s-who"></div><div id="s-callv"></div><div id="s-call"></div><div id="s-capture"></div><div id="s-upload"></div><div id="s-audio"></div>` +
+		`<div id="s-head"></div><div id="s-who"></div><div id="s-callv"></div><div id="s-call"></div><div id="s-next"></div><div id="s-capture"></div><div id="s-upload"></div><div id="s-audio"></div>` +
 		`<section class="card" aria-labelledby="note-h"><h2 id="note-h">Note</h2><div id="s-gen"></div><div id="s-notebar"></div><div id="s-save"></div><div id="s-note"></div><div id="s-insert"></div><div id="s-regen"></div></section>`
 	// One at a time: panels may add slots of their own after themselves.
 	add := func(id, html string) { p.Slots = append(p.Slots, Slot{ID: id, HTML: html}) }
@@ -25,6 +25,7 @@ func renderSession(p *Page, s *app.State, env Env) {
 	videos, call := callPanel(ss, env)
 	add("s-callv", videos)
 	add("s-call", call)
+	add("s-next", nextPanel(ss))
 	add("s-capture", capture(p, ss))
 	add("s-rec", recorder(ss))
 	add("s-upload", uploadStatus(ss)+heldPanel(s.Held, ss.Session.ID))
