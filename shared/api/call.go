@@ -65,9 +65,9 @@ type CallMessage struct {
 	At        *time.Time `json:"at,omitempty"`
 
 	// relayed
-	SDP       string          `json:"sdp,omitempty"`
+	SDP       string  `json:"sdp,omitempty"`
 	Candidate RawJSON `json:"candidate,omitempty"`
-	On        *bool           `json:"on,omitempty"`
+	On        *bool   `json:"on,omitempty"`
 }
 
 // Recording upload in chunks: PUT /sessions/:id/recording/chunks/:index
