@@ -252,10 +252,18 @@ type Note struct {
 	Sections      []note.Section  `json:"sections"`
 	Version       int             `json:"version"`
 	Generator     string          `json:"generator"`
-	SignedAt      *time.Time      `json:"signed_at"`
-	Addenda       []Addendum      `json:"addenda"`
-	CreatedAt     time.Time       `json:"created_at"`
-	UpdatedAt     time.Time       `json:"updated_at"`
+	// GeneratorNote says why the generator that wrote the note is not the
+	// configured one (say, the language model timed out); empty otherwise.
+	GeneratorNote string `json:"generator_note,omitempty"`
+	// LeftOut lists what the sources said that is in no section, with why.
+	LeftOut []note.LeftOut `json:"left_out"`
+	// RiskMentioned is set when the sources mention suicidal or homicidal
+	// ideation, self-harm, abuse or a safety plan.
+	RiskMentioned bool       `json:"risk_mentioned"`
+	SignedAt      *time.Time `json:"signed_at"`
+	Addenda       []Addendum `json:"addenda"`
+	CreatedAt     time.Time  `json:"created_at"`
+	UpdatedAt     time.Time  `json:"updated_at"`
 }
 
 // SectionEdit replaces the text of one section.

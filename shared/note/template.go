@@ -103,7 +103,38 @@ type Section struct {
 	// section: the text stays empty rather than being filled with boilerplate.
 	NotDocumented bool   `json:"not_documented"`
 	Sources       []Span `json:"sources"`
+	// Sentences says where each sentence of Text came from, so the sidebar
+	// can show a sentence's source. Empty for text the clinician typed.
+	Sentences []Sentence `json:"sentences,omitempty"`
 }
+
+// Sentence is one sentence of a section: the byte range [Start, End) of
+// Section.Text and the source spans it was written from.
+type Sentence struct {
+	Start   int    `json:"start"`
+	End     int    `json:"end"`
+	Sources []Span `json:"sources"`
+}
+
+// LeftOut is a source sentence, or a model's sentence, that is in no section
+// of the note, with the reason, so nothing vanishes unseen. ID is stable
+// within the note (the sidebar places an item into a section by it).
+type LeftOut struct {
+	ID      string `json:"id"`
+	Text    string `json:"text"`
+	Reason  string `json:"reason"`
+	Sources []Span `json:"sources"`
+}
+
+// Reasons for LeftOut.Reason.
+const (
+	LeftOutSmallTalk   = "small_talk"  // greetings, scheduling chatter, thanks
+	LeftOutFillerOnly  = "filler_only" // nothing left once fillers are removed
+	LeftOutDuplicate   = "duplicate"   // says again what the note already holds
+	LeftOutQuestion    = "question"    // a question whose answer is kept
+	LeftOutUnsupported = "unsupported" // a model sentence the sources do not support: not added
+	LeftOutUnplaced    = "unplaced"    // no section of this template fits it
+)
 
 // Compose renders sections as one text with a heading per section, for a page
 // that has a single note field or for copying the whole note. Sections that

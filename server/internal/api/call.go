@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/coder/websocket"
@@ -169,14 +170,36 @@ func (s *Server) serveCall(c *gin.Context, sessionID, role string, welcome api.C
 	}
 	defer conn.CloseNow()
 	conn.SetReadLimit(maxCallMessage)
-	ctx, cancel := context.WithCancel(context.WithoutCancel(c.Request.Context()))
-	defer cancel()
+	// The request's context ends with the handler; the socket outlives it.
+	ctx := context.WithoutCancel(c.Request.Context())
 	peer := s.calls.Join(sessionID, role, func(present bool) []byte {
 		welcome.PeerPresent = &present
 		return call.Encode(welcome)
 	})
 	defer s.calls.Leave(peer)
-	go s.writeCall(ctx, cancel, conn, peer)
+	// The writer is stopped by a channel, not by cancelling a context:
+	// coder/websocket closes the connection when the context of a write
+	// ends, which would cut the close frame that follows.
+	quit, writing := make(chan struct{}), make(chan struct{})
+	var stopWriting sync.Once
+	stop := func() { stopWriting.Do(func() { close(quit) }) }
+	defer stop()
+	go func() {
+		defer close(writing)
+		s.writeCall(ctx, quit, conn, peer)
+	}()
+	// refuse drops this side for breaking the protocol: the writer stops
+	// first (so its close does not race this one), and the other side is
+	// told at once, not after the closing handshake, which waits for a
+	// client that may not be reading.
+	refuse := func(status websocket.StatusCode, reason string) {
+		stop()
+		<-writing
+		s.calls.Leave(peer)
+		if err := conn.Close(status, reason); err != nil {
+			_ = conn.CloseNow() // the browser is gone: nothing more to tell it
+		}
+	}
 	limiter := rate.NewLimiter(callMessageRate, callMessageBurst)
 	for {
 		typ, data, err := conn.Read(ctx)
@@ -188,13 +211,13 @@ func (s *Server) serveCall(c *gin.Context, sessionID, role string, welcome api.C
 		}
 		switch {
 		case typ != websocket.MessageText || json.Unmarshal(data, &m) != nil:
-			conn.Close(websocket.StatusUnsupportedData, "messages are JSON text")
+			refuse(websocket.StatusUnsupportedData, "messages are JSON text")
 			return
 		case !limiter.Allow():
-			conn.Close(websocket.StatusPolicyViolation, "too many messages")
+			refuse(websocket.StatusPolicyViolation, "too many messages")
 			return
 		case !relayedFrom[role][m.Type]:
-			conn.Close(websocket.StatusPolicyViolation, "unknown message type")
+			refuse(websocket.StatusPolicyViolation, "unknown message type")
 			return
 		}
 		s.calls.Relay(peer, data)
@@ -203,8 +226,7 @@ func (s *Server) serveCall(c *gin.Context, sessionID, role string, welcome api.C
 
 // writeCall writes the peer's messages to its socket, pings it, and closes
 // it when the hub says so or its session has ended.
-func (s *Server) writeCall(ctx context.Context, stop context.CancelFunc, conn *websocket.Conn, peer *call.Peer) {
-	defer stop()
+func (s *Server) writeCall(ctx context.Context, quit <-chan struct{}, conn *websocket.Conn, peer *call.Peer) {
 	check := time.NewTicker(callCheckInterval)
 	defer check.Stop()
 	write := func(msg []byte) bool {
@@ -214,7 +236,7 @@ func (s *Server) writeCall(ctx context.Context, stop context.CancelFunc, conn *w
 	}
 	for {
 		select {
-		case <-ctx.Done():
+		case <-quit:
 			return
 		case msg := <-peer.Outbox():
 			if !write(msg) {
@@ -230,7 +252,9 @@ func (s *Server) writeCall(ctx context.Context, stop context.CancelFunc, conn *w
 			if peer.Ended() {
 				reason = "the session has ended"
 			}
-			conn.Close(websocket.StatusNormalClosure, reason)
+			if err := conn.Close(websocket.StatusNormalClosure, reason); err != nil {
+				_ = conn.CloseNow() // the browser is gone: nothing more to tell it
+			}
 			return
 		case <-check.C:
 			pctx, cancel := context.WithTimeout(ctx, callWriteTimeout)

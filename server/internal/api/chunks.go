@@ -41,17 +41,13 @@ func (s *Server) putChunk(c *gin.Context) {
 		fail(c, &api.Error{Code: api.CodeInvalidField, Field: "index", Message: "The chunk index is a whole number from 0."})
 		return
 	}
-	contentType, err := audioType(c)
+	contentType, err := s.audioUpload(c)
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	if s.files == nil {
-		fail(c, errNoStorage)
-		return
-	}
 	sessionID := c.Param("id")
-	rec, chunks, err := s.store.RecordingChunks(ctx, caller(c), sessionID)
+	rec, stored, err := s.store.UploadState(ctx, caller(c), sessionID, index)
 	if err != nil {
 		fail(c, err)
 		return
@@ -65,8 +61,8 @@ func (s *Server) putChunk(c *gin.Context) {
 		}
 	}
 	c.Header(api.NextChunkHeader, strconv.Itoa(next))
-	if index < next && index < len(chunks) {
-		s.repeatedChunk(c, rec, chunks[index])
+	if stored != nil {
+		s.repeatedChunk(c, rec, *stored)
 		return
 	}
 	if index != next {

@@ -43,12 +43,16 @@ var (
 	errNoStorage        = &api.Error{Code: api.CodeUnavailable, Message: "Recording storage is not available."}
 )
 
-// audioType returns the recording format of the request's Content-Type.
-func audioType(c *gin.Context) (string, error) {
+// audioUpload returns the recording format of the request's Content-Type,
+// once it is one and there is storage to put it in.
+func (s *Server) audioUpload(c *gin.Context) (string, error) {
 	mediaType, _, err := mime.ParseMediaType(c.GetHeader("Content-Type"))
 	contentType, ok := audioTypes[mediaType]
 	if err != nil || !ok {
 		return "", errUnsupportedAudio
+	}
+	if s.files == nil {
+		return "", errNoStorage
 	}
 	return contentType, nil
 }
@@ -105,13 +109,9 @@ func (s *Server) putBody(c *gin.Context, key string, limit int64) (size int64, s
 // again replaces it; a failed upload changes nothing.
 func (s *Server) uploadRecording(c *gin.Context) {
 	ctx := c.Request.Context()
-	contentType, err := audioType(c)
+	contentType, err := s.audioUpload(c)
 	if err != nil {
 		fail(c, err)
-		return
-	}
-	if s.files == nil {
-		fail(c, errNoStorage)
 		return
 	}
 	sess, err := s.store.Session(ctx, caller(c), c.Param("id"))

@@ -55,9 +55,9 @@ func (w *generateNoteWorker) Work(ctx context.Context, job *river.Job[GenerateNo
 	if err != nil {
 		return err
 	}
-	sections, err := w.deps.Generator.Generate(ctx, tmpl, notes.Source{Summary: summary, Transcript: transcript})
+	res, err := w.deps.Generator.Generate(ctx, tmpl, notes.Source{Summary: summary, Transcript: transcript})
 	if err == nil {
-		return st.CompleteNote(ctx, a.ClinicianID, a.NoteID, sections, w.deps.Generator.Name())
+		return st.CompleteNote(ctx, a.ClinicianID, a.NoteID, res.Sections, res.Generator)
 	}
 	var failure *provider.Failure
 	reason := "The note could not be written. Please try again."

@@ -25,7 +25,7 @@ type countingGenerator struct {
 	runs, mine *atomic.Int64 // all processes' runs, this process's runs
 }
 
-func (g countingGenerator) Generate(ctx context.Context, t note.Template, src notes.Source) ([]note.Section, error) {
+func (g countingGenerator) Generate(ctx context.Context, t note.Template, src notes.Source) (notes.Result, error) {
 	g.runs.Add(1)
 	g.mine.Add(1)
 	return g.Generator.Generate(ctx, t, src)

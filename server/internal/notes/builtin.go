@@ -24,15 +24,15 @@ func NewBuiltin() Builtin { return Builtin{} }
 func (Builtin) Name() string { return "builtin" }
 
 // Generate implements Generator.
-func (Builtin) Generate(ctx context.Context, t note.Template, src Source) ([]note.Section, error) {
+func (b Builtin) Generate(ctx context.Context, t note.Template, src Source) (Result, error) {
 	if src.empty() {
-		return nil, ErrNoSource
+		return Result{}, ErrNoSource
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return Result{}, err
 	}
 	doc := analyze(src, false)
-	return doc.render(t, assignByCues(t, doc)), nil
+	return Result{Sections: doc.render(t, assignByCues(t, doc)), Generator: b.Name()}, nil
 }
 
 // role is who spoke a sentence.

@@ -70,7 +70,8 @@ func TestBuiltinGolden(t *testing.T) {
 	for _, f := range fixtures {
 		for _, tmpl := range note.Templates() {
 			t.Run(f.name+"/"+string(tmpl.ID), func(t *testing.T) {
-				sections, err := NewBuiltin().Generate(context.Background(), tmpl, f.src)
+				res, err := NewBuiltin().Generate(context.Background(), tmpl, f.src)
+				sections := res.Sections
 				if err != nil {
 					t.Fatal(err)
 				}

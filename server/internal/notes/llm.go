@@ -84,9 +84,9 @@ func NewLLM(cfg LLMConfig) (*LLM, error) {
 func (g *LLM) Name() string { return "llm:" + g.cfg.Model }
 
 // Generate implements Generator.
-func (g *LLM) Generate(ctx context.Context, t note.Template, src Source) ([]note.Section, error) {
+func (g *LLM) Generate(ctx context.Context, t note.Template, src Source) (Result, error) {
 	if src.empty() {
-		return nil, ErrNoSource
+		return Result{}, ErrNoSource
 	}
 	body, err := json.Marshal(chatRequest{
 		Model:          g.cfg.Model,
@@ -95,11 +95,11 @@ func (g *LLM) Generate(ctx context.Context, t note.Template, src Source) ([]note
 		Temperature:    0,
 	})
 	if err != nil {
-		return nil, err
+		return Result{}, err
 	}
 	content, err := g.complete(ctx, body)
 	if err != nil {
-		return nil, err
+		return Result{}, err
 	}
 	var reply struct {
 		Sections map[string]json.RawMessage `json:"sections"`
@@ -108,17 +108,17 @@ func (g *LLM) Generate(ctx context.Context, t note.Template, src Source) ([]note
 		if err == nil {
 			err = errors.New(`reply has no "sections" object`)
 		}
-		return nil, &provider.Failure{Reason: "The note service replied with something that is not a note.", Retryable: false, Err: err}
+		return Result{}, &provider.Failure{Reason: "The note service replied with something that is not a note.", Retryable: false, Err: err}
 	}
 	doc := analyze(src, true)
 	placement, kept := placeReply(t, doc, reply.Sections)
 	if kept == 0 && len(doc.units) > 0 && replyHasText(reply.Sections) {
-		return nil, &provider.Failure{
+		return Result{}, &provider.Failure{
 			Reason: "The note service's draft did not use the session's own sentences, so it was discarded.",
 			Err:    errors.New("no sentence of the reply was found in the source"),
 		}
 	}
-	return doc.render(t, placement), nil
+	return Result{Sections: doc.render(t, placement), Generator: g.Name()}, nil
 }
 
 // placeReply maps each section's returned sentences onto the source's

@@ -126,7 +126,8 @@ func TestLLMSuccess(t *testing.T) {
 		t.Errorf("Name = %q", g.Name())
 	}
 	src := Source{Summary: llmSummary}
-	got, err := g.Generate(context.Background(), soap(t), src)
+	res, err := g.Generate(context.Background(), soap(t), src)
+	got := res.Sections
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -158,7 +159,8 @@ func TestLLMRetriesServerError(t *testing.T) {
 		writeJSON(w, chatCompletion(content))
 	})
 	g, waits := newTestLLM(t, srv.URL, LLMConfig{MaxAttempts: 3, Backoff: 100 * time.Millisecond})
-	got, err := g.Generate(context.Background(), soap(t), Source{Summary: llmSummary})
+	res, err := g.Generate(context.Background(), soap(t), Source{Summary: llmSummary})
+	got := res.Sections
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -260,7 +262,8 @@ func TestLLMDropsInventedSentences(t *testing.T) {
 	srv, _ := fakeChat(t, func(_ int, w http.ResponseWriter, _ *http.Request) { writeJSON(w, chatCompletion(content)) })
 	g, _ := newTestLLM(t, srv.URL, LLMConfig{})
 	src := Source{Summary: llmSummary}
-	got, err := g.Generate(context.Background(), soap(t), src)
+	res, err := g.Generate(context.Background(), soap(t), src)
+	got := res.Sections
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -295,7 +298,8 @@ func TestLLMMatchesTranscriptSentencesWithLabelsAndFillers(t *testing.T) {
 	srv, _ := fakeChat(t, func(_ int, w http.ResponseWriter, _ *http.Request) { writeJSON(w, chatCompletion(content)) })
 	g, _ := newTestLLM(t, srv.URL, LLMConfig{})
 	src := Source{Summary: llmSummary, Transcript: transcript}
-	got, err := g.Generate(context.Background(), soap(t), src)
+	res, err := g.Generate(context.Background(), soap(t), src)
+	got := res.Sections
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -31,10 +31,25 @@ func (s Source) empty() bool {
 type Generator interface {
 	// Name identifies the generator in stored notes: "builtin" or "llm:<model>".
 	Name() string
-	// Generate returns one section per template section, in template order.
-	// It returns ErrNoSource when both texts are blank and a
-	// *provider.Failure when a provider fails.
-	Generate(ctx context.Context, t note.Template, src Source) ([]note.Section, error)
+	// Generate returns one section per template section, in template order,
+	// and what it left out. It returns ErrNoSource when both texts are blank
+	// and a *provider.Failure when a provider fails.
+	Generate(ctx context.Context, t note.Template, src Source) (Result, error)
+}
+
+// Result is a generated note.
+type Result struct {
+	Sections []note.Section
+	// LeftOut holds every source sentence (or model sentence) that is in no
+	// section, with the reason.
+	LeftOut []note.LeftOut
+	// RiskMentioned is set when the sources mention suicidal or homicidal
+	// ideation, self-harm, abuse or a safety plan.
+	RiskMentioned bool
+	// Generator names the generator that wrote the note ("builtin",
+	// "llm:<model>"); GeneratorNote says why it is not the configured one.
+	Generator     string
+	GeneratorNote string
 }
 
 // ErrNoSource is returned when the summary and the transcript are both blank.

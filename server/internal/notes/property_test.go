@@ -57,7 +57,8 @@ func checkBuiltin(t *testing.T, src Source) {
 	t.Helper()
 	g := NewBuiltin()
 	for _, tmpl := range note.Templates() {
-		got, err := g.Generate(context.Background(), tmpl, src)
+		res, err := g.Generate(context.Background(), tmpl, src)
+		got := res.Sections
 		if src.empty() {
 			if !errors.Is(err, ErrNoSource) {
 				t.Fatalf("blank source: err = %v, want ErrNoSource", err)
@@ -68,7 +69,8 @@ func checkBuiltin(t *testing.T, src Source) {
 			t.Fatalf("%s: %v", tmpl.ID, err)
 		}
 		checkSections(t, tmpl, src, got)
-		again, _ := g.Generate(context.Background(), tmpl, src)
+		againRes, _ := g.Generate(context.Background(), tmpl, src)
+		again := againRes.Sections
 		if !reflect.DeepEqual(got, again) {
 			t.Fatalf("%s: two runs on the same input differ", tmpl.ID)
 		}
@@ -106,7 +108,8 @@ func TestBuiltinHonoursCancellation(t *testing.T) {
 
 func TestBuiltinSparseLeavesSectionsUndocumented(t *testing.T) {
 	tmpl, _ := note.Lookup(note.SOAP)
-	got, err := NewBuiltin().Generate(context.Background(), tmpl, Source{Summary: "Client reports stress at work."})
+	res, err := NewBuiltin().Generate(context.Background(), tmpl, Source{Summary: "Client reports stress at work."})
+	got := res.Sections
 	if err != nil {
 		t.Fatal(err)
 	}

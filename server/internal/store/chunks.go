@@ -47,24 +47,53 @@ var ErrRecordingComplete = &api.Error{Code: api.CodeConflict, Message: "This ses
 // upload limit.
 var ErrRecordingTooLarge = &api.Error{Code: api.CodeBodyTooLarge, Message: "The recording is larger than the upload limit."}
 
-// RecordingChunks returns a session's recording (nil when it has none) and
-// its chunks in order.
-func (s *Store) RecordingChunks(ctx context.Context, clinicianID, sessionID string) (*Recording, []RecordingChunk, error) {
+// sessionRecording returns the clinician's session's recording, nil when
+// it has none (and not found when the session is not theirs).
+func (s *Store) sessionRecording(ctx context.Context, clinicianID, sessionID string) (*Recording, error) {
 	if _, err := s.Session(ctx, clinicianID, sessionID); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	var rec Recording
 	err := s.db.WithContext(ctx).Where("session_id = ? AND clinician_id = ?", sessionID, clinicianID).Take(&rec).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, nil, nil
+		return nil, nil
 	}
 	if err != nil {
-		return nil, nil, dbError(err, "Recording")
+		return nil, dbError(err, "Recording")
+	}
+	return &rec, nil
+}
+
+// RecordingChunks returns a session's recording (nil when it has none) and
+// its chunks in order.
+func (s *Store) RecordingChunks(ctx context.Context, clinicianID, sessionID string) (*Recording, []RecordingChunk, error) {
+	rec, err := s.sessionRecording(ctx, clinicianID, sessionID)
+	if err != nil || rec == nil {
+		return nil, nil, err
 	}
 	var chunks []RecordingChunk
 	err = s.db.WithContext(ctx).Where("session_id = ? AND clinician_id = ?", sessionID, clinicianID).
 		Order("chunk_index").Find(&chunks).Error
-	return &rec, chunks, dbError(err, "Recording")
+	return rec, chunks, dbError(err, "Recording")
+}
+
+// UploadState returns a session's recording (nil when it has none) and, if
+// index names a stored chunk, that chunk (else nil): what a chunk upload
+// needs to know without listing every chunk.
+func (s *Store) UploadState(ctx context.Context, clinicianID, sessionID string, index int) (*Recording, *RecordingChunk, error) {
+	rec, err := s.sessionRecording(ctx, clinicianID, sessionID)
+	if err != nil || rec == nil || index >= rec.Chunks {
+		return rec, nil, err
+	}
+	var chunk RecordingChunk
+	err = s.db.WithContext(ctx).Where("session_id = ? AND clinician_id = ? AND chunk_index = ?", sessionID, clinicianID, index).Take(&chunk).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return rec, nil, nil
+	}
+	if err != nil {
+		return nil, nil, dbError(err, "Recording")
+	}
+	return rec, &chunk, nil
 }
 
 // AppendChunk records chunk (already stored) as the next chunk of the

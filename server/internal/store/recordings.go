@@ -349,6 +349,13 @@ func (s *Store) PurgeRecording(ctx context.Context, clinicianID, sessionID strin
 			notBefore = rec.DeleteAfter
 			return nil
 		}
+		if !rec.Complete {
+			// Chunks are still arriving (the note was signed mid-call):
+			// the recording is finished at the session's end at the latest.
+			later := now.Add(time.Hour)
+			notBefore = &later
+			return nil
+		}
 		res := tx.Model(&Recording{}).Where("session_id = ? AND purged_at IS NULL AND keep = ?", sessionID, false).
 			Updates(map[string]any{"purged_at": now, "updated_at": now})
 		if res.Error != nil || res.RowsAffected == 0 {
