@@ -16,7 +16,7 @@
   // meter shows the stream's input level in #rec-level, ten times a
   // second, straight in the DOM: a re-render of the sidebar for it would
   // cost more than the measurement.
-  function meter(stream) {
+  function meter(stream, paused) {
     if (!stream.getAudioTracks().length) return () => {};
     const ac = new AudioContext();
     const an = ac.createAnalyser();
@@ -26,6 +26,7 @@
     const timer = setInterval(() => {
       const el = document.getElementById('rec-level');
       if (!el) return;
+      if (paused()) { el.value = 0; return; }
       an.getFloatTimeDomainData(buf);
       let sum = 0;
       for (const x of buf) sum += x * x;
@@ -43,7 +44,7 @@
     const type = pickType();
     const rec = new MediaRecorder(stream, type ? { mimeType: type } : {});
     const parts = [];
-    const stopMeter = meter(stream);
+    const stopMeter = meter(stream, () => rec.state === 'paused');
     rec.addEventListener('dataavailable', (e) => {
       if (e.data && e.data.size > 0) { parts.push(e.data); h.chunk(e.data); }
     });

@@ -53,7 +53,7 @@ func (m *callMedia) Open(ctx context.Context, ice []client.ICEServer) error {
 	_, err := jsbridge.Call(ctx, m.call(), "open", string(client.EncodeICEServers(ice)), onCandidate, onState)
 	if err != nil {
 		if why := micFailure(err); why == app.MicRefused {
-			return &app.HostError{Message: "The camera and microphone are blocked for this page. Allow them in the browser's site settings, then start the call again."}
+			return app.ErrMediaRefused
 		} else if why == app.MicNoDevice {
 			return &app.HostError{Message: "No microphone was found. Connect one, then start the call again."}
 		}

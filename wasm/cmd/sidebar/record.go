@@ -26,6 +26,8 @@ func (u *ui) actCapture(act string) {
 		u.pauseRecording(act == "record-pause")
 	case "mic-page":
 		global.Call("open", "mic.html", "_blank")
+	case "camera-page":
+		global.Call("open", "mic.html?camera=1", "_blank")
 	case "finish-interrupted":
 		u.run(a.FinishInterrupted)
 	case "choose-transcript":

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/sidenote/sidenote/shared/api"
@@ -65,6 +66,9 @@ type CallState struct {
 	Muted     bool
 	CameraOff bool
 	Err       string
+	// NeedsPermissionPage is true when the side panel could not ask for
+	// the camera and microphone itself.
+	NeedsPermissionPage bool
 	// JoinURL is the guest's link while the session is open.
 	JoinURL  string
 	LinkBusy bool
@@ -152,7 +156,7 @@ func (a *App) StartCall(ctx context.Context) {
 			return
 		}
 		id = s.Session.Session.ID
-		c.Phase, c.Err, c.GuestLeft = CallConnecting, "", false
+		c.Phase, c.Err, c.GuestLeft, c.NeedsPermissionPage = CallConnecting, "", false, false
 		a.call = &callLink{sessionID: id}
 	})
 	if id == "" {
@@ -176,7 +180,10 @@ func (a *App) StartCall(ctx context.Context) {
 	media := a.d.Call.Media()
 	if err := media.Open(ctx, ticket.ICEServers); err != nil {
 		media.Close()
-		fail(mediaMessage(err))
+		fail(a.mediaMessage(err))
+		a.update(func(s *State) {
+			s.Session.Call.NeedsPermissionPage = errors.Is(err, ErrMediaRefused) && a.d.Host != nil && s.Session.Session.ID == id
+		})
 		return
 	}
 	a.update(func(s *State) {
@@ -208,8 +215,18 @@ func (a *App) StartCall(ctx context.Context) {
 	}
 }
 
+// ErrMediaRefused is CallMedia.Open's error when the camera and
+// microphone were refused.
+var ErrMediaRefused = errors.New("camera and microphone refused")
+
 // mediaMessage says why the camera or microphone could not be used.
-func mediaMessage(err error) string {
+func (a *App) mediaMessage(err error) string {
+	if errors.Is(err, ErrMediaRefused) {
+		if a.d.Host != nil {
+			return "Sidenote needs permission to use the camera and microphone. Open the permission page, choose Allow, then start the call again."
+		}
+		return "The camera and microphone are blocked for this page. Allow them in the browser's site settings, then start the call again."
+	}
 	if h, ok := err.(*HostError); ok {
 		return h.Message
 	}

@@ -249,3 +249,16 @@ func TestRenewJoinLink(t *testing.T) {
 		t.Errorf("call = %+v", c)
 	}
 }
+
+func TestRefusedCameraInTheSidePanelOffersThePermissionPage(t *testing.T) {
+	f := newFixture(t)
+	f.start(&fakeHost{cfg: HostConfig{ServerURL: DefaultServerURL, Token: "tok-1"}})
+	f.signedIn(nil, "")
+	f.app.Init(bg)
+	f.openSession()
+	m := &fakeMedia{openErr: ErrMediaRefused}
+	f.inCallWith(t, m)
+	if c := f.state().Session.Call; !c.NeedsPermissionPage || !strings.Contains(c.Err, "permission page") {
+		t.Errorf("call = %+v", c)
+	}
+}

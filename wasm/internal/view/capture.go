@@ -198,7 +198,11 @@ func callPanel(ss *app.SessionState, env Env) (videos, panel string) {
 			b.w(`<p class="muted" id="call-rec" role="status">Not recording</p>`)
 		}
 	}
-	b.w(errorText("call-err", c.Err), `</section>`)
+	b.w(errorText("call-err", c.Err))
+	if c.NeedsPermissionPage {
+		b.w(`<button type="button" data-act="camera-page">Open the camera and microphone permission page</button>`)
+	}
+	b.w(`</section>`)
 	if inCall && c.Phase != app.CallConnecting {
 		videos = `<div class="videos"><video id="call-remote" autoplay playsinline aria-label="The guest's video"></video>` +
 			`<video id="call-local" autoplay playsinline muted aria-label="Your video"></video></div>`
