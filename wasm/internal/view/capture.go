@@ -65,18 +65,13 @@ func transcriptionLabel(status string) string {
 	return ""
 }
 
-// audioPanel is the session's recording: an interrupted one to finish,
-// its transcription's progress, what to do when nothing will transcribe
-// it, and what becomes of it once the note is signed.
+// audioPanel is the session's recording: its transcription's progress
+// and what becomes of it once the note is signed.
 func audioPanel(ss *app.SessionState, env Env) string {
 	au := &ss.Audio
 	var b builder
 	if au.Interrupted {
-		b.w(`<div class="panel warn" role="group" aria-labelledby="int-h"><h3 id="int-h">A recording was interrupted</h3>`,
-			`<p>The panel closed while recording. About `, clock(au.Chunks*int(app.ChunkEvery()/time.Second)), ` of it reached the server and is kept.</p>`,
-			`<div class="actions"><button type="button" class="primary" data-act="finish-interrupted"`, attrIf(au.Busy, "disabled"), `>`,
-			busyLabel(au.Busy, "Use the uploaded recording", "Finishing…"), `</button></div></div>`)
-		return b.String()
+		return ""
 	}
 	fate := au.Fate()
 	if fate == app.AudioNone {
@@ -109,14 +104,22 @@ func audioPanel(ss *app.SessionState, env Env) string {
 	return b.String()
 }
 
-// nextPanel says what to do when the recording will not become a
-// transcript by itself; it sits above the session's content, which it
-// leads to.
+// nextPanel says what to do with a recording that was interrupted, or
+// that will not become a transcript by itself; it sits above the
+// session's content, which it leads to.
 func nextPanel(ss *app.SessionState) string {
-	if !ss.NeedsText() || ss.Audio.Fate() == app.AudioDeleted {
+	au := &ss.Audio
+	var b builder
+	if au.Interrupted {
+		b.w(`<div class="panel warn" role="group" aria-labelledby="int-h"><h2 id="int-h">A recording was interrupted</h2>`,
+			`<p>The panel closed while recording. About `, clock(au.Chunks*int(app.ChunkEvery()/time.Second)), ` of it reached the server and is kept.</p>`,
+			`<div class="actions"><button type="button" class="primary" data-act="finish-interrupted"`, attrIf(au.Busy, "disabled"), `>`,
+			busyLabel(au.Busy, "Use the uploaded recording", "Finishing…"), `</button></div></div>`)
+		return b.String()
+	}
+	if !ss.NeedsText() || au.Fate() == app.AudioDeleted {
 		return ""
 	}
-	var b builder
 	b.w(`<div class="panel" role="group" aria-labelledby="next-h"><h2 id="next-h">Recording uploaded: what next?</h2><p>`)
 	if ss.Audio.Rec.TranscriptionStatus == app.TranscriptionFailed {
 		b.w(`The recording could not be transcribed. `)

@@ -62,7 +62,7 @@ func TestRecordingWithoutSpeechToTextOffersPasteWriteDownload(t *testing.T) {
 func TestInterruptedRecordingOffersToFinish(t *testing.T) {
 	st := sessionState(app.SessionState{Session: api.Session{Status: api.SessionOpen}, Audio: app.AudioState{Interrupted: true, Chunks: 12}})
 	p := Render(st, env)
-	if html := slot(t, p, "s-audio").HTML; !strings.Contains(html, `data-act="finish-interrupted"`) || !strings.Contains(html, "About 1:00") {
+	if html := slot(t, p, "s-next").HTML; !strings.Contains(html, `data-act="finish-interrupted"`) || !strings.Contains(html, "About 1:00") {
 		t.Errorf("interrupted:\n%s", html)
 	}
 	if html := slot(t, p, "s-rec").HTML; !strings.Contains(html, `data-act="record" disabled`) {
