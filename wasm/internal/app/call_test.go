@@ -262,3 +262,14 @@ func TestRefusedCameraInTheSidePanelOffersThePermissionPage(t *testing.T) {
 		t.Errorf("call = %+v", c)
 	}
 }
+
+func TestSigningOutHangsUp(t *testing.T) {
+	f := newFixtureInSession(t)
+	m, sock := f.inCall(t)
+	f.api.on("POST /auth/logout", func(*client.Request) reply { return reply{204, nil} })
+	f.api.on("GET /auth/providers", func(*client.Request) reply { return ok([]client.Provider{}) })
+	f.app.SignOut(bg)
+	if !m.closed || !sock.closed || f.state().Screen != ScreenSignIn {
+		t.Errorf("after signing out: media closed %v, socket closed %v, screen %q", m.closed, sock.closed, f.state().Screen)
+	}
+}
