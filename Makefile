@@ -76,7 +76,7 @@ test-wasm:
 bench: wasm extension fixtures
 	$(GO) test -count=1 -run '^$$' -bench . -benchmem ./server/internal/notes/ ./server/internal/store/ ./wasm/internal/view/
 	$(GO) test -count=1 -run '^$$' -bench . -benchtime 1x -timeout 20m ./server/internal/api/ ./extension/e2e/
-	SIDENOTE_BENCH=1 $(GO) test -count=1 -run '^TestFirstRenderBenchmark$$' -v ./wasm/e2e/
+	SIDENOTE_BENCH=1 $(GO) test -count=1 -run '^(TestFirstRenderBenchmark|TestCallBenchmark)$$' -v -timeout 30m ./wasm/e2e/
 
 ## notes-eval: the built-in note generator against the labelled panel (server/internal/notes/eval): placement per
 ## template for the tuned and held-out parts, dropped, invention, fillers, pronouns, not_documented and risk agreement.

@@ -301,7 +301,7 @@ func TestStartFormShowsErrorsAndTelehealthChoice(t *testing.T) {
 func TestJoinLinkIsAbsolute(t *testing.T) {
 	st := app.State{Screen: app.ScreenSession, Session: app.SessionState{Session: api.Session{ID: "s1", Type: api.SessionTelehealth, Status: api.SessionOpen, JoinURL: "/join/abc"}}}
 	p := Render(&st, env)
-	if !strings.Contains(slot(t, p, "s-head").HTML, `value="http://127.0.0.1:8080/join/abc"`) {
+	if !strings.Contains(slot(t, p, "s-call").HTML, `value="http://127.0.0.1:8080/join/abc"`) {
 		t.Error("join link not absolute")
 	}
 }
