@@ -8,7 +8,7 @@
 
 const CACHE = 'sidenote-app-1';
 const PAGE = '/app/';
-const FILES = [PAGE, '/app/app.css', '/app/boot.js', '/app/wasm_exec.js', '/app/sidebar.wasm'];
+const FILES = [PAGE, '/app/app.css', '/app/boot.js', '/app/media.js', '/app/wasm_exec.js', '/app/sidebar.wasm'];
 
 self.addEventListener('install', (event) => {
   event.waitUntil(caches.open(CACHE).then((c) => c.addAll(FILES)).then(() => self.skipWaiting()));

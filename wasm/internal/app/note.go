@@ -72,6 +72,9 @@ type InsertState struct {
 	Confirm bool
 	Result  *InsertResult
 	Err     string
+	// CanWait offers to wait for a note form that is not on the page yet;
+	// Waiting is true while the extension waits.
+	CanWait, Waiting bool
 }
 
 // noteDraft is a note's unsaved edits, kept on this device.
