@@ -156,7 +156,7 @@ func extensionDir(t *testing.T, web string) (string, bool) {
 	copyGlob(filepath.Join(src, "*.html"), dist)
 	copyGlob(filepath.Join(src, "*.js"), dist)
 	copyGlob(filepath.Join(src, "content", "*.js"), filepath.Join(dist, "content"))
-	for _, f := range []string{"wasm_exec.js", "app.css", "boot.js", "sidebar.wasm"} {
+	for _, f := range []string{"wasm_exec.js", "app.css", "boot.js", "media.js", "sidebar.wasm"} {
 		if err := copyFile(filepath.Join(web, f), filepath.Join(dist, f)); err != nil {
 			t.Fatal(err)
 		}
