@@ -31,7 +31,10 @@ require (
 	gorm.io/gorm v1.31.2
 )
 
-require codeberg.org/go-pdf/fpdf v0.12.0
+require (
+	codeberg.org/go-pdf/fpdf v0.12.0
+	github.com/coder/websocket v1.8.15
+)
 
 require (
 	cloud.google.com/go/compute/metadata v0.3.0 // indirect

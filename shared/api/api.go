@@ -441,6 +441,12 @@ type Recording struct {
 	Keep                bool       `json:"keep"`
 	DeleteAfter         *time.Time `json:"delete_after,omitempty"`
 	DeletedAt           *time.Time `json:"deleted_at,omitempty"`
+	// Chunks counts the chunks of a recording uploaded in chunks (0 for a
+	// whole-file upload); Complete is false until it has been finished
+	// (POST /sessions/:id/recording/complete, or the session's end).
+	// Until then SizeBytes counts the chunks so far and SHA256 is empty.
+	Chunks   int  `json:"chunks"`
+	Complete bool `json:"complete"`
 }
 
 // RecordingSettingsRequest is the body of PATCH /sessions/:id/recording:

@@ -74,14 +74,14 @@ func (s *Server) deleteAccount(c *gin.Context) {
 	c.Status(http.StatusNoContent)
 }
 
-// deleteRecordings removes the recordings of sessions (a session without
-// one is not an error).
+// deleteRecordings removes the recordings of sessions, chunks and all (a
+// session without one is not an error).
 func (s *Server) deleteRecordings(c *gin.Context, sessionIDs []string) error {
 	if s.files == nil {
 		return nil
 	}
 	for _, id := range sessionIDs {
-		if err := s.files.Delete(c.Request.Context(), store.RecordingKey(id)); err != nil {
+		if err := s.files.DeleteTree(c.Request.Context(), store.SessionFilesKey(id)); err != nil {
 			return err
 		}
 	}

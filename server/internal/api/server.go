@@ -11,6 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/sidenote/sidenote/server/internal/audit"
+	"github.com/sidenote/sidenote/server/internal/call"
 	"github.com/sidenote/sidenote/server/internal/config"
 	"github.com/sidenote/sidenote/server/internal/hostguard"
 	"github.com/sidenote/sidenote/server/internal/jobs"
@@ -28,6 +29,7 @@ type Server struct {
 	authn  *authentication
 	jobs   *jobs.Queue
 	files  recordings.Storage
+	calls  *call.Hub
 	hosts  hostguard.Policy
 }
 
@@ -44,7 +46,7 @@ func WithRecordings(r recordings.Storage) Option { return func(s *Server) { s.fi
 // New builds the HTTP handler for cfg and st.
 func New(cfg *config.Config, st *store.Store, log *slog.Logger, opts ...Option) *Server {
 	gin.SetMode(gin.ReleaseMode)
-	s := &Server{cfg: cfg, store: st, log: log, engine: gin.New(), hosts: hostguard.ForPublicURL(cfg.PublicURL)}
+	s := &Server{cfg: cfg, store: st, log: log, engine: gin.New(), calls: call.NewHub(), hosts: hostguard.ForPublicURL(cfg.PublicURL)}
 	for _, o := range opts {
 		o(s)
 	}
@@ -85,9 +87,11 @@ func (s *Server) routes() {
 	s.clientRoutes(authed)
 	s.sessionRoutes(authed)
 	s.sourceRoutes(authed)
+	s.recordingRoutes(authed)
 	s.noteRoutes(authed)
 	s.templateRoutes(authed)
 	s.telehealthRoutes(authed)
+	s.callRoutes(v1, authed)
 	s.planRoutes(authed)
 	s.tokenRoutes(authed)
 	s.auditRoutes(authed)

@@ -99,6 +99,9 @@ func (s *Server) updateSession(c *gin.Context) {
 		fail(c, err)
 		return
 	}
+	if sess.EndedAt != nil {
+		s.sessionEnded(c, sess.ID)
+	}
 	s.respondSession(c, http.StatusOK, sess)
 }
 
@@ -107,6 +110,7 @@ func (s *Server) deleteSession(c *gin.Context) {
 		fail(c, err)
 		return
 	}
+	s.calls.End(c.Param("id"))
 	c.Status(http.StatusNoContent)
 }
 
@@ -139,5 +143,17 @@ func (s *Server) endSession(c *gin.Context) {
 		fail(c, err)
 		return
 	}
+	s.sessionEnded(c, sess.ID)
 	s.respondSession(c, http.StatusOK, sess)
+}
+
+// sessionEnded closes the session's call and finishes a recording still
+// being uploaded in chunks (the recorder's tab may be gone). The session
+// has ended either way: a recording that cannot be finished now can be
+// with POST /sessions/:id/recording/complete.
+func (s *Server) sessionEnded(c *gin.Context, sessionID string) {
+	s.calls.End(sessionID)
+	if _, err := s.completeChunks(c, sessionID); err != nil {
+		s.log.Warn("chunked recording not completed at session end", "request_id", requestID(c), "error_type", errorType(err))
+	}
 }

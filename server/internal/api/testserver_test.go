@@ -324,3 +324,13 @@ func (ts *testServer) waitRecordingDeleted(token, sessionID string) api.Recordin
 	ts.t.Helper()
 	return ts.waitRecording(token, sessionID, "deleted", func(r api.Recording) bool { return r.DeletedAt != nil })
 }
+
+// recordingKey is where the session's recording is stored now.
+func (ts *testServer) recordingKey(sessionID string) string {
+	ts.t.Helper()
+	var key string
+	if err := ts.store.DB().Raw("SELECT storage_key FROM recordings WHERE session_id = ?", sessionID).Scan(&key).Error; err != nil || key == "" {
+		ts.t.Fatalf("storage key of %s's recording: %q, %v", sessionID, key, err)
+	}
+	return key
+}

@@ -38,6 +38,7 @@ const (
 	SummaryWrite   Action = "summary.write"
 	TranscriptSave Action = "transcript.write"
 	RecordingWrite Action = "recording.write"
+	RecordingRead  Action = "recording.read"
 	SessionAssign  Action = "session.assign"
 	SessionCreate  Action = "session.create"
 	SessionUpdate  Action = "session.update"

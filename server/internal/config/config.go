@@ -52,6 +52,9 @@ type Config struct {
 	MaxBodyBytes int64
 	// MaxRecordingBytes bounds an uploaded recording.
 	MaxRecordingBytes int64
+	// ICEServers are the STUN/TURN servers of telehealth calls
+	// (SIDENOTE_ICE_SERVERS, JSON); none works on loopback and a LAN.
+	ICEServers []ICEServer
 
 	LLM Provider // SIDENOTE_LLM_URL, _MODEL, _API_KEY(_FILE)
 	ASR Provider // SIDENOTE_ASR_URL, _MODEL, _API_KEY(_FILE)
@@ -153,6 +156,7 @@ func LoadFrom(lookup func(string) (string, bool)) (*Config, error) {
 		MaxBodyBytes:       r.bytes("SIDENOTE_MAX_BODY_BYTES", 1<<20),
 		DatabaseMaxConns:   int(r.positive("SIDENOTE_DATABASE_MAX_CONNS", 32, "connections")),
 		MaxRecordingBytes:  r.bytes("SIDENOTE_MAX_RECORDING_BYTES", 500<<20),
+		ICEServers:         r.iceServers("SIDENOTE_ICE_SERVERS"),
 		LLM:                r.provider("SIDENOTE_LLM"),
 		ASR:                r.provider("SIDENOTE_ASR"),
 		Auth: Auth{

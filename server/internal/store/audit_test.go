@@ -198,7 +198,9 @@ func TestAuditedWritesCommitWithTheirEvent(t *testing.T) {
 				return "", err
 			}},
 			{"recording", audit.RecordingWrite, sess.ID, func(ctx context.Context) (string, error) {
-				_, err := s.SaveRecording(ctx, c.ID, sess.ID, "audio/ogg", 1000, strings.Repeat("ab", 32), nil)
+				_, _, err := s.SaveRecording(ctx, c.ID, sess.ID, store.NewRecording{
+					StorageKey: store.NewRecordingKey(sess.ID), ContentType: "audio/ogg", Size: 1000, SHA256: strings.Repeat("ab", 32),
+				}, store.RecordingPolicy{DeleteAt: s.Now()})
 				return "", err
 			}},
 			{"keep recording", audit.RecordingWrite, sess.ID, func(ctx context.Context) (string, error) {

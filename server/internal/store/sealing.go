@@ -21,6 +21,7 @@ var sealedColumns = map[string][]string{
 	"session_sources":    {"text"},
 	"session_amendments": {"old_value", "new_value", "reason"},
 	"clients":            {"display_name", "external_ref"},
+	"telehealth_links":   {"join_code"},
 }
 
 // sealing is a GORM plugin that seals sealedColumns before INSERT and

@@ -30,7 +30,9 @@ func TestLateTranscriptLeavesSignedSourcesAlone(t *testing.T) {
 		if err := s.PutSource(ctx, c.ID, sess.ID, store.SourceTranscript, spoken, nil); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.SaveRecording(ctx, c.ID, sess.ID, "audio/ogg", 1000, strings.Repeat("ab", 32), nil); err != nil {
+		if _, _, err := s.SaveRecording(ctx, c.ID, sess.ID, store.NewRecording{
+			StorageKey: store.NewRecordingKey(sess.ID), ContentType: "audio/ogg", Size: 1000, SHA256: strings.Repeat("ab", 32),
+		}, store.RecordingPolicy{DeleteAt: s.Now()}); err != nil {
 			t.Fatal(err)
 		}
 		n, _, err := s.CreateNote(ctx, c.ID, sess.ID, note.SOAP, "", noJob)
