@@ -65,6 +65,9 @@ func (s *Store) PlaceLeftOut(ctx context.Context, clinicianID, id, itemID string
 	if err != nil {
 		return nil, err
 	}
+	if req.Section == "" {
+		return nil, invalid("section", "Choose the section to put this sentence in.")
+	}
 	tmpl, _ := note.Lookup(note.TemplateID(n.Template))
 	if !hasSection(tmpl, req.Section) {
 		return nil, invalid("section", "This note has no section "+quote(req.Section)+".")
