@@ -40,9 +40,12 @@ func fullNote() api.Note {
 	return api.Note{
 		ID: "n-1", SessionID: "s-1", Template: note.SOAP, Status: api.NoteFailed, FailureReason: "timed out", Version: 3, Generator: "builtin",
 		Sections: []note.Section{
-			{Key: "subjective", Title: "Subjective", Text: "Client reports \"better\" sleep.\nStill tired.", Sources: []note.Span{{Source: "summary", Start: 0, End: 40}}},
+			{Key: "subjective", Title: "Subjective", Text: "Client reports \"better\" sleep.\nStill tired.", Sources: []note.Span{{Source: "summary", Start: 0, End: 40}},
+				Sentences: []note.Sentence{{Start: 0, End: 31, Sources: []note.Span{{Source: "summary", Start: 0, End: 29}}}, {Start: 32, End: 44, Sources: []note.Span{}}}},
 			{Key: "objective", Title: "Objective", NotDocumented: true, Sources: []note.Span{}},
 		},
+		GeneratorNote: "The model timed out.", RiskMentioned: true,
+		LeftOut: []note.LeftOut{{ID: "s4", Text: "Thanks, see you \"Thursday\".", Reason: note.LeftOutSmallTalk, Sources: []note.Span{{Source: "transcript", Start: 3, End: 30}}}},
 		SignedAt: &later, Addenda: []api.Addendum{{ID: "a-1", Text: "Addendum ✓", CreatedAt: later}}, CreatedAt: at, UpdatedAt: later,
 	}
 }
@@ -163,6 +166,7 @@ func TestRequestBodiesMatchEncodingJSON(t *testing.T) {
 		{"create client", encodeCreateClient(api.CreateClientRequest{DisplayName: "K", Kind: api.ClientCouple, ExternalRef: &ext}), api.CreateClientRequest{DisplayName: "K", Kind: api.ClientCouple, ExternalRef: &ext}},
 		{"keep recording", encodeRecordingSettings(true), api.RecordingSettingsRequest{Keep: new(true)}},
 		{"let recording go", encodeRecordingSettings(false), api.RecordingSettingsRequest{Keep: new(false)}},
+		{"place left out", encodePlaceLeftOut(api.PlaceLeftOutRequest{Version: 4, Section: "plan"}), api.PlaceLeftOutRequest{Version: 4, Section: "plan"}},
 		{"update note", encodeUpdateNote(api.UpdateNoteRequest{Version: 2, Sections: []api.SectionEdit{{Key: "plan", Text: "Plan <b>\n"}}}),
 			api.UpdateNoteRequest{Version: 2, Sections: []api.SectionEdit{{Key: "plan", Text: "Plan <b>\n"}}}},
 	}
