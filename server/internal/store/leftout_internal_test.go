@@ -34,7 +34,9 @@ func TestAppendToSectionContinuesWhatTheSectionIs(t *testing.T) {
 
 func TestRelocateSentences(t *testing.T) {
 	src := func(n int) []note.Span { return []note.Span{{Source: note.SourceSummary, Start: n, End: n + 1}} }
-	at := func(start, end, source int) note.Sentence { return note.Sentence{Start: start, End: end, Sources: src(source)} }
+	at := func(start, end, source int) note.Sentence {
+		return note.Sentence{Start: start, End: end, Sources: src(source)}
+	}
 	old := "Slept well. Slept well. Ate less."
 	sentences := []note.Sentence{{Start: 0, End: 11, Sources: src(1)}, {Start: 12, End: 23, Sources: src(2)}, {Start: 24, End: 33, Sources: src(3)}}
 	for _, tc := range []struct {

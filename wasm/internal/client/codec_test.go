@@ -45,7 +45,7 @@ func fullNote() api.Note {
 			{Key: "objective", Title: "Objective", NotDocumented: true, Sources: []note.Span{}},
 		},
 		GeneratorNote: "The model timed out.", RiskMentioned: true,
-		LeftOut: []note.LeftOut{{ID: "s4", Text: "Thanks, see you \"Thursday\".", Reason: note.LeftOutSmallTalk, Sources: []note.Span{{Source: "transcript", Start: 3, End: 30}}}},
+		LeftOut:  []note.LeftOut{{ID: "s4", Text: "Thanks, see you \"Thursday\".", Reason: note.LeftOutSmallTalk, Sources: []note.Span{{Source: "transcript", Start: 3, End: 30}}}},
 		SignedAt: &later, Addenda: []api.Addendum{{ID: "a-1", Text: "Addendum ✓", CreatedAt: later}}, CreatedAt: at, UpdatedAt: later,
 	}
 }
