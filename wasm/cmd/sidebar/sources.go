@@ -21,7 +21,9 @@ func (u *ui) sourcesAct(act, arg string) {
 }
 
 // wireSources shows a sentence's source when it gets the focus (keyboard)
-// or the pointer.
+// or the pointer. A sentence that scrolls under a pointer at rest (the page
+// moving as the keyboard walks the note) does not take the source panel
+// from the focused one.
 func (u *ui) wireSources(listen func(target js.Value, event string, fn func(e js.Value))) {
 	show := func(e js.Value) {
 		t := e.Get("target")
@@ -32,8 +34,16 @@ func (u *ui) wireSources(listen func(target js.Value, event string, fn func(e js
 			u.app.ShowSource(el.Get("dataset").Get("src").String())
 		}
 	}
+	var lastX, lastY float64
 	listen(doc, "focusin", show)
-	listen(doc, "mouseover", show)
+	listen(doc, "mouseover", func(e js.Value) {
+		x, y := e.Get("screenX").Float(), e.Get("screenY").Float()
+		if x == lastX && y == lastY {
+			return
+		}
+		lastX, lastY = x, y
+		show(e)
+	})
 }
 
 // revealMarks scrolls each source text so its first marked span is in view,

@@ -36,7 +36,8 @@ func sourcesBar(ns *app.NoteState) string {
 		pressed = "true"
 	}
 	var b builder
-	b.w(`<div class="sources-bar"><button type="button" data-act="sources" aria-pressed="`, pressed, `" aria-describedby="sources-hint">Show sources</button>`,
+	// The id keeps the focus on the switch when the note is rendered again.
+	b.w(`<div class="sources-bar"><button type="button" id="sources-toggle" data-act="sources" aria-pressed="`, pressed, `" aria-describedby="sources-hint">Show sources</button>`,
 		`<span class="muted" id="sources-hint">`)
 	switch {
 	case !show:
