@@ -10,7 +10,7 @@ WEB_DIR   := wasm/web
 # The unpacked dev build's id, fixed by the key in extension/src/manifest.json.
 DEV_EXTENSION_ID := nkfakkladpjdkjfmfegfanikgkbddhco
 
-.PHONY: run build wasm extension fixtures test test-go test-wasm vet vulncheck bench fuzz soak clean
+.PHONY: run build wasm extension fixtures test test-go test-wasm vet vulncheck bench notes-eval fuzz soak clean
 
 ## run: build the sidebar and extension, then start the server on the embedded SQLite default
 run: wasm extension
@@ -73,6 +73,12 @@ bench: wasm extension fixtures
 	$(GO) test -count=1 -run '^$$' -bench . -benchmem ./server/internal/notes/ ./server/internal/store/ ./wasm/internal/view/
 	$(GO) test -count=1 -run '^$$' -bench . -benchtime 1x -timeout 20m ./server/internal/api/ ./extension/e2e/
 	SIDENOTE_BENCH=1 $(GO) test -count=1 -run '^TestFirstRenderBenchmark$$' -v ./wasm/e2e/
+
+## notes-eval: the built-in note generator against the labelled panel (server/internal/notes/eval): placement per
+## template for the tuned and held-out parts, dropped, invention, fillers, pronouns, not_documented and risk agreement.
+## NOTES_EVAL_FLAGS=-misses also lists the tuned part's wrong placements.
+notes-eval:
+	$(GO) run ./server/cmd/notes-eval $(NOTES_EVAL_FLAGS)
 
 ## soak: 32 clients for SOAK_DURATION against the real binary while its own PostgreSQL cluster restarts (make test runs 6s)
 SOAK_DURATION ?= 60s

@@ -40,6 +40,12 @@ func RequirePostgres() bool { return os.Getenv("REQUIRE_POSTGRES") == "1" }
 // a function dropping it. When the server cannot be reached the error wraps
 // ErrNoPostgres.
 func NewPostgresDatabase(prefix string) (databaseURL string, drop func() error, err error) {
+	return NewPostgresDatabaseFrom(prefix, "")
+}
+
+// NewPostgresDatabaseFrom is NewPostgresDatabase copying the database named
+// template (see Template) instead of starting empty, when template is set.
+func NewPostgresDatabaseFrom(prefix, template string) (databaseURL string, drop func() error, err error) {
 	admin := AdminURL()
 	u, err := url.Parse(admin)
 	if err != nil {
@@ -47,17 +53,19 @@ func NewPostgresDatabase(prefix string) (databaseURL string, drop func() error, 
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	connectCtx, cancelConnect := context.WithTimeout(ctx, 5*time.Second)
-	conn, err := pgx.Connect(connectCtx, admin)
-	cancelConnect()
+	conn, err := connectAdmin(ctx, admin)
 	if err != nil {
-		return "", nil, fmt.Errorf("%w at %s: %v", ErrNoPostgres, admin, err)
+		return "", nil, err
 	}
 	defer conn.Close(context.Background())
 	var raw [6]byte
 	rand.Read(raw[:])
 	name := prefix + hex.EncodeToString(raw[:])
-	if _, err := conn.Exec(ctx, "CREATE DATABASE "+name); err != nil {
+	create := "CREATE DATABASE " + name
+	if template != "" {
+		create += " TEMPLATE " + pgx.Identifier{template}.Sanitize()
+	}
+	if _, err := conn.Exec(ctx, create); err != nil {
 		return "", nil, fmt.Errorf("create database %s: %w", name, err)
 	}
 	drop = func() error {
@@ -77,12 +85,76 @@ func NewPostgresDatabase(prefix string) (databaseURL string, drop func() error, 
 	return u.String(), drop, nil
 }
 
+func connectAdmin(ctx context.Context, admin string) (*pgx.Conn, error) {
+	connectCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	conn, err := pgx.Connect(connectCtx, admin)
+	if err != nil {
+		return nil, fmt.Errorf("%w at %s: %v", ErrNoPostgres, admin, err)
+	}
+	return conn, nil
+}
+
+// Template returns the name of a database made once by build and then
+// copied by every test that asks for the same name (CREATE DATABASE ...
+// TEMPLATE is a file copy, far cheaper than migrating each test's database
+// from scratch). Test binaries of several packages run at once: an advisory
+// lock makes one of them build it, under a temporary name renamed when
+// complete, so no one copies a half-built template. build gets the
+// temporary database's URL and must leave no connection to it open.
+// Templates of older schemas stay behind, unused; their names say which.
+func Template(name string, build func(databaseURL string) error) error {
+	admin := AdminURL()
+	u, err := url.Parse(admin)
+	if err != nil {
+		return fmt.Errorf("TEST_DATABASE_URL: %v", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	conn, err := connectAdmin(ctx, admin)
+	if err != nil {
+		return err
+	}
+	defer conn.Close(context.Background()) // which releases the advisory lock
+	if _, err := conn.Exec(ctx, "SELECT pg_advisory_lock(hashtext($1))", name); err != nil {
+		return fmt.Errorf("lock template %s: %w", name, err)
+	}
+	var exists bool
+	if err := conn.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)", name).Scan(&exists); err != nil {
+		return fmt.Errorf("look up template %s: %w", name, err)
+	}
+	if exists {
+		return nil
+	}
+	building := pgx.Identifier{name + "_building"}.Sanitize()
+	if _, err := conn.Exec(ctx, "DROP DATABASE IF EXISTS "+building+" WITH (FORCE)"); err != nil {
+		return fmt.Errorf("template %s: %w", name, err)
+	}
+	if _, err := conn.Exec(ctx, "CREATE DATABASE "+building); err != nil {
+		return fmt.Errorf("template %s: %w", name, err)
+	}
+	u.Path = "/" + name + "_building"
+	if err := build(u.String()); err != nil {
+		return fmt.Errorf("build template %s: %w", name, err)
+	}
+	if _, err := conn.Exec(ctx, "ALTER DATABASE "+building+" RENAME TO "+pgx.Identifier{name}.Sanitize()); err != nil {
+		return fmt.Errorf("template %s: %w", name, err)
+	}
+	return nil
+}
+
 // PostgresURL is NewPostgresDatabase for one test: the database is dropped
 // when the test ends. An unreachable PostgreSQL skips the test, or fails it
 // under REQUIRE_POSTGRES=1.
 func PostgresURL(t testing.TB, prefix string) string {
 	t.Helper()
-	databaseURL, drop, err := NewPostgresDatabase(prefix)
+	return PostgresURLFrom(t, prefix, "")
+}
+
+// PostgresURLFrom is PostgresURL copying the database named template.
+func PostgresURLFrom(t testing.TB, prefix, template string) string {
+	t.Helper()
+	databaseURL, drop, err := NewPostgresDatabaseFrom(prefix, template)
 	switch {
 	case errors.Is(err, ErrNoPostgres) && RequirePostgres():
 		t.Fatalf("REQUIRE_POSTGRES=1 but %v", err)

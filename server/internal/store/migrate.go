@@ -3,7 +3,9 @@ package store
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"embed"
+	"encoding/hex"
 	"fmt"
 	"io/fs"
 	"testing/fstest"
@@ -44,6 +46,23 @@ func sqliteMigrations() (fs.FS, error) {
 		out[name[len("migrations/"):]] = &fstest.MapFile{Data: bytes.ReplaceAll(data, []byte("TIMESTAMPTZ"), []byte("DATETIME"))}
 	}
 	return out, nil
+}
+
+// SchemaDigest identifies the schema the migrations build: a hash of the
+// embedded migration files. Test helpers name a migrated template database
+// by it, so a changed migration never reuses an old template.
+func SchemaDigest() string {
+	h := sha256.New()
+	files, _ := fs.Glob(migrations, "migrations/*.sql") // a fixed, valid pattern
+	for _, name := range files {
+		data, err := migrations.ReadFile(name)
+		if err != nil {
+			panic(err) // embedded at build time: cannot fail
+		}
+		fmt.Fprintf(h, "%s %d\n", name, len(data))
+		h.Write(data)
+	}
+	return hex.EncodeToString(h.Sum(nil))[:16]
 }
 
 // postgresOnly marks a migration SQLite skips.

@@ -6,6 +6,7 @@ package storetest
 
 import (
 	"context"
+	"errors"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -43,14 +44,49 @@ func SQLiteURL(t testing.TB) string {
 	return "sqlite:" + filepath.Join(t.TempDir(), "sidenote.db")
 }
 
-// PostgresURL creates a new, empty PostgreSQL database for this test and
-// drops it afterwards. It skips the test when PostgreSQL is unreachable,
-// unless REQUIRE_POSTGRES=1 (sidenotetest.PostgresURL, which the browser
-// tests outside server/ use too).
+// PostgresURL creates a new PostgreSQL database for this test, already
+// migrated, and drops it afterwards. It skips the test when PostgreSQL is
+// unreachable, unless REQUIRE_POSTGRES=1 (sidenotetest.PostgresURL, which
+// the browser tests outside server/ use too).
 func PostgresURL(t testing.TB) string {
+	t.Helper()
+	tmpl := migratedTemplate()
+	if tmpl.err != nil && !errors.Is(tmpl.err, sidenotetest.ErrNoPostgres) {
+		t.Fatal(tmpl.err)
+	}
+	// Unreachable: PostgresURLFrom skips or fails the test as it should.
+	return sidenotetest.PostgresURLFrom(t, "sidenote_test_", tmpl.name)
+}
+
+// EmptyPostgresURL is PostgresURL without the migrated template: an empty
+// database, for the tests of migrating one from scratch.
+func EmptyPostgresURL(t testing.TB) string {
 	t.Helper()
 	return sidenotetest.PostgresURL(t, "sidenote_test_")
 }
+
+// template is the migrated template database, or why there is none.
+type template struct {
+	name string
+	err  error
+}
+
+// migratedTemplate builds, once per test binary, the template database every
+// PostgreSQL test copies: the schema of this build's migrations, with no
+// encryption key recorded (each test database gets its own keys).
+var migratedTemplate = sync.OnceValue(func() template {
+	name := "sidenote_template_" + store.SchemaDigest()
+	err := sidenotetest.Template(name, func(databaseURL string) error {
+		ctx := context.Background()
+		s, err := store.Open(ctx, databaseURL, seal.NewRandom())
+		if err != nil {
+			return err
+		}
+		_, err = s.SQL().ExecContext(ctx, "DELETE FROM encryption_keys")
+		return errors.Join(err, s.Close())
+	})
+	return template{name: name, err: err}
+})
 
 // MustOpen opens and migrates the database at databaseURL, closing it when
 // the test ends.
