@@ -140,7 +140,7 @@ func TestSidebarShowsSourcesAndPlacesWhatWasLeftOut(t *testing.T) {
 
 	// Pointing at a sentence shows its source too.
 	at := eval[[]float64](p, `(() => { const el = document.querySelector('.sent[data-src="s:plan:0"]'); el.scrollIntoView({block: 'center'});
-		const r = el.getBoundingClientRect(); return [r.x + 4, r.y + r.height / 2]; })()`)
+		const r = el.getClientRects()[0]; return [r.x + 4, r.y + r.height / 2]; })()`)
 	p.do(chromedp.MouseEvent(input.DispatchMouseEventTypeMouseMoved, at[0], at[1]))
 	p.waitFor("the pointed sentence's source", `document.querySelector('#s-sources .src-text mark')?.textContent === 'Plan to continue the time-out technique and add a weekly check-in.'`)
 

@@ -282,8 +282,20 @@ func LeftOutReason(reason string) string {
 		return "Written by the language model but not supported by the session content, so not added."
 	case note.LeftOutUnplaced:
 		return "No section of this template fits it."
+	case "dictation":
+		return "Part of the dictation itself, such as its preamble or sign-off."
 	case "":
 		return "No reason given."
 	}
-	return reason
+	// A reason newer than this sidebar: its name, as words.
+	out := []byte(reason)
+	for i, c := range out {
+		if c == '_' {
+			out[i] = ' '
+		}
+	}
+	if out[0] >= 'a' && out[0] <= 'z' {
+		out[0] -= 'a' - 'A'
+	}
+	return string(out) + "."
 }

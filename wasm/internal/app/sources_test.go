@@ -170,7 +170,10 @@ func TestPlaceLeftOutSavesEditsFirstAndShowsAConflict(t *testing.T) {
 }
 
 func TestLeftOutReasonsAreWords(t *testing.T) {
-	for _, r := range []string{note.LeftOutSmallTalk, note.LeftOutFillerOnly, note.LeftOutDuplicate, note.LeftOutQuestion, note.LeftOutUnsupported, note.LeftOutUnplaced, ""} {
+	if got := LeftOutReason("off_topic"); got != "Off topic." {
+		t.Errorf("an unknown reason reads %q", got)
+	}
+	for _, r := range []string{note.LeftOutSmallTalk, note.LeftOutFillerOnly, note.LeftOutDuplicate, note.LeftOutQuestion, note.LeftOutUnsupported, note.LeftOutUnplaced, "dictation", ""} {
 		if got := LeftOutReason(r); got == r || strings.Contains(got, "_") || !strings.HasSuffix(got, ".") {
 			t.Errorf("reason %q reads %q", r, got)
 		}
