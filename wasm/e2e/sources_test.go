@@ -133,7 +133,7 @@ func TestSidebarShowsSourcesAndPlacesWhatWasLeftOut(t *testing.T) {
 	wantMarked("Couple reports fewer arguments since the last session.")
 	p.do(chromedp.KeyEvent("\t"))
 	wantMarked("They practised the time-out technique twice this week.")
-	if status := p.text("#s-sources [role=status]"); status != "Subjective, sentence 2 comes from the summary." {
+	if status := p.text("#s-sources [role=status]"); status != "Subjective, sentence 2 comes from the summary: “They practised the time-out technique twice this week.”." {
 		t.Errorf("announced %q", status)
 	}
 	p.screenshot("sidebar-sources-1280x900.png")

@@ -145,13 +145,26 @@ func activeSource(b *builder, src *app.SourcesState) {
 		b.w(`<p role="status"><strong>`, esc(act.Label), `</strong> has no source: it was added by hand or by the language model.</p>`)
 		return
 	}
-	var names []string
+	// The status names the sources, and reads the marked words to a screen
+	// reader, which does not see the marks.
+	var names, words []string
 	for _, kind := range []string{note.SourceSummary, note.SourceTranscript} {
-		if spansOf(act.Spans, kind) != nil {
-			names = append(names, "the "+kind)
+		spans := spansOf(act.Spans, kind)
+		if spans == nil {
+			continue
+		}
+		names = append(names, "the "+kind)
+		if text := src.Texts[kind]; fits(spans, text) {
+			for _, sp := range spans {
+				words = append(words, text[sp.Start:sp.End])
+			}
 		}
 	}
-	b.w(`<p role="status"><strong>`, esc(act.Label), `</strong> comes from `, strings.Join(names, " and "), `.</p>`)
+	b.w(`<p role="status"><strong>`, esc(act.Label), `</strong> comes from `, strings.Join(names, " and "))
+	if len(words) > 0 {
+		b.w(`<span class="sr-only">: “`, esc(strings.Join(words, " … ")), `”</span>`)
+	}
+	b.w(`.</p>`)
 	for _, kind := range []string{note.SourceSummary, note.SourceTranscript} {
 		spans := spansOf(act.Spans, kind)
 		if spans == nil {

@@ -88,7 +88,7 @@ func TestSourcesViewMarksTheSpanOfTheFocusedSentence(t *testing.T) {
 	ns.Sources.Active = &app.SourceRef{Ref: "s:subjective:0", Label: "Subjective, sentence 1", Text: "Client reported…",
 		Spans: []note.Span{{Source: note.SourceSummary, Start: 0, End: 36}}}
 	panel = slot(t, Render(&st, env), "s-sources").HTML
-	for _, want := range []string{`<strong>Subjective, sentence 1</strong> comes from the summary.`, `<h4>Summary</h4>`,
+	for _, want := range []string{`<strong>Subjective, sentence 1</strong> comes from the summary<span class="sr-only">: “Client said the &lt;new&gt; routine helps.”</span>.`, `<h4>Summary</h4>`,
 		`<div class="src-text" tabindex="0" role="region" aria-label="Summary, with the source marked"><mark>Client said the &lt;new&gt; routine helps.</mark> Slept six hours.</div>`} {
 		if !strings.Contains(panel, want) {
 			t.Errorf("source panel lacks %q:\n%s", want, panel)
