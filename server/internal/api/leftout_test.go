@@ -4,31 +4,15 @@ import (
 	"context"
 	"net/http"
 	"reflect"
-	"strings"
 	"testing"
 
 	"gorm.io/gorm"
 
 	"github.com/sidenote/sidenote/server/internal/audit"
-	"github.com/sidenote/sidenote/server/internal/store"
 	"github.com/sidenote/sidenote/server/internal/store/storetest"
 	"github.com/sidenote/sidenote/shared/api"
 	"github.com/sidenote/sidenote/shared/note"
 )
-
-// A fictional summary, and what a generator kept and left out of it.
-const (
-	leftOutSummary = "Client reports the bus ride to work felt easier this week. " +
-		"Before Thursday, try the bus ride on your own. Thanks for coming in today."
-	leftOutHomework = "Before Thursday, try the bus ride on your own."
-	leftOutThanks   = "Thanks for coming in today."
-	leftOutReported = "Client reported that the bus ride to work felt easier this week."
-)
-
-func summarySpan(text string) note.Span {
-	i := strings.Index(leftOutSummary, text)
-	return note.Span{Source: note.SourceSummary, Start: i, End: i + len(text)}
-}
 
 // noteWithLeftOut makes a SOAP note of a new session of the token's
 // clinician as the generation job stores one, with two left-out sentences
@@ -38,29 +22,13 @@ func (ts *testServer) noteWithLeftOut(token string) api.Note {
 	var me api.Clinician
 	ts.do(token, http.MethodGet, "/api/v1/me", nil, http.StatusOK, &me)
 	sess := ts.createAnonymousSession(token, api.SessionWrittenSummary, api.AnonymousIndividual)
-	ts.do(token, http.MethodPut, "/api/v1/sessions/"+sess.ID+"/summary", api.TextRequest{Text: leftOutSummary}, http.StatusOK, nil)
+	ts.do(token, http.MethodPut, "/api/v1/sessions/"+sess.ID+"/summary", api.TextRequest{Text: storetest.GeneratedSummary}, http.StatusOK, nil)
 	ctx := storetest.As(context.Background(), me.ID)
 	n, _, err := ts.store.CreateNote(ctx, me.ID, sess.ID, note.SOAP, "", func(*gorm.DB, string) error { return nil })
 	if err != nil {
 		ts.t.Fatal(err)
 	}
-	reported := summarySpan("Client reports the bus ride to work felt easier this week.")
-	err = ts.store.CompleteNote(ctx, me.ID, n.ID, store.GeneratedNote{
-		Sections: []note.Section{
-			{Key: "subjective", Title: "Subjective", Text: leftOutReported, Sources: []note.Span{reported},
-				Sentences: []note.Sentence{{Start: 0, End: len(leftOutReported), Sources: []note.Span{reported}}}},
-			{Key: "objective", Title: "Objective", NotDocumented: true, Sources: []note.Span{}},
-			{Key: "assessment", Title: "Assessment", NotDocumented: true, Sources: []note.Span{}},
-			{Key: "plan", Title: "Plan", NotDocumented: true, Sources: []note.Span{}},
-		},
-		LeftOut: []note.LeftOut{
-			{ID: "s2", Text: leftOutHomework, Reason: note.LeftOutUnplaced, Sources: []note.Span{summarySpan(leftOutHomework)}},
-			{ID: "s3", Text: leftOutThanks, Reason: note.LeftOutSmallTalk, Sources: []note.Span{summarySpan(leftOutThanks)}},
-		},
-		RiskMentioned: true, Generator: "builtin",
-		GeneratorNote: "The language model did not answer in time; the built-in generator wrote this note.",
-	})
-	if err != nil {
+	if err := ts.store.CompleteNote(ctx, me.ID, n.ID, storetest.GeneratedSOAP()); err != nil {
 		ts.t.Fatal(err)
 	}
 	var out api.Note
@@ -102,8 +70,8 @@ func TestPlaceLeftOutRoute(t *testing.T) {
 		var placed api.Note
 		ts.do(a, http.MethodPost, place("s2"), api.PlaceLeftOutRequest{Version: 1, Section: "plan"}, http.StatusOK, &placed)
 		plan := placed.Sections[3]
-		wantSentence := []note.Sentence{{Start: 0, End: len(leftOutHomework), Sources: []note.Span{summarySpan(leftOutHomework)}}}
-		if placed.Version != 2 || plan.Text != leftOutHomework || plan.NotDocumented || !reflect.DeepEqual(plan.Sentences, wantSentence) {
+		wantSentence := []note.Sentence{{Start: 0, End: len(storetest.GeneratedHomework), Sources: []note.Span{storetest.SummarySpan(storetest.GeneratedHomework)}}}
+		if placed.Version != 2 || plan.Text != storetest.GeneratedHomework || plan.NotDocumented || !reflect.DeepEqual(plan.Sentences, wantSentence) {
 			t.Fatalf("plan after placing: version %d, %+v", placed.Version, plan)
 		}
 		if len(placed.LeftOut) != 1 || placed.LeftOut[0].ID != "s3" || !placed.RiskMentioned {

@@ -12,16 +12,7 @@ import (
 )
 
 // LeftOutOf decodes what a note left out.
-func LeftOutOf(raw string) []note.LeftOut {
-	var items []note.LeftOut
-	if raw != "" {
-		_ = json.Unmarshal([]byte(raw), &items) // written only by this package
-	}
-	if items == nil {
-		items = []note.LeftOut{}
-	}
-	return items
-}
+func LeftOutOf(raw string) []note.LeftOut { return jsonList[note.LeftOut](raw) }
 
 func encodeLeftOut(items []note.LeftOut) string {
 	if items == nil {

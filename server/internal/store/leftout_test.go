@@ -14,40 +14,6 @@ import (
 	"github.com/sidenote/sidenote/shared/note"
 )
 
-// A fictional session summary and the note a generator made of it.
-const (
-	leftOutSummary = "Client reports the bus ride to work felt easier this week. " +
-		"Before Thursday, try the bus ride on your own. Thanks for coming in today."
-	reported = "Client reported that the bus ride to work felt easier this week."
-	homework = "Before Thursday, try the bus ride on your own."
-	thanks   = "Thanks for coming in today."
-)
-
-func spanOf(text string) note.Span {
-	i := strings.Index(leftOutSummary, text)
-	return note.Span{Source: note.SourceSummary, Start: i, End: i + len(text)}
-}
-
-func generatedSOAP() store.GeneratedNote {
-	subjectiveSrc := note.Span{Source: note.SourceSummary, Start: 0, End: strings.Index(leftOutSummary, "Before") - 1}
-	return store.GeneratedNote{
-		Sections: []note.Section{
-			{Key: "subjective", Title: "Subjective", Text: reported, Sources: []note.Span{subjectiveSrc},
-				Sentences: []note.Sentence{{Start: 0, End: len(reported), Sources: []note.Span{subjectiveSrc}}}},
-			{Key: "objective", Title: "Objective", NotDocumented: true, Sources: []note.Span{}},
-			{Key: "assessment", Title: "Assessment", NotDocumented: true, Sources: []note.Span{}},
-			{Key: "plan", Title: "Plan", NotDocumented: true, Sources: []note.Span{}},
-		},
-		LeftOut: []note.LeftOut{
-			{ID: "s2", Text: homework, Reason: note.LeftOutUnplaced, Sources: []note.Span{spanOf(homework)}},
-			{ID: "s3", Text: thanks, Reason: note.LeftOutSmallTalk, Sources: []note.Span{spanOf(thanks)}},
-		},
-		RiskMentioned: true,
-		Generator:     "builtin",
-		GeneratorNote: "The language model did not answer in time; the built-in generator wrote this note.",
-	}
-}
-
 // newGeneratedNote stores g as a SOAP note of a new session and returns
 // the store, the acting context, the clinician's id and the note.
 func newGeneratedNote(t *testing.T, dbURL string, g store.GeneratedNote) (*store.Store, context.Context, string, *store.Note) {
@@ -64,7 +30,7 @@ func newGeneratedNote(t *testing.T, dbURL string, g store.GeneratedNote) (*store
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.PutSource(ctx, c.ID, sess.ID, store.SourceSummary, leftOutSummary); err != nil {
+	if err := s.PutSource(ctx, c.ID, sess.ID, store.SourceSummary, storetest.GeneratedSummary); err != nil {
 		t.Fatal(err)
 	}
 	n, _, err := s.CreateNote(ctx, c.ID, sess.ID, note.SOAP, "", noJob)
@@ -83,7 +49,7 @@ func newGeneratedNote(t *testing.T, dbURL string, g store.GeneratedNote) (*store
 
 func TestGeneratedNoteKeepsLeftOutRiskAndSentenceSources(t *testing.T) {
 	storetest.EachDialect(t, func(t *testing.T, dbURL string) {
-		g := generatedSOAP()
+		g := storetest.GeneratedSOAP()
 		s, ctx, clinician, n := newGeneratedNote(t, dbURL, g)
 
 		if got := store.LeftOutOf(n.LeftOut); !reflect.DeepEqual(got, g.LeftOut) {
@@ -116,7 +82,7 @@ func TestGeneratedNoteKeepsLeftOutRiskAndSentenceSources(t *testing.T) {
 
 func TestPlaceLeftOut(t *testing.T) {
 	storetest.EachDialect(t, func(t *testing.T, dbURL string) {
-		s, ctx, clinician, n := newGeneratedNote(t, dbURL, generatedSOAP())
+		s, ctx, clinician, n := newGeneratedNote(t, dbURL, storetest.GeneratedSOAP())
 
 		placed, err := s.PlaceLeftOut(ctx, clinician, n.ID, "s2", api.PlaceLeftOutRequest{Version: 1, Section: "plan"})
 		if err != nil {
@@ -126,8 +92,8 @@ func TestPlaceLeftOut(t *testing.T) {
 			t.Fatalf("version %d after placing, want 2", placed.Version)
 		}
 		plan := store.SectionsOf(placed.Sections)[3]
-		want := note.Section{Key: "plan", Title: "Plan", Text: homework, Sources: []note.Span{spanOf(homework)},
-			Sentences: []note.Sentence{{Start: 0, End: len(homework), Sources: []note.Span{spanOf(homework)}}}}
+		want := note.Section{Key: "plan", Title: "Plan", Text: storetest.GeneratedHomework, Sources: []note.Span{storetest.SummarySpan(storetest.GeneratedHomework)},
+			Sentences: []note.Sentence{{Start: 0, End: len(storetest.GeneratedHomework), Sources: []note.Span{storetest.SummarySpan(storetest.GeneratedHomework)}}}}
 		if !reflect.DeepEqual(plan, want) {
 			t.Fatalf("plan after placing:\n%+v\nwant\n%+v", plan, want)
 		}
@@ -139,7 +105,7 @@ func TestPlaceLeftOut(t *testing.T) {
 			t.Fatalf("the placement was not saved: %v", err)
 		}
 		versions, err := s.NoteVersions(ctx, clinician, n.ID)
-		if err != nil || len(versions) != 2 || !strings.Contains(versions[0].Sections, homework) {
+		if err != nil || len(versions) != 2 || !strings.Contains(versions[0].Sections, storetest.GeneratedHomework) {
 			t.Fatalf("version 2 not kept: %v", err)
 		}
 
@@ -149,7 +115,7 @@ func TestPlaceLeftOut(t *testing.T) {
 			t.Fatal(err)
 		}
 		plan = store.SectionsOf(placed.Sections)[3]
-		if plan.Text != homework+"\n\n"+thanks || len(plan.Sentences) != 2 || plan.Text[plan.Sentences[1].Start:plan.Sentences[1].End] != thanks {
+		if plan.Text != storetest.GeneratedHomework+"\n\n"+storetest.GeneratedThanks || len(plan.Sentences) != 2 || plan.Text[plan.Sentences[1].Start:plan.Sentences[1].End] != storetest.GeneratedThanks {
 			t.Fatalf("second placement: %q %+v", plan.Text, plan.Sentences)
 		}
 
@@ -179,7 +145,7 @@ func TestPlaceLeftOut(t *testing.T) {
 
 func TestPlaceLeftOutInSignedNoteIsRefused(t *testing.T) {
 	storetest.EachDialect(t, func(t *testing.T, dbURL string) {
-		s, ctx, clinician, n := newGeneratedNote(t, dbURL, generatedSOAP())
+		s, ctx, clinician, n := newGeneratedNote(t, dbURL, storetest.GeneratedSOAP())
 		if _, err := s.SignNote(ctx, clinician, n.ID, s.Now(), nil); err != nil {
 			t.Fatal(err)
 		}
@@ -195,21 +161,21 @@ func TestPlaceLeftOutInSignedNoteIsRefused(t *testing.T) {
 // drops those of the sentences it rewrites.
 func TestEditKeepsSourcesOfUnchangedSentences(t *testing.T) {
 	storetest.EachDialect(t, func(t *testing.T, dbURL string) {
-		s, ctx, clinician, n := newGeneratedNote(t, dbURL, generatedSOAP())
+		s, ctx, clinician, n := newGeneratedNote(t, dbURL, storetest.GeneratedSOAP())
 		added := "Clinician reviewed the exposure ladder. "
-		edited, err := s.UpdateNote(ctx, clinician, n.ID, api.UpdateNoteRequest{Version: 1, Sections: []api.SectionEdit{{Key: "subjective", Text: added + reported}}})
+		edited, err := s.UpdateNote(ctx, clinician, n.ID, api.UpdateNoteRequest{Version: 1, Sections: []api.SectionEdit{{Key: "subjective", Text: added + storetest.GeneratedReported}}})
 		if err != nil {
 			t.Fatal(err)
 		}
 		subj := store.SectionsOf(edited.Sections)[0]
-		if len(subj.Sentences) != 1 || subj.Sentences[0].Start != len(added) || subj.Text[subj.Sentences[0].Start:subj.Sentences[0].End] != reported {
+		if len(subj.Sentences) != 1 || subj.Sentences[0].Start != len(added) || subj.Text[subj.Sentences[0].Start:subj.Sentences[0].End] != storetest.GeneratedReported {
 			t.Fatalf("the unchanged sentence was not re-located: %+v", subj.Sentences)
 		}
 		if !reflect.DeepEqual(subj.Sources, subj.Sentences[0].Sources) {
 			t.Fatalf("section sources %+v, want the kept sentence's", subj.Sources)
 		}
 
-		rewritten := "Client reported that the bus ride felt a little easier."
+		rewritten := "Client storetest.GeneratedReported that the bus ride felt a little easier."
 		edited, err = s.UpdateNote(ctx, clinician, n.ID, api.UpdateNoteRequest{Version: 2, Sections: []api.SectionEdit{{Key: "subjective", Text: rewritten}}})
 		if err != nil {
 			t.Fatal(err)
@@ -228,7 +194,7 @@ func TestEditKeepsSourcesOfUnchangedSentences(t *testing.T) {
 // placed by its id.
 func TestLeftOutIDsAreMadeUnique(t *testing.T) {
 	storetest.EachDialect(t, func(t *testing.T, dbURL string) {
-		g := generatedSOAP()
+		g := storetest.GeneratedSOAP()
 		g.LeftOut[0].ID, g.LeftOut[1].ID = "", ""
 		g.LeftOut = append(g.LeftOut, note.LeftOut{ID: "left-out-1", Text: "Okay.", Reason: note.LeftOutFillerOnly})
 		_, _, _, n := newGeneratedNote(t, dbURL, g)

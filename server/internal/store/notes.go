@@ -69,15 +69,19 @@ type NoteInsertion struct {
 }
 
 // SectionsOf decodes a note's sections.
-func SectionsOf(raw string) []note.Section {
-	var ss []note.Section
+func SectionsOf(raw string) []note.Section { return jsonList[note.Section](raw) }
+
+// jsonList decodes a JSON list this package wrote; empty, never nil, when
+// there is none.
+func jsonList[T any](raw string) []T {
+	var out []T
 	if raw != "" {
-		_ = json.Unmarshal([]byte(raw), &ss) // written only by this package
+		_ = json.Unmarshal([]byte(raw), &out) // written only by this package
 	}
-	if ss == nil {
-		ss = []note.Section{}
+	if out == nil {
+		out = []T{}
 	}
-	return ss
+	return out
 }
 
 func encodeSections(ss []note.Section) string {

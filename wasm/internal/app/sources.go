@@ -7,6 +7,7 @@ import (
 
 	"github.com/sidenote/sidenote/shared/api"
 	"github.com/sidenote/sidenote/shared/note"
+	"github.com/sidenote/sidenote/wasm/internal/stamp"
 )
 
 // SourcesState is the note shown with its sources: each generated sentence
@@ -155,8 +156,8 @@ func (ns *NoteState) resolveSource(ref string) *SourceRef {
 		}
 	case "s":
 		key, num, _ := strings.Cut(rest, ":")
-		i, ok := smallNumber(num)
-		if _, edited := ns.Edits[key]; !ok || edited {
+		i, ok := stamp.Digits(num)
+		if _, edited := ns.Edits[key]; !ok || num == "" || len(num) > 6 || edited {
 			return nil
 		}
 		for _, sec := range ns.Note.Sections {
@@ -172,22 +173,6 @@ func (ns *NoteState) resolveSource(ref string) *SourceRef {
 		}
 	}
 	return nil
-}
-
-// smallNumber reads a sentence index; strconv.Atoi would link strconv's
-// quoting tables (for its errors) into the WebAssembly binary.
-func smallNumber(s string) (int, bool) {
-	if s == "" || len(s) > 6 {
-		return 0, false
-	}
-	n := 0
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return 0, false
-		}
-		n = n*10 + int(s[i]-'0')
-	}
-	return n, true
 }
 
 // ChooseLeftOutSection remembers the section chosen for a left-out item.
