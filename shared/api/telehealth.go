@@ -6,8 +6,8 @@ import "time"
 // clinician sees it: whether a guest joined and consented, and when. The
 // guest's email is never kept, so it is not here either.
 type TelehealthLink struct {
-	// JoinURL is present only when the link was just created: the server
-	// keeps a hash of the code, not the code.
+	// JoinURL is the guest's link while the session is open (the server
+	// keeps the code sealed); empty once the session has ended.
 	JoinURL          string     `json:"join_url,omitempty"`
 	ExpiresAt        time.Time  `json:"expires_at"`
 	GuestJoinedAt    *time.Time `json:"guest_joined_at"`

@@ -183,7 +183,7 @@ func auditReads(t *testing.T, srv *server, token, sessionID string) int {
 	srv.call(t, token, "GET", "/api/v1/audit?limit=200", nil, &page)
 	n := 0
 	for _, e := range page.Items {
-		if e.ResourceID == sessionID && (e.Action == "note.read" || e.Action == "transcript.read") {
+		if e.ResourceID == sessionID && (e.Action == "summary.read" || e.Action == "transcript.read") {
 			n++
 		}
 	}

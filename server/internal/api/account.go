@@ -63,6 +63,10 @@ func (s *Server) deleteAccount(c *gin.Context) {
 		// The account is gone; a leftover file has no row pointing to it.
 		s.log.Error("recording left after account deletion", "request_id", requestID(c), "error_type", errorType(err))
 	}
+	if err := s.store.ForgetDeleted(ctx); err != nil {
+		// The rows are deleted; older copies of their pages leave the log when it next restarts.
+		s.log.Error("deleted account still in the write-ahead log", "request_id", requestID(c), "error_type", errorType(err))
+	}
 	s.log.Info("account deleted", "request_id", requestID(c), "clinician_id", clin.ID)
 	if s.cookie(c, sessionCookie) != "" {
 		s.setCookie(c, sessionCookie, "", -1)
@@ -70,14 +74,14 @@ func (s *Server) deleteAccount(c *gin.Context) {
 	c.Status(http.StatusNoContent)
 }
 
-// deleteRecordings removes the recordings of sessions (a session without
-// one is not an error).
+// deleteRecordings removes the recordings of sessions, chunks and all (a
+// session without one is not an error).
 func (s *Server) deleteRecordings(c *gin.Context, sessionIDs []string) error {
 	if s.files == nil {
 		return nil
 	}
 	for _, id := range sessionIDs {
-		if err := s.files.Delete(c.Request.Context(), store.RecordingKey(id)); err != nil {
+		if err := s.files.DeleteTree(c.Request.Context(), store.SessionFilesKey(id)); err != nil {
 			return err
 		}
 	}

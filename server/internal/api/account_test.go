@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sidenote/sidenote/server/internal/store"
 	"github.com/sidenote/sidenote/server/internal/store/storetest"
 	"github.com/sidenote/sidenote/shared/api"
 )
@@ -104,7 +103,7 @@ func TestDeleteAccountLeavesNothing(t *testing.T) {
 		if !jsonEqual(t, bBefore.Clients, bAfter.Clients) || !jsonEqual(t, bBefore.Sessions, bAfter.Sessions) {
 			t.Error("deleting A changed B's data")
 		}
-		rc, err := ts.srv.files.Open(context.Background(), store.RecordingKey(b.reassignedSession))
+		rc, err := ts.srv.files.Open(context.Background(), ts.recordingKey(b.reassignedSession))
 		if err != nil {
 			t.Fatalf("B's recording after A's deletion: %v", err)
 		}
@@ -144,7 +143,7 @@ func recordingFiles(t *testing.T, dir string) []string {
 	t.Helper()
 	var files []string
 	for _, p := range pathsUnder(t, dir) {
-		if filepath.Base(p) == "recording" {
+		if strings.HasPrefix(filepath.Base(p), "recording") {
 			files = append(files, p)
 		}
 	}

@@ -4,8 +4,12 @@ import (
 	_ "embed" // the guest page's stylesheet
 	"net/http"
 	"net/netip"
+	"strings"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/sidenote/sidenote/server/internal/hostguard"
+	"github.com/sidenote/sidenote/shared/api"
 )
 
 // Security headers. Every response says nosniff (and HSTS when it travels
@@ -20,10 +24,11 @@ const appCSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-
 	"connect-src 'self'; img-src 'self'; object-src 'none'; base-uri 'none'; " +
 	"frame-ancestors 'none'; form-action 'self'"
 
-// joinCSP is the guest page's policy, stricter than the app's: the page has
-// a stylesheet and a form, and no script at all.
-const joinCSP = "default-src 'none'; style-src 'self'; object-src 'none'; base-uri 'none'; " +
-	"frame-ancestors 'none'; form-action 'self'"
+// joinCSP is the guest page's policy, stricter than the app's: a
+// stylesheet, a form, and on the call page its own script, which talks to
+// this origin only (its signalling socket; media flows peer to peer).
+const joinCSP = "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; " +
+	"object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 
 // hstsValue asks browsers to use HTTPS only for a year. No
 // includeSubDomains: Sidenote cannot know what else runs on sibling hosts.
@@ -95,4 +100,31 @@ const joinStylePath = "/join.css"
 func serveJoinStyle(c *gin.Context) {
 	c.Header("Cache-Control", "public, max-age=3600")
 	c.Data(http.StatusOK, "text/css; charset=utf-8", joinStyle)
+}
+
+//go:embed templates/join-call.js
+var joinScript []byte
+
+// joinScriptPath is the call page's script (WebRTC and signalling).
+const joinScriptPath = "/join-call.js"
+
+func serveJoinScript(c *gin.Context) {
+	c.Header("Cache-Control", "public, max-age=300")
+	c.Data(http.StatusOK, "text/javascript; charset=utf-8", joinScript)
+}
+
+// checkHost refuses a request whose Host is neither the public host nor a
+// loopback name (DNS rebinding, see hostguard): JSON under /api, a short
+// page elsewhere. It runs before CORS, whose same-origin rule trusts Host.
+func (s *Server) checkHost(c *gin.Context) {
+	if s.hosts.Allows(c.Request.Host) {
+		c.Next()
+		return
+	}
+	if strings.HasPrefix(c.Request.URL.Path, "/api/") {
+		fail(c, &api.Error{Code: api.CodeMisdirected, Message: hostguard.Message})
+		return
+	}
+	hostguard.WriteRefusal(c.Writer)
+	c.Abort()
 }

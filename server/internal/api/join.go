@@ -10,7 +10,9 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/sidenote/sidenote/server/internal/call"
 	"github.com/sidenote/sidenote/server/internal/store"
+	"github.com/sidenote/sidenote/shared/api"
 )
 
 //go:embed templates/join.html
@@ -21,19 +23,29 @@ var joinPage = template.Must(template.ParseFS(joinFS, "templates/join.html"))
 // joinView is what the guest page shows.
 type joinView struct {
 	Title string
-	State string // form, joined or invalid
+	State string // form, call or invalid
 	Error string
+
+	// The call page's: who invited the guest, and the single-use ticket
+	// its script opens the call's socket at SocketPath with.
+	ClinicianName string
+	PracticeName  string
+	Ticket        string
+	SocketPath    string
 }
 
 // joinRoutes serve the telehealth guest page, outside the API: the guest has
-// no account, only the code in their link. Both routes are limited per IP
+// no account, only the code in their link. The routes are limited per IP
 // like sign-in, so codes cannot be probed quickly; a foreign Origin on the
-// POST is refused by the server-wide origin check (cors.go).
+// POST is refused by the server-wide origin check (cors.go), and on the
+// call's socket by guestCall.
 func (s *Server) joinRoutes(r *gin.Engine) {
 	page := pageHeaders(joinCSP)
 	r.GET("/join/:code", page, s.limitSignIn, s.joinForm)
 	r.POST("/join/:code", page, s.limitSignIn, s.join)
+	r.GET("/join/:code/call", s.limitSignIn, s.guestCall)
 	r.GET(joinStylePath, serveJoinStyle)
+	r.GET(joinScriptPath, serveJoinScript)
 }
 
 func (s *Server) joinForm(c *gin.Context) {
@@ -44,8 +56,9 @@ func (s *Server) joinForm(c *gin.Context) {
 	s.renderJoin(c, nil, joinView{Title: "Join your session", State: "form"})
 }
 
-// join records that the guest joined and consented. The email is checked
-// for shape and then dropped: it is never stored, logged or queued.
+// join records that the guest joined and consented, tells the clinician at
+// once (on their call socket) and answers with the call page. The email is
+// checked for shape and then dropped: it is never stored, logged or queued.
 func (s *Server) join(c *gin.Context) {
 	ctx := c.Request.Context()
 	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, 4<<10)
@@ -60,8 +73,36 @@ func (s *Server) join(c *gin.Context) {
 		s.renderJoin(c, nil, joinView{Title: "Join your session", State: "form", Error: problem})
 		return
 	}
-	_, err := s.store.RecordGuestJoin(ctx, c.Param("code"))
-	s.renderJoin(c, err, joinView{Title: "Joined", State: "joined"})
+	view, err := s.admitGuest(c)
+	s.renderJoin(c, err, view)
+}
+
+// admitGuest records the guest's join, gives them a call ticket and tells
+// the clinician.
+func (s *Server) admitGuest(c *gin.Context) (joinView, error) {
+	ctx := c.Request.Context()
+	code := c.Param("code")
+	link, err := s.store.RecordGuestJoin(ctx, code)
+	if err != nil {
+		return joinView{}, err
+	}
+	ticket, _, err := s.store.IssueCallTicket(ctx, link.ClinicianID, link.SessionID, api.CallRoleGuest, guestTicketTTL)
+	if hasCode(err, api.CodeConflict) { // the session ended meanwhile
+		err = store.ErrJoinLinkInvalid
+	}
+	if err != nil {
+		return joinView{}, err
+	}
+	clinician, err := s.store.ClinicianByID(ctx, link.ClinicianID)
+	if err != nil {
+		return joinView{}, err
+	}
+	consented, now := true, s.store.Now()
+	s.calls.Send(link.SessionID, api.CallRoleClinician, call.Encode(api.CallMessage{Type: api.CallGuestJoined, Consented: &consented, At: &now}))
+	return joinView{
+		Title: "Your session", State: "call", ClinicianName: clinician.Name,
+		Ticket: ticket, SocketPath: "/join/" + code + "/call",
+	}, nil
 }
 
 // guestFormProblem explains what the guest must fix, or returns "".

@@ -72,7 +72,7 @@ func TestJoinPageInBrowser(t *testing.T) {
 		err = chromedp.Do(ctx,
 			chromedp.Click(chromedp.CSS("#consent")),
 			chromedp.Click(chromedp.CSS("button[type=submit]")),
-			chromedp.WaitVisible(chromedp.CSS(".joined")),
+			chromedp.WaitVisible(chromedp.CSS("#call[data-state]")),
 		)
 		if err != nil {
 			page, _ := chromedp.Run(context.WithoutCancel(ctx), chromedp.Evaluate[string](`document.body.innerText`))
@@ -82,7 +82,7 @@ func TestJoinPageInBrowser(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !strings.Contains(heading, "You're in") {
+		if !strings.Contains(heading, "Your session with Dr a@example.com") {
 			t.Fatalf("after joining the page says %q", heading)
 		}
 		ts.do(a, http.MethodGet, "/api/v1/sessions/"+sess.ID+"/telehealth", nil, http.StatusOK, &link)

@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sidenote/sidenote/server/internal/store"
 	"github.com/sidenote/sidenote/server/internal/store/storetest"
 	"github.com/sidenote/sidenote/shared/api"
 )
@@ -33,7 +32,7 @@ func TestRecordingsAreDeletedOnceTheNoteIsSigned(t *testing.T) {
 			return sess.ID, n.ID
 		}
 		stored := func(sessionID string) bool {
-			_, err := os.Stat(filepath.Join(ts.cfg.DataDir, "recordings", store.RecordingKey(sessionID)))
+			_, err := os.Stat(filepath.Join(ts.cfg.DataDir, "recordings", ts.recordingKey(sessionID)))
 			if err != nil && !errors.Is(err, os.ErrNotExist) {
 				t.Fatal(err)
 			}

@@ -11,7 +11,9 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/sidenote/sidenote/server/internal/audit"
+	"github.com/sidenote/sidenote/server/internal/call"
 	"github.com/sidenote/sidenote/server/internal/config"
+	"github.com/sidenote/sidenote/server/internal/hostguard"
 	"github.com/sidenote/sidenote/server/internal/jobs"
 	"github.com/sidenote/sidenote/server/internal/recordings"
 	"github.com/sidenote/sidenote/server/internal/store"
@@ -27,6 +29,8 @@ type Server struct {
 	authn  *authentication
 	jobs   *jobs.Queue
 	files  recordings.Storage
+	calls  *call.Hub
+	hosts  hostguard.Policy
 }
 
 // Option configures optional parts of the Server.
@@ -42,7 +46,7 @@ func WithRecordings(r recordings.Storage) Option { return func(s *Server) { s.fi
 // New builds the HTTP handler for cfg and st.
 func New(cfg *config.Config, st *store.Store, log *slog.Logger, opts ...Option) *Server {
 	gin.SetMode(gin.ReleaseMode)
-	s := &Server{cfg: cfg, store: st, log: log, engine: gin.New()}
+	s := &Server{cfg: cfg, store: st, log: log, engine: gin.New(), calls: call.NewHub(), hosts: hostguard.ForPublicURL(cfg.PublicURL)}
 	for _, o := range opts {
 		o(s)
 	}
@@ -65,7 +69,7 @@ func (s *Server) Routes() gin.RoutesInfo { return s.engine.Routes() }
 
 func (s *Server) routes() {
 	r := s.engine
-	r.Use(withRequestID, s.secureTransport, s.logRequests, s.recoverPanics, renderErrors(s.log), s.cors())
+	r.Use(withRequestID, s.secureTransport, s.logRequests, s.recoverPanics, renderErrors(s.log), s.checkHost, s.cors())
 	r.NoRoute(notFound)
 
 	r.GET("/healthz", s.healthz)
@@ -83,13 +87,16 @@ func (s *Server) routes() {
 	s.clientRoutes(authed)
 	s.sessionRoutes(authed)
 	s.sourceRoutes(authed)
+	s.recordingRoutes(authed)
 	s.noteRoutes(authed)
 	s.telehealthRoutes(authed)
+	s.callRoutes(v1, authed)
 	s.planRoutes(authed)
 	s.tokenRoutes(authed)
 	s.auditRoutes(authed)
 	s.exportRoutes(authed)
 	s.accountRoutes(authed)
+	s.identityRoutes(authed)
 }
 
 // recordRead audits a read of clinical data, after it. Writes are audited

@@ -96,6 +96,9 @@ func (s *Server) updateSession(c *gin.Context) {
 		fail(c, err)
 		return
 	}
+	if sess.EndedAt != nil {
+		s.sessionEnded(c, sess.ID)
+	}
 	s.respondSession(c, http.StatusOK, sess)
 }
 
@@ -104,6 +107,7 @@ func (s *Server) deleteSession(c *gin.Context) {
 		fail(c, err)
 		return
 	}
+	s.calls.End(c.Param("id"))
 	c.Status(http.StatusNoContent)
 }
 
@@ -117,7 +121,7 @@ func (s *Server) assignSession(c *gin.Context) {
 		fail(c, &api.Error{Code: api.CodeInvalidField, Field: "client_id", Message: "Choose the client to assign this session to."})
 		return
 	}
-	sess, err := s.store.AssignSession(c.Request.Context(), caller(c), c.Param("id"), req.ClientID)
+	sess, err := s.store.AssignSession(c.Request.Context(), caller(c), c.Param("id"), req)
 	if err != nil {
 		fail(c, err)
 		return
@@ -136,5 +140,17 @@ func (s *Server) endSession(c *gin.Context) {
 		fail(c, err)
 		return
 	}
+	s.sessionEnded(c, sess.ID)
 	s.respondSession(c, http.StatusOK, sess)
+}
+
+// sessionEnded closes the session's call and finishes a recording still
+// being uploaded in chunks (the recorder's tab may be gone). The session
+// has ended either way: a recording that cannot be finished now can be
+// with POST /sessions/:id/recording/complete.
+func (s *Server) sessionEnded(c *gin.Context, sessionID string) {
+	s.calls.End(sessionID)
+	if _, err := s.completeChunks(c, sessionID); err != nil {
+		s.log.Warn("chunked recording not completed at session end", "request_id", requestID(c), "error_type", errorType(err))
+	}
 }

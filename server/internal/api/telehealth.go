@@ -28,14 +28,25 @@ func (s *Server) joinURL(c *gin.Context, sessionID string) (string, *store.Teleh
 }
 
 // getTelehealthLink tells the clinician whether the guest joined and
-// consented (the join URL itself cannot be shown again).
+// consented, and, while the session is open and the link unexpired, the
+// join URL to copy again.
 func (s *Server) getTelehealthLink(c *gin.Context) {
-	link, err := s.store.TelehealthLinkOf(c.Request.Context(), caller(c), c.Param("id"))
+	ctx := c.Request.Context()
+	sess, err := s.store.Session(ctx, caller(c), c.Param("id"))
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, toTelehealthLink(link, ""))
+	link, err := s.store.TelehealthLinkOf(ctx, caller(c), sess.ID)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	url := ""
+	if sess.EndedAt == nil && link.JoinCode != "" && link.ExpiresAt.After(s.store.Now()) {
+		url = s.cfg.PublicURL + "/join/" + link.JoinCode
+	}
+	c.JSON(http.StatusOK, toTelehealthLink(link, url))
 }
 
 // renewTelehealthLink replaces a telehealth session's join link (lost or
@@ -48,6 +59,10 @@ func (s *Server) renewTelehealthLink(c *gin.Context) {
 	}
 	if sess.Type != string(api.SessionTelehealth) {
 		fail(c, &api.Error{Code: api.CodeConflict, Message: "Only a telehealth session has a join link."})
+		return
+	}
+	if sess.EndedAt != nil {
+		fail(c, &api.Error{Code: api.CodeConflict, Message: "This session has ended; its join link cannot be renewed."})
 		return
 	}
 	url, link, err := s.joinURL(c, sess.ID)
@@ -66,7 +81,7 @@ func toTelehealthLink(l *store.TelehealthLink, joinURL string) api.TelehealthLin
 }
 
 // respondTelehealthSession answers a new telehealth session with the guest's
-// join URL, shown this once.
+// join URL.
 func (s *Server) respondTelehealthSession(c *gin.Context, sess *store.Session) {
 	url, _, err := s.joinURL(c, sess.ID)
 	if err != nil {

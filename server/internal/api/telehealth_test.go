@@ -3,8 +3,12 @@ package api
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -85,13 +89,23 @@ func TestTelehealthJoin(t *testing.T) {
 			t.Fatal("a rejected form recorded a join")
 		}
 
+		// Joining answers the call page: who invited the guest, that the
+		// session is recorded, its script and a ticket for its socket.
 		res := ts.raw("", http.MethodPost, path, joinForm(guestEmail, "yes"), "Origin", ts.http.URL)
-		if res.Status != http.StatusOK || !strings.Contains(string(res.Body), "You're in") {
+		body := string(res.Body)
+		if res.Status != http.StatusOK || !strings.Contains(body, `id="call"`) || guestTicket(body) == "" ||
+			!strings.Contains(body, "Your session with Dr a@example.com") || !strings.Contains(body, "This session is recorded") ||
+			!strings.Contains(body, `<script src="/join-call.js"></script>`) || !strings.Contains(body, `data-socket="`+path+`/call"`) {
 			t.Fatalf("join: %d %s", res.Status, res.Body)
 		}
+		if script := ts.raw("", http.MethodGet, "/join-call.js", nil); script.Status != http.StatusOK ||
+			!strings.HasPrefix(script.Header.Get("Content-Type"), "text/javascript") || !strings.Contains(string(script.Body), "RTCPeerConnection") {
+			t.Fatalf("call script: %d %q", script.Status, script.Header.Get("Content-Type"))
+		}
+		// The link can be shown (and copied) again while the session is open.
 		ts.do(a, http.MethodGet, "/api/v1/sessions/"+sess.ID+"/telehealth", nil, http.StatusOK, &link)
-		if link.GuestJoinedAt == nil || link.GuestConsentedAt == nil || link.JoinURL != "" {
-			t.Fatalf("after join: %+v", link)
+		if link.GuestJoinedAt == nil || link.GuestConsentedAt == nil || link.JoinURL != sess.JoinURL {
+			t.Fatalf("after join: %+v, want join_url %s", link, sess.JoinURL)
 		}
 		// Submitting again (a reload, a second device) keeps the first time.
 		if again := ts.raw("", http.MethodPost, path, joinForm(guestEmail, "yes")); again.Status != http.StatusOK {
@@ -113,6 +127,10 @@ func TestTelehealthJoin(t *testing.T) {
 		// A renewed link replaces the old code.
 		var renewed api.TelehealthLink
 		ts.do(a, http.MethodPost, "/api/v1/sessions/"+sess.ID+"/telehealth", nil, http.StatusCreated, &renewed)
+		ts.do(a, http.MethodGet, "/api/v1/sessions/"+sess.ID+"/telehealth", nil, http.StatusOK, &link)
+		if link.JoinURL != renewed.JoinURL || renewed.JoinURL == sess.JoinURL {
+			t.Fatalf("after renewal GET shows %q, want the new %q", link.JoinURL, renewed.JoinURL)
+		}
 		if ts.raw("", http.MethodGet, path, nil).Status != http.StatusNotFound {
 			t.Fatal("the replaced code still works")
 		}
@@ -134,6 +152,13 @@ func TestTelehealthJoin(t *testing.T) {
 		// tables hold rows too when the database is searched below.
 		anon := api.AnonymousIndividual
 		ts.do(a, http.MethodPost, "/api/v1/sessions/"+sess.ID+"/end", api.EndSessionRequest{Anonymous: &anon}, http.StatusOK, nil)
+		// Once the session has ended its link is neither shown nor renewed.
+		var ended api.TelehealthLink
+		ts.do(a, http.MethodGet, "/api/v1/sessions/"+sess.ID+"/telehealth", nil, http.StatusOK, &ended)
+		if ended.JoinURL != "" {
+			t.Fatalf("an ended session's link is still shown: %+v", ended)
+		}
+		ts.do(a, http.MethodPost, "/api/v1/sessions/"+sess.ID+"/telehealth", nil, http.StatusConflict, nil)
 		ts.do(a, http.MethodPut, "/api/v1/sessions/"+sess.ID+"/summary", api.TextRequest{Text: "Client reports feeling calmer this week. Plan to continue weekly sessions."}, http.StatusOK, nil)
 		ts.generateNote(a, sess.ID, "soap")
 
@@ -141,8 +166,20 @@ func TestTelehealthJoin(t *testing.T) {
 	})
 }
 
+// guestTicketPattern finds the call ticket in the call page.
+var guestTicketPattern = regexp.MustCompile(`data-ticket="([A-Za-z0-9_-]+)"`)
+
+// guestTicket is the call ticket of a call page, or "".
+func guestTicket(page string) string {
+	if m := guestTicketPattern.FindStringSubmatch(page); m != nil {
+		return m[1]
+	}
+	return ""
+}
+
 // assertNowhere fails if needle occurs in any column of any row of any table
-// of the test's database, or in any log line the server wrote.
+// of the test's database, in any file under the data directory, or in any
+// log line the server wrote.
 func assertNowhere(t *testing.T, ts *testServer, needle string) {
 	t.Helper()
 	ctx := context.Background()
@@ -202,6 +239,24 @@ func assertNowhere(t *testing.T, ts *testServer, needle string) {
 		}
 		rows.Close()
 	}
+	files := 0
+	err = filepath.WalkDir(ts.cfg.DataDir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		files++
+		if strings.Contains(strings.ToLower(string(data)), needle) {
+			t.Errorf("the guest email is in the file %s", path)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	logs := ts.logs.String()
 	if strings.Count(logs, "\n") < 5 {
 		t.Fatalf("captured only %q from the server log", logs)
@@ -209,5 +264,5 @@ func assertNowhere(t *testing.T, ts *testServer, needle string) {
 	if strings.Contains(strings.ToLower(logs), needle) {
 		t.Errorf("the guest email is in the server log")
 	}
-	t.Logf("searched %d cells in %d tables and %d log lines", cells, len(tables), strings.Count(logs, "\n"))
+	t.Logf("searched %d cells in %d tables, %d files and %d log lines", cells, len(tables), files, strings.Count(logs, "\n"))
 }

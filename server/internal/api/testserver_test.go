@@ -184,6 +184,10 @@ func (ts *testServer) raw(token, method, path string, body any, header ...string
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
 	for i := 0; i+1 < len(header); i += 2 {
+		if header[i] == "Host" { // the client sends req.Host, not a Host header
+			req.Host = header[i+1]
+			continue
+		}
 		req.Header.Set(header[i], header[i+1])
 	}
 	res, err := ts.http.Client().Do(req)
@@ -302,4 +306,14 @@ func (ts *testServer) waitTranscription(token, sessionID string) api.Recording {
 func (ts *testServer) waitRecordingDeleted(token, sessionID string) api.Recording {
 	ts.t.Helper()
 	return ts.waitRecording(token, sessionID, "deleted", func(r api.Recording) bool { return r.DeletedAt != nil })
+}
+
+// recordingKey is where the session's recording is stored now.
+func (ts *testServer) recordingKey(sessionID string) string {
+	ts.t.Helper()
+	var key string
+	if err := ts.store.DB().Raw("SELECT storage_key FROM recordings WHERE session_id = ?", sessionID).Scan(&key).Error; err != nil || key == "" {
+		ts.t.Fatalf("storage key of %s's recording: %q, %v", sessionID, key, err)
+	}
+	return key
 }

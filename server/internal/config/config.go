@@ -52,6 +52,9 @@ type Config struct {
 	MaxBodyBytes int64
 	// MaxRecordingBytes bounds an uploaded recording.
 	MaxRecordingBytes int64
+	// ICEServers are the STUN/TURN servers of telehealth calls
+	// (SIDENOTE_ICE_SERVERS, JSON); none works on loopback and a LAN.
+	ICEServers []ICEServer
 
 	LLM Provider // SIDENOTE_LLM_URL, _MODEL, _API_KEY(_FILE)
 	ASR Provider // SIDENOTE_ASR_URL, _MODEL, _API_KEY(_FILE)
@@ -153,6 +156,7 @@ func LoadFrom(lookup func(string) (string, bool)) (*Config, error) {
 		MaxBodyBytes:       r.bytes("SIDENOTE_MAX_BODY_BYTES", 1<<20),
 		DatabaseMaxConns:   int(r.positive("SIDENOTE_DATABASE_MAX_CONNS", 32, "connections")),
 		MaxRecordingBytes:  r.bytes("SIDENOTE_MAX_RECORDING_BYTES", 500<<20),
+		ICEServers:         r.iceServers("SIDENOTE_ICE_SERVERS"),
 		LLM:                r.provider("SIDENOTE_LLM"),
 		ASR:                r.provider("SIDENOTE_ASR"),
 		Auth: Auth{
@@ -202,6 +206,9 @@ func (c *Config) validate() error {
 		return fmt.Errorf("SIDENOTE_PUBLIC_URL: %q is not an http(s) URL", c.PublicURL)
 	}
 	c.PublicURL = strings.TrimRight(c.PublicURL, "/")
+	if err := c.checkDevLogin(); err != nil {
+		return err
+	}
 	if err := c.Auth.validate(); err != nil {
 		return err
 	}
@@ -212,6 +219,23 @@ func (c *Config) validate() error {
 		if u, err := url.Parse(p.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			return fmt.Errorf("%s: %q is not an http(s) URL", name, p.URL)
 		}
+	}
+	return nil
+}
+
+// checkDevLogin refuses dev login (sign-in by email alone) anywhere but on
+// a clinician's own machine: the public URL must be loopback too, and no
+// proxy may stand in front, or a request from elsewhere could reach it.
+func (c *Config) checkDevLogin() error {
+	if !c.DevLogin {
+		return nil
+	}
+	u, err := url.Parse(c.PublicURL)
+	if err != nil || !isLoopback(u.Hostname()) {
+		return fmt.Errorf("SIDENOTE_DEV_LOGIN: dev login is only allowed when SIDENOTE_PUBLIC_URL is a loopback address, not %q", c.PublicURL)
+	}
+	if len(c.Auth.TrustedProxies) > 0 {
+		return errors.New("SIDENOTE_DEV_LOGIN: dev login is not allowed behind a proxy (SIDENOTE_TRUSTED_PROXIES is set)")
 	}
 	return nil
 }

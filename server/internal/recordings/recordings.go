@@ -18,6 +18,9 @@ import (
 // ErrTooLarge is returned by Put when the stream exceeds the limit.
 var ErrTooLarge = errors.New("recording too large")
 
+// ErrEmpty is returned by Put for a stream with no bytes: nothing is stored.
+var ErrEmpty = errors.New("recording empty")
+
 // Storage keeps recordings by key.
 type Storage interface {
 	// Put streams r to key, replacing any previous object only once the new
@@ -28,6 +31,8 @@ type Storage interface {
 	Open(ctx context.Context, key string) (io.ReadCloser, error)
 	// Delete removes an object; a missing one is not an error.
 	Delete(ctx context.Context, key string) error
+	// DeleteTree removes every object whose key starts with prefix + "/".
+	DeleteTree(ctx context.Context, prefix string) error
 }
 
 // Dir stores recordings as files under a directory (0700, files 0600).
@@ -66,8 +71,12 @@ func (d *Dir) Put(ctx context.Context, key string, r io.Reader, limit int64) (in
 	hash := sha256.New()
 	// Read one byte past the limit to tell "exactly at" from "over".
 	n, err := io.Copy(io.MultiWriter(tmp, hash), io.LimitReader(ctxReader{ctx, r}, limit+1))
-	if err == nil && n > limit {
+	switch {
+	case err != nil:
+	case n > limit:
 		err = ErrTooLarge
+	case n == 0:
+		err = ErrEmpty
 	}
 	if err == nil {
 		err = tmp.Sync()
@@ -110,6 +119,18 @@ func (d *Dir) Delete(_ context.Context, key string) error {
 		}
 	}
 	return nil
+}
+
+// DeleteTree removes the folder prefix and everything in it.
+func (d *Dir) DeleteTree(ctx context.Context, prefix string) error {
+	path, err := d.path(prefix)
+	if err != nil {
+		return err
+	}
+	if err := os.RemoveAll(path); err != nil {
+		return err
+	}
+	return d.Delete(ctx, prefix) // and the folders that leaves empty
 }
 
 // ctxReader stops a copy when the request is cancelled.

@@ -39,7 +39,8 @@ func (s *Sealed) Put(ctx context.Context, key string, r io.Reader, limit int64) 
 }
 
 // measuringReader counts and hashes what passes through it and fails with
-// ErrTooLarge past limit, so the inner Put aborts before storing anything.
+// ErrTooLarge past limit, or ErrEmpty at the end of an empty stream, so the
+// inner Put aborts before storing anything.
 type measuringReader struct {
 	r     io.Reader
 	limit int64
@@ -51,8 +52,11 @@ func (m *measuringReader) Read(p []byte) (int, error) {
 	n, err := m.r.Read(p)
 	m.n += int64(n)
 	m.hash.Write(p[:n])
-	if m.n > m.limit {
+	switch {
+	case m.n > m.limit:
 		return n, ErrTooLarge
+	case err == io.EOF && m.n == 0:
+		return n, ErrEmpty
 	}
 	return n, err
 }
@@ -93,6 +97,11 @@ const maxResealBytes = 1 << 40
 
 // Delete removes a recording.
 func (s *Sealed) Delete(ctx context.Context, key string) error { return s.inner.Delete(ctx, key) }
+
+// DeleteTree removes every recording under prefix.
+func (s *Sealed) DeleteTree(ctx context.Context, prefix string) error {
+	return s.inner.DeleteTree(ctx, prefix)
+}
 
 // Reseal re-encrypts the recording at key with the active key unless it is
 // already sealed with it, and seals one stored before encryption. It

@@ -38,7 +38,7 @@ func (kr *Keyring) EncryptReader(src io.Reader) (io.Reader, error) {
 	if err != nil {
 		return nil, err
 	}
-	body, err := sio.EncryptReader(src, streamConfig(streamKey))
+	body, err := sio.EncryptReader(truncationIsAnError{src}, streamConfig(streamKey))
 	if err != nil {
 		return nil, err
 	}
@@ -48,6 +48,24 @@ func (kr *Keyring) EncryptReader(src io.Reader) (io.Reader, error) {
 	header.WriteString(k.id)
 	header.Write(salt)
 	return io.MultiReader(&header, body), nil
+}
+
+// ErrSourceTruncated is the error of a sealed stream whose source ended
+// early (io.ErrUnexpectedEOF: a request body cut off mid-way).
+var ErrSourceTruncated = errors.New("seal: the source ended before its declared end")
+
+// truncationIsAnError keeps sio from sealing a cut-off source as if it were
+// complete: sio reads its packages with io.ReadFull, which reports a short
+// final package as io.ErrUnexpectedEOF, and so it takes a source's own
+// io.ErrUnexpectedEOF for the end of the stream.
+type truncationIsAnError struct{ r io.Reader }
+
+func (t truncationIsAnError) Read(p []byte) (int, error) {
+	n, err := t.r.Read(p)
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		err = ErrSourceTruncated
+	}
+	return n, err
 }
 
 // StreamOverhead bounds how many bytes sealing adds to a stream of size n.

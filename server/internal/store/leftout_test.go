@@ -30,7 +30,7 @@ func newGeneratedNote(t *testing.T, dbURL string, g store.GeneratedNote) (*store
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.PutSource(ctx, c.ID, sess.ID, store.SourceSummary, storetest.GeneratedSummary); err != nil {
+	if err := s.PutSource(ctx, c.ID, sess.ID, store.SourceSummary, storetest.GeneratedSummary, nil); err != nil {
 		t.Fatal(err)
 	}
 	n, _, err := s.CreateNote(ctx, c.ID, sess.ID, note.SOAP, "", noJob)

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"time"
 
@@ -22,6 +24,8 @@ type Recording struct {
 	SHA256              string `gorm:"column:sha256"`
 	TranscriptionStatus string
 	TranscriptionError  string
+	Chunks              int        // chunks uploaded so far (recording_chunks); 0 for one upload
+	Complete            bool       // false while chunks may still arrive
 	Keep                bool       // the clinician keeps it after signing
 	DeleteAfter         *time.Time // set when the session's note is signed
 	PurgedAt            *time.Time // the audio has been deleted
@@ -37,60 +41,148 @@ const (
 	TranscriptionNotConfigured = "not_configured"
 )
 
-// RecordingKey is where a session's recording is stored: one per session,
-// so uploading again replaces it instead of duplicating it.
+// RecordingKey is the prefix of a session's recording files. Each upload
+// is stored under a key of its own (NewRecordingKey) and the row is moved
+// to it in one transaction, so the row always names a complete file.
 func RecordingKey(sessionID string) string { return "sessions/" + sessionID + "/recording" }
 
-// SaveRecording records an uploaded recording. With a transcriber the
-// transcription is scheduled; without one the session waits, visibly, for
-// the clinician to paste a transcript. Re-uploading identical audio that was
-// already transcribed schedules nothing.
-func (s *Store) SaveRecording(ctx context.Context, clinicianID, sessionID, contentType string, size int64, sha string, enqueue Enqueue) (*Recording, error) {
+// SessionFilesKey is the folder holding all of a session's files
+// (recordings, chunks, failed uploads' leftovers).
+func SessionFilesKey(sessionID string) string { return "sessions/" + sessionID }
+
+// NewRecordingKey is a fresh storage key for an upload of the session's
+// recording.
+func NewRecordingKey(sessionID string) string { return RecordingKey(sessionID) + "-" + randomSuffix() }
+
+func randomSuffix() string {
+	var b [8]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic(err) // crypto/rand never fails on supported platforms
+	}
+	return hex.EncodeToString(b[:])
+}
+
+// NewRecording is a complete recording just written to storage.
+type NewRecording struct {
+	StorageKey  string
+	ContentType string
+	Size        int64
+	SHA256      string
+	Chunks      int // how many chunks it was assembled from; 0 for one upload
+}
+
+// RecordingPolicy is what happens to a saved recording: transcription
+// (nil: the session waits for a pasted transcript), and, if the session's
+// note is already signed, deletion at DeleteAt (scheduled by Purge) unless
+// the clinician keeps it.
+type RecordingPolicy struct {
+	Transcribe Enqueue
+	DeleteAt   time.Time
+	Purge      Enqueue
+}
+
+// SaveRecording points the session's recording at a newly stored complete
+// file, in one transaction, and returns the storage keys no longer used
+// (the previous file, chunks), for the caller to delete after it. With a
+// transcriber the transcription is scheduled; without one the session
+// waits, visibly, for the clinician to paste a transcript. Re-uploading
+// identical audio that was already transcribed schedules nothing.
+func (s *Store) SaveRecording(ctx context.Context, clinicianID, sessionID string, in NewRecording, policy RecordingPolicy) (*Recording, []string, error) {
 	sess, err := s.Session(ctx, clinicianID, sessionID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	var prev Recording
-	err = s.db.WithContext(ctx).Where("session_id = ? AND clinician_id = ?", sessionID, clinicianID).Take(&prev).Error
-	if err == nil && prev.SHA256 == sha && prev.TranscriptionStatus == TranscriptionDone {
-		// The same audio again: no row changes, but the upload is audited.
-		if err := audit.RecordTx(ctx, s.db.WithContext(ctx), audit.RecordingWrite, sessionID); err != nil {
-			return nil, dbError(err, "Session")
-		}
-		return &prev, nil
+	signed, err := s.sessionHasSignedNote(ctx, clinicianID, sessionID)
+	if err != nil {
+		return nil, nil, err
 	}
-	now := s.now()
-	rec := &Recording{
-		SessionID: sessionID, ClinicianID: clinicianID, StorageKey: RecordingKey(sessionID),
-		ContentType: contentType, SizeBytes: size, SHA256: sha, CreatedAt: now, UpdatedAt: now,
-		TranscriptionStatus: TranscriptionNotConfigured,
-	}
-	if enqueue != nil {
-		rec.TranscriptionStatus = TranscriptionPending
-	}
+	var rec *Recording
+	var obsolete []string
 	err = s.Transaction(ctx, func(tx *gorm.DB) error {
-		err := tx.Clauses(clause.OnConflict{
-			Columns:   []clause.Column{{Name: "session_id"}},
-			DoUpdates: clause.AssignmentColumns([]string{"content_type", "size_bytes", "sha256", "transcription_status", "transcription_error", "delete_after", "purged_at", "updated_at"}),
-		}).Create(rec).Error
-		if err != nil {
+		var prev Recording
+		err := tx.Where("session_id = ? AND clinician_id = ?", sessionID, clinicianID).Take(&prev).Error
+		if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
 			return err
 		}
-		if enqueue != nil {
-			err = enqueue(tx, sessionID)
-		} else {
-			err = tx.Model(&Session{}).Where("id = ?", sess.ID).
-				Updates(map[string]any{"status": string(api.SessionAwaitingTranscript), "updated_at": now}).Error
+		exists := err == nil
+		if exists && prev.Complete && prev.PurgedAt == nil && prev.SHA256 == in.SHA256 && prev.TranscriptionStatus == TranscriptionDone {
+			// The same audio again: no row changes, but the upload is audited.
+			rec, obsolete = &prev, []string{in.StorageKey}
+			return audit.RecordTx(ctx, tx, audit.RecordingWrite, sessionID)
 		}
-		if err != nil {
-			return err
+		if exists && !prev.Complete && in.Chunks > 0 && prev.Chunks != in.Chunks {
+			return errChunkRace
+		}
+		var err2 error
+		rec, obsolete, err2 = s.replaceRecording(tx, sess, prev, exists, in, policy, signed)
+		if err2 != nil {
+			return err2
 		}
 		return audit.RecordTx(ctx, tx, audit.RecordingWrite, sessionID)
 	})
 	if err != nil {
-		return nil, dbError(err, "Session")
+		return nil, nil, dbError(err, "Session")
 	}
-	return rec, nil
+	return rec, obsolete, nil
+}
+
+// errChunkRace answers finishing a chunked recording while another chunk
+// arrived.
+var errChunkRace = &api.Error{Code: api.CodeConflict, Message: "A chunk arrived while the recording was being finished; finish it again."}
+
+// replaceRecording writes the recording row for in (replacing prev), drops
+// the chunk rows, and schedules what policy says, inside tx.
+func (s *Store) replaceRecording(tx *gorm.DB, sess *Session, prev Recording, exists bool, in NewRecording, policy RecordingPolicy, signed bool) (*Recording, []string, error) {
+	now := s.now()
+	rec := &Recording{
+		SessionID: sess.ID, ClinicianID: sess.ClinicianID, StorageKey: in.StorageKey,
+		ContentType: in.ContentType, SizeBytes: in.Size, SHA256: in.SHA256, CreatedAt: now, UpdatedAt: now,
+		TranscriptionStatus: TranscriptionNotConfigured, Chunks: in.Chunks, Complete: true,
+	}
+	if policy.Transcribe != nil {
+		rec.TranscriptionStatus = TranscriptionPending
+	}
+	var obsolete []string
+	if exists {
+		rec.Keep, rec.CreatedAt = prev.Keep, prev.CreatedAt
+		if prev.StorageKey != "" && prev.StorageKey != in.StorageKey {
+			obsolete = append(obsolete, prev.StorageKey)
+		}
+	}
+	var chunkKeys []string
+	if err := tx.Model(&RecordingChunk{}).Where("session_id = ?", sess.ID).Pluck("storage_key", &chunkKeys).Error; err != nil {
+		return nil, nil, err
+	}
+	obsolete = append(obsolete, chunkKeys...)
+	if err := tx.Where("session_id = ?", sess.ID).Delete(&RecordingChunk{}).Error; err != nil {
+		return nil, nil, err
+	}
+	err := tx.Clauses(clause.OnConflict{
+		Columns: []clause.Column{{Name: "session_id"}},
+		DoUpdates: clause.AssignmentColumns([]string{"storage_key", "content_type", "size_bytes", "sha256", "transcription_status",
+			"transcription_error", "delete_after", "purged_at", "chunks", "complete", "updated_at"}),
+	}).Create(rec).Error
+	if err != nil {
+		return nil, nil, err
+	}
+	if policy.Transcribe != nil {
+		err = policy.Transcribe(tx, sess.ID)
+	} else {
+		err = tx.Model(&Session{}).Where("id = ?", sess.ID).
+			Updates(map[string]any{"status": string(api.SessionAwaitingTranscript), "updated_at": now}).Error
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	// A recording arriving after the note was signed is let go like one
+	// that was there at signing, unless the clinician keeps it.
+	if signed && !rec.Keep {
+		if err := scheduleRecordingDeletion(tx, sess.ClinicianID, sess.ID, policy.DeleteAt, policy.Purge); err != nil {
+			return nil, nil, err
+		}
+		rec.DeleteAfter = &policy.DeleteAt
+	}
+	return rec, obsolete, nil
 }
 
 // Recording returns a session's recording.
@@ -105,11 +197,20 @@ func (s *Store) Recording(ctx context.Context, clinicianID, sessionID string) (*
 
 // FinishTranscription stores the transcript made from a recording. It is
 // background work, with no request to audit.
+// A transcript that arrives after the note was signed replaces nothing: the
+// clinician may paste it as a reasoned amendment.
 func (s *Store) FinishTranscription(ctx context.Context, clinicianID, sessionID, transcript string) error {
-	return s.putSource(ctx, clinicianID, sessionID, SourceTranscript, transcript, func(tx *gorm.DB) error {
+	err := s.putSource(ctx, clinicianID, sessionID, SourceTranscript, transcript, nil, func(tx *gorm.DB) error {
 		return tx.Model(&Recording{}).Where("session_id = ? AND clinician_id = ?", sessionID, clinicianID).
 			Updates(map[string]any{"transcription_status": TranscriptionDone, "transcription_error": "", "updated_at": s.now()}).Error
 	})
+	if errors.Is(err, errSignedSession) {
+		err = s.db.WithContext(ctx).Model(&Recording{}).Where("session_id = ? AND clinician_id = ?", sessionID, clinicianID).
+			Updates(map[string]any{"transcription_status": TranscriptionFailed, "updated_at": s.now(),
+				"transcription_error": "The note was signed before the transcript was ready; it was not added."}).Error
+		return dbError(err, "Recording")
+	}
+	return err
 }
 
 // FailTranscription records why a recording could not be transcribed and
@@ -255,6 +356,13 @@ func (s *Store) PurgeRecording(ctx context.Context, clinicianID, sessionID strin
 		now := s.now()
 		if rec.DeleteAfter.After(now) {
 			notBefore = rec.DeleteAfter
+			return nil
+		}
+		if !rec.Complete {
+			// Chunks are still arriving (the note was signed mid-call):
+			// the recording is finished at the session's end at the latest.
+			later := now.Add(time.Hour)
+			notBefore = &later
 			return nil
 		}
 		res := tx.Model(&Recording{}).Where("session_id = ? AND purged_at IS NULL AND keep = ?", sessionID, false).

@@ -12,13 +12,15 @@ import (
 	"gorm.io/gorm"
 )
 
-// TelehealthLink is a guest's way into a telehealth session. Only a hash of
-// the join code is kept, and nothing about the guest but when they joined
-// and consented: their email is never stored.
+// TelehealthLink is a guest's way into a telehealth session. The join code
+// is found by its hash and kept sealed (JoinCode, so the clinician can copy
+// the link again); nothing is kept about the guest but when they joined and
+// consented: their email is never stored.
 type TelehealthLink struct {
 	SessionID        string `gorm:"primaryKey"`
 	ClinicianID      string
 	CodeHash         string
+	JoinCode         string // sealed at rest (sealing.go)
 	ExpiresAt        time.Time
 	GuestJoinedAt    *time.Time
 	GuestConsentedAt *time.Time
@@ -39,7 +41,7 @@ func hashJoinCode(code string) string {
 }
 
 // OpenTelehealthLink creates a join code for a telehealth session, replacing
-// any earlier one, and returns the code (shown once, never stored).
+// any earlier one, and returns the code.
 func (s *Store) OpenTelehealthLink(ctx context.Context, clinicianID, sessionID string, ttl time.Duration) (code string, link *TelehealthLink, err error) {
 	if _, err := s.Session(ctx, clinicianID, sessionID); err != nil {
 		return "", nil, err
@@ -51,7 +53,7 @@ func (s *Store) OpenTelehealthLink(ctx context.Context, clinicianID, sessionID s
 	code = base64.RawURLEncoding.EncodeToString(raw[:])
 	now := s.now()
 	link = &TelehealthLink{
-		SessionID: sessionID, ClinicianID: clinicianID, CodeHash: hashJoinCode(code),
+		SessionID: sessionID, ClinicianID: clinicianID, CodeHash: hashJoinCode(code), JoinCode: code,
 		ExpiresAt: now.Add(ttl), CreatedAt: now,
 	}
 	err = s.Transaction(ctx, func(tx *gorm.DB) error {
