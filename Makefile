@@ -10,7 +10,7 @@ WEB_DIR   := wasm/web
 # The unpacked dev build's id, fixed by the key in extension/src/manifest.json.
 DEV_EXTENSION_ID := nkfakkladpjdkjfmfegfanikgkbddhco
 
-.PHONY: run build wasm extension fixtures test test-go test-wasm vet vulncheck bench notes-eval notes-train fuzz soak clean
+.PHONY: run build wasm extension fixtures test test-go test-wasm test-extension-js vet vulncheck bench notes-eval notes-train fuzz soak clean
 
 ## run: build the sidebar and extension, then start the server on the embedded SQLite default
 run: wasm extension
@@ -38,7 +38,11 @@ fixtures:
 	cd extension/fixtures && npm ci --no-audit --no-fund --loglevel=error && node build.mjs
 
 ## test: the whole suite (PostgreSQL and Chromium tests skip when absent unless REQUIRE_POSTGRES=1 / REQUIRE_BROWSER=1)
-test: vet wasm extension fixtures test-go test-wasm fuzz-ci
+test: vet test-extension-js wasm extension fixtures test-go test-wasm fuzz-ci
+
+## test-extension-js: type-check the extension's JavaScript (tsc --noEmit, pinned in extension/package.json) and run its unit tests (node --test)
+test-extension-js:
+	cd extension && npm ci --no-audit --no-fund --loglevel=error && npx --no-install tsc --noEmit -p . && node --test test/
 
 vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
@@ -72,7 +76,7 @@ test-wasm:
 bench: wasm extension fixtures
 	$(GO) test -count=1 -run '^$$' -bench . -benchmem ./server/internal/notes/ ./server/internal/store/ ./wasm/internal/view/
 	$(GO) test -count=1 -run '^$$' -bench . -benchtime 1x -timeout 20m ./server/internal/api/ ./extension/e2e/
-	SIDENOTE_BENCH=1 $(GO) test -count=1 -run '^TestFirstRenderBenchmark$$' -v ./wasm/e2e/
+	SIDENOTE_BENCH=1 $(GO) test -count=1 -run '^(TestFirstRenderBenchmark|TestCallBenchmark)$$' -v -timeout 30m ./wasm/e2e/
 
 ## notes-eval: the built-in note generator against the labelled panel (server/internal/notes/eval): placement per
 ## template for the tuned and held-out parts, dropped, invention, fillers, pronouns, not_documented and risk agreement.

@@ -16,7 +16,7 @@ go run ./extension/cmd/icons "$out/icons"
 # The sidebar app (wasm/, built by `make wasm`) runs in the side panel. Only
 # these files: the .gz and .br copies beside them are for the server's /app,
 # and the extension, read from disk, would only grow by them.
-for f in app.css boot.js sidebar.wasm mic.html mic.js; do
+for f in app.css boot.js media.js sidebar.wasm mic.html mic.js; do
   if [ -f "wasm/web/$f" ]; then
     cp "wasm/web/$f" "$out/"
   else

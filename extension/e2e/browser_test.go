@@ -81,6 +81,13 @@ func runSuite(m *testing.M) int {
 		chromedp.Flag("disable-backgrounding-occluded-windows", true),
 		chromedp.Flag("disable-extensions-except", dist),
 		chromedp.Flag("load-extension", dist),
+		// Calls from the side panel: Chromium's fake camera and microphone,
+		// allowed without a prompt, connecting on loopback.
+		chromedp.Flag("use-fake-device-for-media-stream", true),
+		chromedp.Flag("use-fake-ui-for-media-stream", true),
+		chromedp.Flag("autoplay-policy", "no-user-gesture-required"),
+		chromedp.Flag("allow-loopback-in-peer-connection", true),
+		chromedp.Flag("disable-features", "WebRtcHideLocalIpsWithMdns"),
 		chromedp.WindowSize(1200, 900),
 	)
 	if err != nil {
@@ -233,7 +240,7 @@ func (p *page) save(tb testing.TB) string {
 	if err := chromedp.Do(p.ctx, chromedp.Click(`#save`)); err != nil {
 		tb.Fatalf("%s: click save: %v", p.name, err)
 	}
-	payload, err := chromedp.Run(p.ctx, chromedp.Evaluate[string](`typeof window.savedPayload === "string" ? window.savedPayload : JSON.stringify(window.savedPayload)`))
+	payload, err := chromedp.Run(p.ctx, chromedp.Evaluate[string](`Promise.resolve(window.savedPayload).then((v) => typeof v === "string" ? v : JSON.stringify(v))`, chromedp.EvalAwaitPromise))
 	if err != nil {
 		tb.Fatalf("%s: save: %v", p.name, err)
 	}

@@ -69,7 +69,7 @@ func build(t testing.TB) (web string) {
 		if buildErr = os.MkdirAll(web, 0o755); buildErr != nil {
 			return
 		}
-		for _, f := range []string{"index.html", "app.css", "boot.js", "mic.html", "mic.js"} {
+		for _, f := range []string{"index.html", "app.css", "boot.js", "media.js", "mic.html", "mic.js"} {
 			if buildErr = copyFile(filepath.Join(root, "wasm", "web", f), filepath.Join(web, f)); buildErr != nil {
 				return
 			}

@@ -41,7 +41,10 @@
 
   async function start() {
     ensureSkeleton();
-    if (typeof Go === 'undefined') await loadScript(url('wasm_exec.js'));
+    await Promise.all([
+      typeof Go === 'undefined' ? loadScript(url('wasm_exec.js')) : null,
+      typeof sidenoteMedia === 'undefined' ? loadScript(url('media.js')) : null,
+    ]);
     const go = new Go();
     const { instance } = await instantiate(go);
     globalThis.sidenoteInstantiated = performance.now(); // for wasm/e2e's benchmark

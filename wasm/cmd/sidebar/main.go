@@ -85,6 +85,7 @@ func main() {
 	}
 	deps.NewKey = newKey
 	deps.StopRecording = u.stopRecording
+	deps.Call = u.callDeps()
 	u.app = app.New(deps)
 	u.wire()
 	u.schedule()
@@ -211,6 +212,7 @@ func (u *ui) render() {
 		}
 	}
 	u.observeMore()
+	attachCall()
 	revealMarks()
 }
 
@@ -391,10 +393,6 @@ func (u *ui) act(act, arg string, el js.Value) {
 		u.run(func(ctx context.Context) { a.AssignTo(ctx, arg) })
 	case "save-text":
 		u.run(func(ctx context.Context) { a.SaveText(ctx, arg) })
-	case "record":
-		go u.startRecording()
-	case "record-stop":
-		u.stopRecording()
 	case "held-retry":
 		seq := atoi(arg)
 		u.run(func(ctx context.Context) { a.RetryRecording(ctx, seq) })
@@ -409,8 +407,6 @@ func (u *ui) act(act, arg string, el js.Value) {
 		a.AskDiscardRecording(atoi(arg), false)
 	case "held-discard":
 		a.DiscardRecording(atoi(arg))
-	case "mic-page":
-		global.Call("open", "mic.html", "_blank")
 	case "generate":
 		u.run(a.GenerateNote)
 	case "copy-note":
@@ -433,11 +429,14 @@ func (u *ui) act(act, arg string, el js.Value) {
 		u.run(a.Insert)
 	case "insert-confirm":
 		u.run(a.ConfirmInsert)
+	case "insert-wait":
+		u.run(a.WaitForForm)
 	case "insert-cancel":
 		a.CancelInsert()
 	case "undo":
 		u.run(a.UndoInsert)
 	default:
+		u.actCapture(act)
 		u.sourcesAct(act, arg)
 	}
 }
@@ -503,116 +502,4 @@ func (u *ui) change(kind, arg string, el js.Value) {
 		el.Set("value", "")
 		u.run(func(ctx context.Context) { a.Upload(ctx, blob) })
 	}
-}
-
-// startRecording asks for the microphone and records with MediaRecorder.
-// A side panel cannot always show the permission prompt; the clinician is
-// then offered the permission page (mic.html) once.
-func (u *ui) startRecording() {
-	u.mu.Lock()
-	if u.recording {
-		u.mu.Unlock()
-		return
-	}
-	u.recording, u.stopSoon = true, false
-	u.mu.Unlock()
-	failed := func(permission, canOpenPermissionPage bool) {
-		u.recordingOver()
-		u.app.RecordingFailed(permission, canOpenPermissionPage)
-	}
-	var sessionID string
-	u.app.View(func(s *app.State) { sessionID = s.Session.Session.ID })
-	md := global.Get("navigator").Get("mediaDevices")
-	if !md.Truthy() || global.Get("MediaRecorder").IsUndefined() {
-		failed(false, false)
-		return
-	}
-	stream, err := jsbridge.Call(u.ctx, md, "getUserMedia", map[string]any{"audio": true})
-	if err != nil {
-		je, _ := err.(*jsbridge.JSError)
-		permission := je != nil && (je.Name == "NotAllowedError" || je.Name == "SecurityError")
-		failed(permission, permission && u.inExt)
-		return
-	}
-	// The clinician may have left the session or begun signing out while
-	// the microphone was being asked for: then it is released at once.
-	if !u.app.RecordingStarted(sessionID) {
-		stopTracks(stream)
-		u.recordingOver()
-		return
-	}
-	rec := global.Get("MediaRecorder").New(stream)
-	chunks := global.Get("Array").New()
-	var onData, onStop js.Func
-	onData = js.FuncOf(func(_ js.Value, args []js.Value) any {
-		if d := args[0].Get("data"); d.Get("size").Int() > 0 {
-			chunks.Call("push", d)
-		}
-		return nil
-	})
-	onStop = js.FuncOf(func(js.Value, []js.Value) any {
-		stopTracks(stream)
-		blob := global.Get("Blob").New(chunks, map[string]any{"type": rec.Get("mimeType").String()})
-		onData.Release()
-		onStop.Release()
-		b := jsbridge.NewBlob(blob, "recording.webm")
-		u.recordingOver()
-		u.run(func(ctx context.Context) { u.app.RecordingStopped(ctx, sessionID, b) })
-		return nil
-	})
-	rec.Call("addEventListener", "dataavailable", onData)
-	rec.Call("addEventListener", "stop", onStop)
-	rec.Call("start", 1000)
-	stop := make(chan struct{})
-	u.mu.Lock()
-	u.recorder, u.recStop = rec, stop
-	stopNow := u.stopSoon
-	u.mu.Unlock()
-	if stopNow {
-		u.stopRecording()
-	}
-	start := time.Now()
-	t := time.NewTicker(time.Second)
-	defer t.Stop()
-	for {
-		select {
-		case <-t.C:
-			u.app.RecordingTick(int(time.Since(start) / time.Second))
-		case <-stop:
-			return
-		}
-	}
-}
-
-// stopTracks releases the microphone: its indicator goes off.
-func stopTracks(stream js.Value) {
-	tracks := stream.Call("getTracks")
-	for i := 0; i < tracks.Length(); i++ {
-		tracks.Index(i).Call("stop")
-	}
-}
-
-// recordingOver lets Record start a new recording.
-func (u *ui) recordingOver() {
-	u.mu.Lock()
-	u.recording = false
-	u.mu.Unlock()
-}
-
-// stopRecording stops the recording, which then uploads to its session.
-// Asked between Record and the recorder's start, it stops the recording as
-// soon as it starts.
-func (u *ui) stopRecording() {
-	u.mu.Lock()
-	rec, stop := u.recorder, u.recStop
-	u.recorder, u.recStop = js.Undefined(), nil
-	if stop == nil && u.recording {
-		u.stopSoon = true
-	}
-	u.mu.Unlock()
-	if stop == nil {
-		return
-	}
-	close(stop)
-	rec.Call("stop")
 }

@@ -102,6 +102,8 @@ type Deps struct {
 	// if one is running; what was recorded then arrives through
 	// RecordingStopped. Signing out calls it.
 	StopRecording func()
+	// Call opens telehealth calls' media and socket.
+	Call CallDeps
 }
 
 // App is the view-model. Its methods are safe for concurrent use.
@@ -118,6 +120,10 @@ type App struct {
 	// when it comes back to 0.
 	recBusy int
 	recIdle chan struct{}
+	// chunks is the recording running, nil when none is.
+	chunks *chunkUpload
+	// call is the telehealth call, nil when none is.
+	call *callLink
 }
 
 // New returns an App in the loading screen.
@@ -309,6 +315,7 @@ func (a *App) Back(ctx context.Context) {
 		s.Session.End = EndState{}
 		refresh = len(s.List.Items) <= pageSize && !s.List.Loading
 	})
+	a.hangUp(ctx, true)
 	if refresh {
 		a.LoadSessions(ctx)
 	}

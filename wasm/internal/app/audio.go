@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"time"
 
 	"github.com/sidenote/sidenote/shared/api"
 )
@@ -12,6 +13,34 @@ type AudioState struct {
 	// Rec is nil while the session has no recording.
 	Rec  *api.Recording
 	Busy bool
+	// Chunks counts the chunks of a recording uploaded while it ran.
+	Chunks int
+	// Interrupted is true when such a recording stopped before it was
+	// finished (the panel was closed or reloaded): its chunks wait for
+	// FinishInterrupted.
+	Interrupted bool
+	// Transcribing is how long the transcription has been followed, while
+	// it runs.
+	Transcribing time.Duration
+}
+
+// Transcription statuses of a recording.
+const (
+	TranscriptionPending       = "pending"
+	TranscriptionDone          = "done"
+	TranscriptionFailed        = "failed"
+	TranscriptionNotConfigured = "not_configured"
+)
+
+// NeedsText reports that the recording will not become a transcript by
+// itself: speech-to-text is not configured or failed, so the clinician
+// pastes a transcript, writes a summary or downloads the audio.
+func (ss *SessionState) NeedsText() bool {
+	r := ss.Audio.Rec
+	if r == nil || ss.Audio.Interrupted || ss.Transcript.Saved || ss.Summary.Saved {
+		return false
+	}
+	return r.TranscriptionStatus == TranscriptionNotConfigured || r.TranscriptionStatus == TranscriptionFailed
 }
 
 // AudioFate is what becomes of a recording's audio under the retention
@@ -50,18 +79,83 @@ func (as AudioState) Fate() AudioFate {
 // leaves what is shown as it was: the recording is secondary to the
 // session, whose own loading reports connection trouble.
 func (a *App) loadAudio(ctx context.Context, sessionID string) {
-	rec, err := a.d.API.Recording(ctx, sessionID)
+	p, err := a.d.API.RecordingProgress(ctx, sessionID)
 	a.update(func(s *State) {
 		if s.Session.Session.ID != sessionID {
 			return
 		}
+		au := &s.Session.Audio
 		switch {
 		case err == nil:
-			s.Session.Audio.Rec = &rec
+			running := a.chunks != nil && a.chunks.sessionID == sessionID
+			au.Chunks = p.Chunks
+			au.Interrupted = p.Chunks > 0 && !p.Complete && !running && !a.heldChunks(s, sessionID)
+			au.Rec = &p.Rec
+			if au.Interrupted {
+				au.Rec = nil
+			}
 		case isCode(err, api.CodeNotFound):
-			s.Session.Audio.Rec = nil
+			au.Rec, au.Chunks, au.Interrupted = nil, 0, false
 		default:
 			s.failed(err)
+		}
+	})
+}
+
+// heldChunks reports whether this panel holds the rest of a chunked
+// recording of the session. The caller holds the lock.
+func (a *App) heldChunks(s *State, sessionID string) bool {
+	for i := range s.Held {
+		if s.Held[i].SessionID == sessionID && s.Held[i].chunks != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// transcribeFor is how long a transcription is followed before the
+// clinician is told to come back later.
+const transcribeFor = 30 * time.Minute
+
+// followTranscription polls a recording being transcribed while its
+// session stays open, then shows the transcript.
+func (a *App) followTranscription(ctx context.Context, id string) {
+	pending := func(s *State) bool {
+		r := s.Session.Audio.Rec
+		return s.Screen == ScreenSession && s.Session.Session.ID == id && r != nil && r.TranscriptionStatus == TranscriptionPending
+	}
+	start := a.d.Now()
+	for read(a, pending) && a.d.Now().Sub(start) < transcribeFor {
+		if err := a.d.Sleep(ctx, pollEvery); err != nil {
+			return
+		}
+		a.update(func(s *State) {
+			if pending(s) {
+				s.Session.Audio.Transcribing = a.d.Now().Sub(start)
+			}
+		})
+		a.loadAudio(ctx, id)
+	}
+	done := read(a, func(s *State) bool {
+		r := s.Session.Audio.Rec
+		return s.Session.Session.ID == id && r != nil && r.TranscriptionStatus == TranscriptionDone
+	})
+	if !done {
+		return
+	}
+	text, err := a.d.API.Text(ctx, id, TextTranscript)
+	sess, serr := a.d.API.Session(ctx, id)
+	a.update(func(s *State) {
+		if s.Session.Session.ID != id {
+			return
+		}
+		if err == nil && text != "" && s.Session.Transcript.Text == "" {
+			s.Session.Transcript = TextDraft{Text: text, Saved: true}
+			s.notify(NoticeSuccess, "The transcript is ready.")
+		}
+		if serr == nil {
+			s.Session.Session = sess
+			s.upsertSession(sess)
 		}
 	})
 }
@@ -108,4 +202,11 @@ func (a *App) KeepRecording(ctx context.Context, keep bool) {
 	if isCode(err, api.CodeConflict) {
 		a.loadAudio(ctx, id)
 	}
+}
+
+// DownloadFailed says the recording could not be downloaded.
+func (a *App) DownloadFailed() {
+	a.update(func(s *State) {
+		s.notify(NoticeError, "The recording could not be downloaded. Check the connection and try again.")
+	})
 }

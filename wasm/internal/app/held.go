@@ -32,6 +32,8 @@ type HeldRecording struct {
 	// ConfirmDiscard is true while the clinician is asked whether to
 	// discard it.
 	ConfirmDiscard bool
+	// chunks is the chunked upload to resume, nil to send Blob whole.
+	chunks *chunkUpload
 	// Not comparable, so no equality function is generated for it: the
 	// sidebar's binary is kept small.
 	_ [0]func()
@@ -77,12 +79,13 @@ func (s *State) keepHeldOf(id string) {
 
 // hold keeps b, the recording of session id that failed to upload with
 // err (msg is the sentence for it); seq is the held recording retried, 0
-// for a new one.
-func (a *App) hold(s *State, seq int, id, owner string, b client.Blob, err error, msg string) {
+// for a new one. It returns the held recording, nil if it was discarded
+// meanwhile.
+func (a *App) hold(s *State, seq int, id, owner string, b client.Blob, err error, msg string) *HeldRecording {
 	h := s.held(seq)
 	if h == nil && seq > 0 {
 		// Discarded meanwhile (signing out).
-		return
+		return nil
 	}
 	if h == nil {
 		a.heldSeq++
@@ -100,6 +103,7 @@ func (a *App) hold(s *State, seq int, id, owner string, b client.Blob, err error
 	if seq == 0 && (s.Session.Session.ID != id || s.Screen != ScreenSession) {
 		s.notify(NoticeError, "A recording could not be uploaded. "+msg+" It is kept in this panel: open its session to try again or save it to this device.")
 	}
+	return h
 }
 
 // RetryRecording uploads a held recording again, to the session it was
@@ -113,18 +117,38 @@ func (a *App) RetryRecording(ctx context.Context, seq int) {
 func (a *App) retryRecording(ctx context.Context, seq int) error {
 	var id string
 	var b client.Blob
+	var cu *chunkUpload
 	a.update(func(s *State) {
 		h := s.held(seq)
 		if h == nil || h.Busy {
 			return
 		}
 		h.Busy, h.Err, h.ConfirmDiscard = true, "", false
-		id, b = h.SessionID, h.Blob
+		id, b, cu = h.SessionID, h.Blob, h.chunks
 	})
 	if b == nil {
 		return nil
 	}
-	return a.upload(ctx, id, b, seq)
+	if cu == nil || cu.broken {
+		return a.upload(ctx, id, b, seq)
+	}
+	err := a.finishChunks(ctx, cu)
+	if err != nil && read(a, func(*State) bool { return cu.broken }) {
+		a.update(func(s *State) {
+			if h := s.held(seq); h != nil {
+				h.chunks = nil
+			}
+		})
+		return a.upload(ctx, id, b, seq)
+	}
+	a.update(func(s *State) {
+		if err == nil {
+			s.dropHeld(seq)
+			return
+		}
+		a.hold(s, seq, id, "", b, err, s.failed(err))
+	})
+	return err
 }
 
 // HeldBlob returns a held recording's audio and the name to save it as.

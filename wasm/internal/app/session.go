@@ -20,6 +20,7 @@ type SessionState struct {
 	Upload     UploadState
 	Recording  RecordingState
 	Audio      AudioState
+	Call       CallState
 	Assign     AssignState
 	End        EndState
 	// Template is the template chosen for the next note.
@@ -61,16 +62,6 @@ func (u UploadState) Percent() int {
 		return 0
 	}
 	return int(u.Sent * 100 / u.Total)
-}
-
-// RecordingState is audio being recorded in the panel.
-type RecordingState struct {
-	Active  bool
-	Seconds int
-	Err     string
-	// NeedsPermissionPage is true when the panel could not ask for the
-	// microphone itself and the clinician must allow it in a tab once.
-	NeedsPermissionPage bool
 }
 
 // AssignState is the "assign to a client" panel of an anonymous session.
@@ -149,7 +140,9 @@ func (a *App) OpenSession(ctx context.Context, id string) {
 		})
 	}
 	a.loadAudio(ctx, id)
+	a.loadJoinLink(ctx, sess)
 	a.showSession(ctx, sess, notes)
+	a.followTranscription(ctx, id)
 }
 
 func (a *App) freshSession(s *State, sess api.Session) SessionState {
@@ -393,70 +386,6 @@ func (a *App) upload(ctx context.Context, id string, b client.Blob, held int) er
 	return upErr
 }
 
-// RecordingStarted asks whether a recording may start in sessionID, and
-// notes that the microphone is recording if so. It may not once the
-// clinician has left that session or is signing out: the DOM layer then
-// releases the microphone at once.
-func (a *App) RecordingStarted(sessionID string) bool {
-	ok := false
-	a.update(func(s *State) {
-		if s.Me == nil || s.Screen != ScreenSession || s.Session.Session.ID != sessionID || s.SignOut.Busy || s.SignOut.Confirm {
-			return
-		}
-		s.Session.Recording = RecordingState{Active: true}
-		a.recordingBegun()
-		ok = true
-	})
-	return ok
-}
-
-// RecordingTick updates the elapsed recording time.
-func (a *App) RecordingTick(seconds int) {
-	a.update(func(s *State) {
-		if s.Session.Recording.Active {
-			s.Session.Recording.Seconds = seconds
-		}
-	})
-}
-
-// RecordingFailed reports that recording could not start or went wrong.
-// permission is true when the microphone permission was refused or could not
-// be asked for here.
-func (a *App) RecordingFailed(permission bool, canOpenPermissionPage bool) {
-	a.update(func(s *State) {
-		r := &s.Session.Recording
-		*r = RecordingState{}
-		switch {
-		case permission && canOpenPermissionPage:
-			r.NeedsPermissionPage = true
-			r.Err = "Sidenote needs permission to use the microphone. Open the permission page, choose Allow, then come back and record."
-		case permission:
-			r.Err = "The microphone is blocked for this page. Allow it in the browser's site settings, then try again."
-		default:
-			r.Err = "Recording stopped unexpectedly. Check the microphone and try again."
-		}
-	})
-}
-
-// RecordingStopped uploads what was recorded to sessionID, the session it
-// was recorded in, even if the clinician has opened another since. If the
-// upload fails, the recording is held (see HeldRecording).
-func (a *App) RecordingStopped(ctx context.Context, sessionID string, b client.Blob) {
-	defer a.recordingEnded()
-	empty := b == nil || b.Size() == 0
-	a.update(func(s *State) {
-		if s.Session.Session.ID == sessionID {
-			s.Session.Recording = RecordingState{}
-			if empty {
-				s.Session.Recording.Err = "Nothing was recorded. Check the microphone and try again."
-			}
-		}
-	})
-	if !empty {
-		a.upload(ctx, sessionID, b, 0)
-	}
-}
-
 // OpenAssign shows the assign panel.
 func (a *App) OpenAssign(ctx context.Context, open bool) {
 	a.update(func(s *State) {
@@ -567,6 +496,10 @@ func (a *App) EndSession(ctx context.Context, who, clientID string) {
 	}
 	var id string
 	a.update(func(s *State) { s.Session.End.Busy, s.Session.End.Err = true, ""; id = s.Session.Session.ID })
+	// The call and the recording end first, so the session keeps all of
+	// the recording.
+	a.hangUp(ctx, true)
+	a.stopAndWait(ctx)
 	sess, err := a.d.API.EndSession(ctx, id, req)
 	a.update(func(s *State) {
 		s.Session.End.Busy = false

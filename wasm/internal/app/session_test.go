@@ -3,6 +3,7 @@ package app
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sidenote/sidenote/shared/api"
 	"github.com/sidenote/sidenote/wasm/internal/client"
@@ -269,7 +270,8 @@ func TestRecordingUploadShowsProgressAndAwaitingTranscript(t *testing.T) {
 	f.api.on("GET /api/v1/sessions/s1", func(*client.Request) reply { return ok(after) })
 
 	f.app.RecordingStarted("s1")
-	f.app.RecordingTick(42)
+	f.now = f.now.Add(42 * time.Second)
+	f.app.RecordingTick()
 	if st := f.state(); !st.Session.Recording.Active || st.Session.Recording.Seconds != 42 {
 		t.Fatalf("recording = %+v", st.Session.Recording)
 	}
@@ -326,11 +328,11 @@ func TestUnsupportedUploadExplained(t *testing.T) {
 
 func TestMicrophonePermissionOffersPermissionPage(t *testing.T) {
 	f := newFixture(t)
-	f.app.RecordingFailed(true, true)
+	f.app.RecordingFailed(MicRefused, true)
 	if r := f.state().Session.Recording; !r.NeedsPermissionPage || r.Err == "" {
 		t.Errorf("recording = %+v", r)
 	}
-	f.app.RecordingFailed(true, false)
+	f.app.RecordingFailed(MicRefused, false)
 	if r := f.state().Session.Recording; r.NeedsPermissionPage || r.Err == "" {
 		t.Errorf("recording = %+v", r)
 	}

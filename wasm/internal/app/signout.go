@@ -40,6 +40,8 @@ func (a *App) SignOut(ctx context.Context) {
 	if !start {
 		return
 	}
+	// A call ends first: its recording stops and uploads there.
+	a.hangUp(ctx, true)
 	// No recording starts once Busy is set (RecordingStarted), so this
 	// sees every one that did.
 	if idle := a.recordingsIdle(); idle != nil {

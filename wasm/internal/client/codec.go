@@ -225,6 +225,7 @@ func DecodeRecording(v wire.Value) api.Recording {
 		TranscriptionStatus: v.Get("transcription_status").Str(), TranscriptionError: v.Get("transcription_error").Str(),
 		UploadedAt: v.Get("uploaded_at").Time(), Keep: v.Get("keep").Bool(),
 		DeleteAfter: v.Get("delete_after").TimePtr(), DeletedAt: v.Get("deleted_at").TimePtr(),
+		Chunks: v.Get("chunks").Int(), Complete: v.Get("complete").Bool(),
 	}
 }
 

@@ -142,7 +142,8 @@ func TestRecordingCodecMatchesEncodingJSON(t *testing.T) {
 		TranscriptionError: "The speech service timed out.", UploadedAt: at, Keep: true}
 	deleted := api.Recording{ContentType: "audio/ogg", SizeBytes: 1000, SHA256: "cd34", TranscriptionStatus: "done",
 		UploadedAt: at, DeleteAfter: &later, DeletedAt: &later}
-	for _, r := range []api.Recording{kept, deleted} {
+	chunked := api.Recording{ContentType: "audio/webm", SizeBytes: 4096, TranscriptionStatus: "not_configured", UploadedAt: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC), Chunks: 7}
+	for _, r := range []api.Recording{kept, deleted, chunked} {
 		if got := decodeLike(t, r, DecodeRecording); !reflect.DeepEqual(got, r) {
 			t.Errorf("decode:\n got %+v\nwant %+v", got, r)
 		}

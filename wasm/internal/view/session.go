@@ -2,7 +2,6 @@ package view
 
 import (
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/sidenote/sidenote/shared/api"
@@ -15,7 +14,7 @@ func renderSession(p *Page, s *app.State, env Env) {
 	p.Key = "session:" + ss.Session.ID
 	p.Title = "Session · Sidenote"
 	p.Skeleton = `<div class="bar"><button type="button" class="link" data-act="back">← Sessions</button></div>` +
-		`<div id="s-head"></div><div id="s-who"></div><div id="s-capture"></div><div id="s-upload"></div><div id="s-audio"></div>` +
+		`<div id="s-head"></div><div id="s-who"></div><div id="s-callv"></div><div id="s-call"></div><div id="s-next"></div><div id="s-capture"></div><div id="s-upload"></div><div id="s-audio"></div>` +
 		`<section class="card" aria-labelledby="note-h"><h2 id="note-h">Note</h2><div id="s-gen"></div><div id="s-notebar"></div><div id="s-save"></div><div class="note-body"><div id="s-note"></div><div id="s-sources"></div></div><div id="s-insert"></div><div id="s-regen"></div></section>`
 	// One at a time: panels may add slots of their own after themselves.
 	add := func(id, html string) { p.Slots = append(p.Slots, Slot{ID: id, HTML: html}) }
@@ -23,9 +22,14 @@ func renderSession(p *Page, s *app.State, env Env) {
 	i := len(p.Slots)
 	add("s-who", "")
 	p.Slots[i].HTML = whoPanel(p, s)
+	videos, call := callPanel(ss, env)
+	add("s-callv", videos)
+	add("s-call", call)
+	add("s-next", nextPanel(ss))
 	add("s-capture", capture(p, ss))
+	add("s-rec", recorder(ss))
 	add("s-upload", uploadStatus(ss)+heldPanel(s.Held, ss.Session.ID))
-	add("s-audio", audioPanel(&ss.Audio, env))
+	add("s-audio", audioPanel(ss, env))
 	top, bottom := generate(p, ss)
 	add("s-gen", top)
 	add("s-notebar", noteBar(ss, s.CanInsert))
@@ -63,18 +67,9 @@ func sessionHead(ss *app.SessionState, env Env, offline bool) string {
 		b.w(` · <span class="badge badge-generating">Waiting for transcript</span>`)
 	}
 	b.w(`</p>`, errorText("session-err", ss.Err))
-	if sess.JoinURL != "" && sess.Status == api.SessionOpen {
-		link := sess.JoinURL
-		if strings.HasPrefix(link, "/") {
-			link = env.Origin + link
-		}
-		b.w(`<div class="join"><label for="join-link">Link for the client to join</label>`,
-			`<div class="inline"><input id="join-link" type="text" readonly value="`, esc(link), `">`,
-			`<button type="button" data-act="copy-join" data-arg="`, esc(link), `">Copy link</button></div></div>`)
-	}
 	if !offline {
 		b.w(`<div class="actions">`)
-		if sess.Status == api.SessionOpen {
+		if sess.Status != api.SessionEnded {
 			b.w(`<button type="button" data-act="end-open"`, attrIf(ss.End.Open, `aria-expanded="true"`), `>End session</button>`)
 		}
 		if sess.Anonymous != nil || (sess.Client == nil && sess.Status != api.SessionOpen) {
@@ -158,33 +153,18 @@ func capture(p *Page, ss *app.SessionState) string {
 	// in a narrow panel; unsaved text keeps it open.
 	hasNote := ss.Note != nil && ss.Note.Note.ID != ""
 	open := !hasNote || (ss.Summary.Text != "" && !ss.Summary.Saved) || (ss.Transcript.Text != "" && !ss.Transcript.Saved) ||
-		ss.Recording.Active || ss.Recording.Err != ""
+		ss.Recording.Active || ss.Recording.Err != "" || ss.NeedsText()
 	b.w(`<details class="card capture"`, attrIf(open, "open"), `><summary><h2 id="cap-h">Session content</h2></summary>`)
 	b.w(`<label for="summary">Summary</label><textarea id="summary" rows="5" data-input="summary" placeholder="Type or paste your summary of the session"></textarea>`,
 		`<div class="inline"><button type="button" data-act="save-text" data-arg="summary"`, attrIf(ss.Summary.Saving, "disabled"), `>Save summary</button>`, textStatus(&ss.Summary), `</div>`)
 	p.Values["summary"] = ss.Summary.Text
-	b.w(`<details`, attrIf(ss.Transcript.Text != "" || ss.Session.Status == api.SessionAwaitingTranscript, "open"), `><summary>Transcript</summary>`,
+	b.w(`<details`, attrIf(ss.Transcript.Text != "" || ss.Session.Status == api.SessionAwaitingTranscript, "open"), ` id="transcript-box"`, `><summary>Transcript</summary>`,
 		`<label for="transcript">Transcript <span class="muted">(lines may start with “Clinician:” or “Client:”)</span></label>`,
 		`<textarea id="transcript" rows="6" data-input="transcript"></textarea>`,
 		`<div class="inline"><button type="button" data-act="save-text" data-arg="transcript"`, attrIf(ss.Transcript.Saving, "disabled"), `>Save transcript</button>`, textStatus(&ss.Transcript), `</div></details>`)
 	p.Values["transcript"] = ss.Transcript.Text
 
-	b.w(`<div class="actions">`)
-	if ss.Recording.Active {
-		b.w(`<button type="button" class="danger" data-act="record-stop">Stop recording</button>`,
-			`<span class="rec" role="status"><span class="dot" aria-hidden="true"></span> Recording `, clock(ss.Recording.Seconds), `</span>`)
-	} else {
-		b.w(`<button type="button" data-act="record"`, attrIf(ss.Upload.Active, "disabled"), `>Record audio</button>`,
-			`<label class="button" for="file">Upload audio file</label><input id="file" class="visually-hidden-file" type="file" accept="audio/*,.m4a,.mp3,.wav,.ogg,.webm" data-change="file"`, attrIf(ss.Upload.Active, "disabled"), `>`)
-	}
-	b.w(`</div>`)
-	if ss.Recording.Err != "" {
-		b.w(errorText("rec-err", ss.Recording.Err))
-		if ss.Recording.NeedsPermissionPage {
-			b.w(`<button type="button" data-act="mic-page">Open the microphone permission page</button>`)
-		}
-	}
-	b.w(`</details>`)
+	b.w(`<div id="s-rec"></div></details>`)
 	return b.String()
 }
 
@@ -247,49 +227,6 @@ func heldPanel(held []app.HeldRecording, sessionID string) string {
 			`<button type="button" data-act="held-save" data-arg="`, seq, `">Save to this device</button>`,
 			`<button type="button" class="link" data-act="held-discard-ask" data-arg="`, seq, `">Discard…</button></div></div>`)
 	}
-	return b.String()
-}
-
-func transcriptionLabel(status string) string {
-	switch status {
-	case "pending":
-		return " · being transcribed"
-	case "done":
-		return " · transcribed"
-	case "failed":
-		return " · transcription failed"
-	}
-	return ""
-}
-
-// audioPanel is the session's uploaded recording and the clinician's choice
-// of what becomes of it once the note is signed.
-func audioPanel(au *app.AudioState, env Env) string {
-	fate := au.Fate()
-	if fate == app.AudioNone {
-		return ""
-	}
-	r := au.Rec
-	var b builder
-	b.w(`<div class="audio" role="group" aria-label="Recording"><p class="meta">Recording uploaded `, timeTag(r.UploadedAt, env), transcriptionLabel(r.TranscriptionStatus), `</p>`)
-	if fate != app.AudioDeleted {
-		b.w(`<div class="choice"><input type="checkbox" id="rec-keep" data-change="keep-recording" aria-describedby="rec-fate"`,
-			attrIf(r.Keep, "checked"), attrIf(au.Busy, "disabled"), `><label for="rec-keep">Keep the recording after the note is signed</label></div>`)
-	}
-	b.w(`<p class="muted" id="rec-fate">`)
-	switch {
-	case fate == app.AudioDeleted:
-		b.w(`The recording was deleted after the note was signed (`, timeTag(*r.DeletedAt, env), `).`)
-	case fate == app.AudioKept:
-		b.w(`The recording is kept after the note is signed.`)
-	case fate == app.AudioDeleting && r.DeleteAfter.After(env.Now):
-		b.w(`The note is signed: the recording will be deleted `, timeTag(*r.DeleteAfter, env), `.`)
-	case fate == app.AudioDeleting:
-		b.w(`The note is signed: the recording is being deleted.`)
-	default:
-		b.w(`The recording will be deleted when the note is signed.`)
-	}
-	b.w(`</p></div>`)
 	return b.String()
 }
 
@@ -501,6 +438,12 @@ func insertPanel(p *Page, ss *app.SessionState, canInsert bool) string {
 			`<button type="button" class="link" data-act="insert-cancel">Cancel</button></div></div>`)
 	}
 	b.w(errorText("insert-err", in.Err))
+	switch {
+	case in.Waiting:
+		b.w(`<p role="status">Waiting for the note form to open in your EHR…</p>`)
+	case in.CanWait:
+		b.w(`<div class="actions"><button type="button" data-act="insert-wait">Wait for the form</button></div>`)
+	}
 	if r := in.Result; r != nil {
 		b.w(`<div class="panel" role="group" aria-labelledby="ins-h"><h3 id="ins-h">What went where</h3><ul class="plain">`)
 		for _, f := range r.Filled {
@@ -508,13 +451,18 @@ func insertPanel(p *Page, ss *app.SessionState, canInsert bool) string {
 			b.w(`<li><span class="ok">✓</span> `, esc(title), ` → `, esc(f.Field), `</li>`)
 		}
 		for _, f := range r.Skipped {
-			_, title := sectionTitle(ns, f.Section)
+			known, title := sectionTitle(ns, f.Section)
 			b.w(`<li><span class="warn">–</span> `, esc(title), ` not inserted`)
 			if f.Field != "" {
 				b.w(` into `, esc(f.Field))
 			}
 			if f.Reason != "" {
 				b.w(`: `, esc(f.Reason))
+			}
+			if known && f.Limit > 0 {
+				// The field cannot hold the section: the clinician pastes
+				// what fits, or shortens it, from the copy.
+				b.w(` <button type="button" class="link" data-act="copy-section" data-arg="`, esc(f.Section), `" aria-label="Copy `, esc(title), `">Copy</button>`)
 			}
 			b.w(`</li>`)
 		}
