@@ -43,6 +43,8 @@ type NoteState struct {
 	SignBusy     bool
 	SignErr      string
 	Insert       InsertState
+	Sources      SourcesState
+	LeftOut      LeftOutState
 }
 
 // Conflict holds both versions of each section changed here and elsewhere.

@@ -15,7 +15,7 @@ func renderSession(p *Page, s *app.State, env Env) {
 	p.Title = "Session · Sidenote"
 	p.Skeleton = `<div class="bar"><button type="button" class="link" data-act="back">← Sessions</button></div>` +
 		`<div id="s-head"></div><div id="s-who"></div><div id="s-callv"></div><div id="s-call"></div><div id="s-next"></div><div id="s-capture"></div><div id="s-upload"></div><div id="s-audio"></div>` +
-		`<section class="card" aria-labelledby="note-h"><h2 id="note-h">Note</h2><div id="s-gen"></div><div id="s-notebar"></div><div id="s-save"></div><div id="s-note"></div><div id="s-insert"></div><div id="s-regen"></div></section>`
+		`<section class="card" aria-labelledby="note-h"><h2 id="note-h">Note</h2><div id="s-gen"></div><div id="s-notebar"></div><div id="s-save"></div><div class="note-body"><div id="s-note"></div><div id="s-sources"></div></div><div id="s-insert"></div><div id="s-regen"></div></section>`
 	// One at a time: panels may add slots of their own after themselves.
 	add := func(id, html string) { p.Slots = append(p.Slots, Slot{ID: id, HTML: html}) }
 	add("s-head", sessionHead(ss, env, s.Offline))
@@ -35,6 +35,7 @@ func renderSession(p *Page, s *app.State, env Env) {
 	add("s-notebar", noteBar(ss, s.CanInsert))
 	add("s-save", saveStatus(ss.Note))
 	add("s-note", noteSections(p, ss.Note))
+	add("s-sources", sourcePanel(ss.Note))
 	add("s-insert", insertPanel(p, ss, s.CanInsert))
 	add("s-regen", bottom)
 }
@@ -274,11 +275,15 @@ func noteBar(ss *app.SessionState, canInsert bool) string {
 	}
 	var b builder
 	tmpl, _ := note.Lookup(ns.Note.Template)
-	b.w(`<p class="meta">`, esc(tmpl.Name), ` · version `, strconv.Itoa(ns.Note.Version))
+	b.w(`<p class="meta">`, esc(tmpl.Name), ` · version `, strconv.Itoa(ns.Note.Version), generatorLine(&ns.Note))
 	if ns.Note.SignedAt != nil {
 		b.w(` · <span class="badge badge-signed">Signed</span>`)
 	}
-	b.w(`</p><div class="actions">`)
+	b.w(`</p>`)
+	if ns.Note.GeneratorNote != "" {
+		b.w(`<p class="meta">`, esc(ns.Note.GeneratorNote), `</p>`)
+	}
+	b.w(riskNote(&ns.Note), `<div class="actions">`)
 	if canInsert {
 		b.w(`<button type="button" class="primary" data-act="insert"`, attrIf(ns.Insert.Busy, "disabled"), `>`, busyLabel(ns.Insert.Busy, "Insert into page", "Inserting…"), `</button>`,
 			`<button type="button" data-act="copy-note">Copy note</button>`)
@@ -329,7 +334,9 @@ func noteSections(p *Page, ns *app.NoteState) string {
 		return ""
 	}
 	var b builder
-	editable := ns.Editable()
+	b.w(sourcesBar(ns))
+	// Showing sources, sentences are shown to be focused, not edited.
+	editable := ns.Editable() && !ns.Sources.Show
 	if ns.Conflict != nil && ns.Conflict.Signed {
 		b.w(`<div class="panel warn" role="group" aria-label="Unsaved text of a signed note"><p>This note was signed elsewhere before your changes were saved. Your text is kept here so you can copy it.</p>`)
 		for _, c := range ns.Conflict.Sections {
@@ -369,7 +376,10 @@ func noteSections(p *Page, ns *app.NoteState) string {
 			b.w(`</div>`)
 			continue
 		}
-		if editable {
+		_, edited := ns.Edits[sec.Key]
+		if ns.Sources.Show && !edited && sec.Text != "" {
+			sentencesText(&b, sec)
+		} else if editable {
 			b.w(`<textarea id="`, esc(id), `" class="grow" rows="3" data-input="section" data-arg="`, esc(sec.Key), `"`)
 			if sec.NotDocumented {
 				b.w(` aria-describedby="nd-`, esc(sec.Key), `" placeholder="Not documented"`)
@@ -381,6 +391,7 @@ func noteSections(p *Page, ns *app.NoteState) string {
 		}
 		b.w(`</div>`)
 	}
+	b.w(leftOutList(p, ns))
 	return b.String()
 }
 
