@@ -2,6 +2,7 @@
 // wasm/web) that it runs inside the extension and how to reach the page,
 // then starts the sidebar.
 import { Msg, send } from './connector.js';
+import { captureTab } from './tabrecorder.js';
 
 async function activeTab() {
   const [tab] = await chrome.tabs.query({ active: true, lastFocusedWindow: true });
@@ -36,6 +37,8 @@ globalThis.sidenoteHost = Object.freeze({
   plan: (noteId, mapping) => withTab(Msg.Plan, { noteId, mapping }),
   insert: (noteId, onFilled = 'skip', mapping) => withTab(Msg.Insert, { noteId, onFilled, mapping }),
   undo: () => withTab(Msg.Undo, {}),
+  // Records the tab beside the panel with the microphone (tabrecorder.js).
+  captureTab: async (timesliceMs, handlers) => captureTab((await activeTab()).id, timesliceMs, handlers),
 });
 
 // Start the sidebar; it may not be built yet in a bare extension build.
