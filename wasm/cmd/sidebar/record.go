@@ -20,6 +20,8 @@ func (u *ui) actCapture(act string) {
 	switch act {
 	case "record":
 		go u.startRecording()
+	case "record-tab":
+		go u.startTabRecording()
 	case "record-stop":
 		u.stopRecording()
 	case "record-pause", "record-resume":
@@ -123,7 +125,52 @@ func (u *ui) startRecording() {
 		u.recordingOver()
 		return
 	}
-	u.runRecorder(sessionID, stream, func() { stopTracks(stream) })
+	u.runRecorder(sessionID, func() { stopTracks(stream) }, mediaRecorder(stream))
+}
+
+// mediaRecorder starts media.js's recorder on stream.
+func mediaRecorder(stream js.Value) func(map[string]any) (js.Value, error) {
+	return func(handlers map[string]any) (js.Value, error) {
+		return media().Call("record", stream, int(app.ChunkEvery()/time.Millisecond), handlers), nil
+	}
+}
+
+// startTabRecording records the telehealth tab beside the side panel mixed
+// with the microphone: the extension captures and mixes them in its
+// offscreen document (extension/src/tabrecorder.js) and hands the chunks
+// here, where they are uploaded like the microphone's own.
+func (u *ui) startTabRecording() {
+	if !u.claimRecorder() {
+		return
+	}
+	var sessionID string
+	u.app.View(func(s *app.State) { sessionID = s.Session.Session.ID })
+	host := global.Get("sidenoteHost")
+	if !u.inExt || host.Get("captureTab").Type() != js.TypeFunction {
+		u.recordingOver()
+		u.app.RecordingFailed(app.MicUnsupported, false)
+		return
+	}
+	// Started before the capture so that no chunk arrives unclaimed.
+	if !u.app.TabRecordingStarted(sessionID) {
+		u.recordingOver()
+		return
+	}
+	u.runRecorder(sessionID, func() {}, func(handlers map[string]any) (js.Value, error) {
+		rec, err := jsbridge.Call(u.ctx, host, "captureTab", int(app.ChunkEvery()/time.Millisecond), handlers)
+		if err == nil {
+			return rec, nil
+		}
+		why := micFailure(err)
+		if je, _ := err.(*jsbridge.JSError); je != nil && je.Name == "TabCaptureError" {
+			why = app.TabUncapturable
+		}
+		u.run(func(ctx context.Context) {
+			u.app.RecordingStopped(ctx, sessionID, nil)
+			u.app.RecordingFailed(why, why == app.MicRefused)
+		})
+		return js.Undefined(), err
+	})
 }
 
 // recordCall records the call's mixed audio (app.CallMedia.Record).
@@ -136,7 +183,7 @@ func (u *ui) recordCall(sessionID string) {
 		u.recordingOver()
 		return
 	}
-	u.runRecorder(sessionID, stream, func() {})
+	u.runRecorder(sessionID, func() {}, mediaRecorder(stream))
 }
 
 // claimRecorder reserves the one recorder: a second Record while the
@@ -151,9 +198,10 @@ func (u *ui) claimRecorder() bool {
 	return true
 }
 
-// runRecorder records stream in chunks, each sent as it arrives, until
-// stopRecording; release frees the stream's devices.
-func (u *ui) runRecorder(sessionID string, stream js.Value, release func()) {
+// runRecorder records in chunks, each sent as it arrives, until
+// stopRecording: start starts the recorder with the chunk, stop and error
+// handlers; release frees the stream's devices.
+func (u *ui) runRecorder(sessionID string, release func(), start func(handlers map[string]any) (js.Value, error)) {
 	broken := false
 	var onChunk, onStop, onError js.Func
 	onChunk = js.FuncOf(func(_ js.Value, args []js.Value) any {
@@ -183,7 +231,15 @@ func (u *ui) runRecorder(sessionID string, stream js.Value, release func()) {
 		return nil
 	})
 	handlers := map[string]any{"chunk": onChunk, "stop": onStop, "error": onError}
-	rec := media().Call("record", stream, int(app.ChunkEvery()/time.Millisecond), handlers)
+	rec, err := start(handlers)
+	if err != nil {
+		release()
+		onChunk.Release()
+		onStop.Release()
+		onError.Release()
+		u.recordingOver()
+		return
+	}
 	stop := make(chan struct{})
 	u.mu.Lock()
 	u.recorder, u.recStop = rec, stop
