@@ -101,10 +101,19 @@ func badgeText(t *testing.T, ext context.Context) string {
 	return text
 }
 
-// From the side panel, "Record this tab" records the telehealth tab beside
-// it mixed with the microphone; the badge shows while it records; the
-// chunks reach the session and the recording holds both voices.
-func TestRecordThisTabMixesTabAndMicrophone(t *testing.T) {
+// tabCapture is a side panel showing a telehealth session, beside the
+// call's tab, in a browser of its own.
+type tabCapture struct {
+	srv       *sidenoteServer
+	sessionID string
+	ext, call context.Context
+	closeCall context.CancelFunc
+}
+
+// openTabCapture opens the session in the side panel (a tab at 400 px)
+// and brings the playing call's tab to the front beside it.
+func openTabCapture(t *testing.T) *tabCapture {
+	t.Helper()
 	srv := needServer(t)
 	if !exists(filepath.Join(repoRoot(), "extension", "dist", "sidebar.wasm")) {
 		t.Fatal("the sidebar was not built into extension/dist (make wasm extension)")
@@ -120,7 +129,7 @@ func TestRecordThisTabMixesTabAndMicrophone(t *testing.T) {
 
 	chrome := tabCaptureBrowser(t)
 	ext, cancelExt := chromedp.NewContext(chrome)
-	defer cancelExt()
+	t.Cleanup(cancelExt)
 	if err := openExtensionPage(ext); err != nil {
 		t.Fatal(err)
 	}
@@ -148,7 +157,7 @@ func TestRecordThisTabMixesTabAndMicrophone(t *testing.T) {
 
 	// The call's tab comes to the front, beside the panel, and plays.
 	call, cancelCall := chromedp.NewContext(chrome)
-	defer cancelCall()
+	t.Cleanup(cancelCall)
 	callURL := serveCallPage(t)
 	if err := chromedp.Do(call, chromedp.Navigate(callURL)); err != nil {
 		t.Fatal(err)
@@ -158,20 +167,55 @@ func TestRecordThisTabMixesTabAndMicrophone(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitJS(t, ext, "the call's tab in front", fmt.Sprintf(`(async () => (await chrome.tabs.query({ active: true, lastFocusedWindow: true }))[0]?.url === %s)()`, jsArgs(callURL)), 5*time.Second)
+	return &tabCapture{srv: srv, sessionID: sess.ID, ext: ext, call: call, closeCall: cancelCall}
+}
 
-	if err := evalAsync(ext, `document.querySelector('[data-act="record-tab"]').click()`, nil); err != nil {
+// start clicks Record this tab and waits until the badge shows and
+// seconds of recording have passed (a regexp of the elapsed time).
+func (tc *tabCapture) start(t *testing.T, elapsed string) {
+	t.Helper()
+	if err := evalAsync(tc.ext, `document.querySelector('[data-act="record-tab"]').click()`, nil); err != nil {
 		t.Fatal(err)
 	}
-	waitJS(t, ext, "the tab recording", `/Recording this tab and your microphone 0:0[1-9]/.test(document.querySelector('#s-rec .rec')?.textContent ?? '')`, 15*time.Second)
-	if got := badgeText(t, ext); got != "REC" {
+	waitJS(t, tc.ext, "the tab recording", `/Recording this tab and your microphone 0:0[1-9]/.test(document.querySelector('#s-rec .rec')?.textContent ?? '')`, 15*time.Second)
+	if got := badgeText(t, tc.ext); got != "REC" {
 		t.Errorf("badge while recording = %q, want REC", got)
 	}
-	// Past the 5 s timeslice: a chunk is uploaded while recording.
-	waitJS(t, ext, "seven seconds of recording", `/0:0[7-9]/.test(document.querySelector('#s-rec .rec')?.textContent ?? '')`, 15*time.Second)
-	var mid api.Recording
-	if err := srv.call(http.MethodGet, "/sessions/"+sess.ID+"/recording", nil, &mid); err != nil {
+	waitJS(t, tc.ext, "the recording's time", `/`+elapsed+`/.test(document.querySelector('#s-rec .rec')?.textContent ?? '')`, 15*time.Second)
+}
+
+// recording is the session's recording as the server describes it.
+func (tc *tabCapture) recording(t *testing.T) api.Recording {
+	t.Helper()
+	var rec api.Recording
+	if err := tc.srv.call(http.MethodGet, "/sessions/"+tc.sessionID+"/recording", nil, &rec); err != nil {
 		t.Fatal(err)
 	}
+	return rec
+}
+
+// waitBadgeCleared waits for the badge to go, reading it from ctx (an
+// extension page).
+func waitBadgeCleared(t *testing.T, ctx context.Context) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for badgeText(t, ctx) != "" {
+		if time.Now().After(deadline) {
+			t.Fatalf("badge = %q after the recording ended, want none", badgeText(t, ctx))
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// From the side panel, "Record this tab" records the telehealth tab beside
+// it mixed with the microphone; the badge shows while it records; the
+// chunks reach the session and the recording holds both voices.
+func TestRecordThisTabMixesTabAndMicrophone(t *testing.T) {
+	tc := openTabCapture(t)
+	srv, sess, ext, call := tc.srv, api.Session{ID: tc.sessionID}, tc.ext, tc.call
+	// Past the 5 s timeslice: a chunk is uploaded while recording.
+	tc.start(t, "0:0[7-9]")
+	mid := tc.recording(t)
 	if mid.Chunks < 1 || mid.Complete {
 		t.Errorf("while recording the server holds %+v, want chunks of an incomplete recording", mid)
 	}
@@ -179,20 +223,11 @@ func TestRecordThisTabMixesTabAndMicrophone(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitJS(t, ext, "the recording uploaded", `!document.querySelector('[data-act="record-stop"]') && !/Sending the end/.test(document.querySelector('#s-rec')?.textContent ?? '')`, 20*time.Second)
-	deadline := time.Now().Add(5 * time.Second)
-	for badgeText(t, ext) != "" {
-		if time.Now().After(deadline) {
-			t.Fatalf("badge after stop = %q, want none", badgeText(t, ext))
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	waitBadgeCleared(t, ext)
 	// The tab keeps playing after the capture ended.
 	waitJS(t, call, "the call still playing", `!document.getElementById('far').paused`, 2*time.Second)
 
-	var done api.Recording
-	if err := srv.call(http.MethodGet, "/sessions/"+sess.ID+"/recording", nil, &done); err != nil {
-		t.Fatal(err)
-	}
+	done := tc.recording(t)
 	if !done.Complete || done.Chunks <= mid.Chunks || done.ContentType != "audio/webm" {
 		t.Errorf("after stop the recording is %+v, want complete, more than %d chunks, audio/webm", done, mid.Chunks)
 	}
@@ -223,4 +258,41 @@ func recordingAudio(t *testing.T, srv *sidenoteServer, id string) []byte {
 		t.Fatalf("GET recording audio: %d %v", resp.StatusCode, err)
 	}
 	return audio
+}
+
+// Closing the recorded tab ends the recording: the panel says so, the
+// badge goes, and what was recorded is the session's recording.
+func TestRecordThisTabEndsWhenTheTabCloses(t *testing.T) {
+	tc := openTabCapture(t)
+	tc.start(t, "0:0[6-9]")
+	tc.closeCall()
+	waitJS(t, tc.ext, "the message", `/recorded tab was closed/.test(document.querySelector('#rec-err')?.textContent ?? '') && !document.querySelector('[data-act="record-stop"]')`, 15*time.Second)
+	waitBadgeCleared(t, tc.ext)
+	if rec := tc.recording(t); !rec.Complete || rec.Chunks < 2 {
+		t.Errorf("after the tab closed the recording is %+v, want the chunks so far, complete", rec)
+	}
+	if len(audiotest.Decode(t, recordingAudio(t, tc.srv, tc.sessionID))) < audiotest.Rate*5 {
+		t.Error("the recording kept is shorter than the 5 s recorded")
+	}
+}
+
+// Closing the side panel while it records stops the capture (the panel
+// is what uploads) and the badge goes; the chunks uploaded stay.
+func TestRecordThisTabStopsWhenThePanelCloses(t *testing.T) {
+	tc := openTabCapture(t)
+	tc.start(t, "0:0[6-9]")
+	// Another extension page reads the badge once the panel is gone.
+	other, cancel := chromedp.NewContext(tc.call)
+	defer cancel()
+	if err := openExtensionPage(other); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(tc.ext, chromedp.Navigate("about:blank")); err != nil {
+		t.Fatal(err)
+	}
+	waitBadgeCleared(t, other)
+	if rec := tc.recording(t); rec.Chunks < 1 {
+		t.Errorf("after the panel closed the server holds %+v, want the chunks uploaded", rec)
+	}
+	waitJS(t, tc.call, "the call still playing", `!document.getElementById('far').paused`, 2*time.Second)
 }

@@ -125,7 +125,7 @@ func (u *ui) startRecording() {
 		u.recordingOver()
 		return
 	}
-	u.runRecorder(sessionID, func() { stopTracks(stream) }, mediaRecorder(stream))
+	u.runRecorder(sessionID, app.MicBroken, func() { stopTracks(stream) }, mediaRecorder(stream))
 }
 
 // mediaRecorder starts media.js's recorder on stream.
@@ -156,7 +156,7 @@ func (u *ui) startTabRecording() {
 		u.recordingOver()
 		return
 	}
-	u.runRecorder(sessionID, func() {}, func(handlers map[string]any) (js.Value, error) {
+	u.runRecorder(sessionID, app.TabEnded, func() {}, func(handlers map[string]any) (js.Value, error) {
 		rec, err := jsbridge.Call(u.ctx, host, "captureTab", int(app.ChunkEvery()/time.Millisecond), handlers)
 		if err == nil {
 			return rec, nil
@@ -183,7 +183,7 @@ func (u *ui) recordCall(sessionID string) {
 		u.recordingOver()
 		return
 	}
-	u.runRecorder(sessionID, func() {}, mediaRecorder(stream))
+	u.runRecorder(sessionID, app.MicBroken, func() {}, mediaRecorder(stream))
 }
 
 // claimRecorder reserves the one recorder: a second Record while the
@@ -200,8 +200,9 @@ func (u *ui) claimRecorder() bool {
 
 // runRecorder records in chunks, each sent as it arrives, until
 // stopRecording: start starts the recorder with the chunk, stop and error
-// handlers; release frees the stream's devices.
-func (u *ui) runRecorder(sessionID string, release func(), start func(handlers map[string]any) (js.Value, error)) {
+// handlers; release frees the stream's devices; brokenWhy is what a
+// recorder's error means.
+func (u *ui) runRecorder(sessionID string, brokenWhy app.MicFailure, release func(), start func(handlers map[string]any) (js.Value, error)) {
 	broken := false
 	var onChunk, onStop, onError js.Func
 	onChunk = js.FuncOf(func(_ js.Value, args []js.Value) any {
@@ -225,7 +226,7 @@ func (u *ui) runRecorder(sessionID string, release func(), start func(handlers m
 		u.run(func(ctx context.Context) {
 			u.app.RecordingStopped(ctx, sessionID, b)
 			if broken {
-				u.app.RecordingFailed(app.MicBroken, false)
+				u.app.RecordingFailed(brokenWhy, false)
 			}
 		})
 		return nil

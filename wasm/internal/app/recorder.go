@@ -46,6 +46,9 @@ const (
 	// TabUncapturable: the tab beside the panel could not be recorded
 	// (Sidenote was not invoked on it, or it is a browser page).
 	TabUncapturable
+	// TabEnded: the recorded tab was closed, or its capture ended, while
+	// recording.
+	TabEnded
 )
 
 // chunkEvery is MediaRecorder's timeslice: closing the panel loses at most
@@ -170,6 +173,8 @@ func (a *App) RecordingFailed(why MicFailure, canOpenPermissionPage bool) {
 			r.Err = "The microphone can't be used: another app may be using it. Close that app, then try again."
 		case why == TabUncapturable:
 			r.Err = "Sidenote can't record this tab. Bring the call's tab to the front, click the Sidenote icon there, then choose Record this tab."
+		case why == TabEnded:
+			r.Err = "The recorded tab was closed or stopped sharing its sound, so the recording stopped. What was recorded is kept."
 		case why == MicUnsupported:
 			r.Err = "This browser can't record audio here. Upload an audio file or type a summary instead."
 		default:
