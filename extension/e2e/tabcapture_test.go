@@ -154,6 +154,7 @@ func openTabCapture(t *testing.T) *tabCapture {
 		t.Fatal(err)
 	}
 	waitJS(t, ext, "Record this tab", `!!document.querySelector('[data-act="record-tab"]')`, 10*time.Second)
+	screenshot(t, ext, "extension-record-this-tab-400x800.png")
 
 	// The call's tab comes to the front, beside the panel, and plays.
 	call, cancelCall := chromedp.NewContext(chrome)
@@ -182,6 +183,26 @@ func (tc *tabCapture) start(t *testing.T, elapsed string) {
 		t.Errorf("badge while recording = %q, want REC", got)
 	}
 	waitJS(t, tc.ext, "the recording's time", `/`+elapsed+`/.test(document.querySelector('#s-rec .rec')?.textContent ?? '')`, 15*time.Second)
+}
+
+// screenshot saves the page in ctx, scrolled to the recorder, as
+// artifacts/NAME (ignored by git), for a look at the screen.
+func screenshot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	if err := evalAsync(ctx, `document.getElementById('s-rec')?.scrollIntoView({ block: 'center' })`, nil); err != nil {
+		t.Fatal(err)
+	}
+	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(repoRoot(), "artifacts")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, name), png, 0o644); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // recording is the session's recording as the server describes it.
@@ -215,6 +236,7 @@ func TestRecordThisTabMixesTabAndMicrophone(t *testing.T) {
 	srv, sess, ext, call := tc.srv, api.Session{ID: tc.sessionID}, tc.ext, tc.call
 	// Past the 5 s timeslice: a chunk is uploaded while recording.
 	tc.start(t, "0:0[7-9]")
+	screenshot(t, ext, "extension-recording-this-tab-400x800.png")
 	mid := tc.recording(t)
 	if mid.Chunks < 1 || mid.Complete {
 		t.Errorf("while recording the server holds %+v, want chunks of an incomplete recording", mid)

@@ -18,13 +18,16 @@ async function offscreenOpen() {
   return open.length > 0;
 }
 
+// openOffscreen opens the offscreen document unless it is open (it is
+// while a tab is recorded) and says whether it opened it.
 async function openOffscreen() {
-  if (await offscreenOpen()) return;
+  if (await offscreenOpen()) return false;
   await chrome.offscreen.createDocument({
     url: offscreenPage,
     reasons: ['USER_MEDIA'],
     justification: 'Records the telehealth tab and the microphone into the Sidenote session.',
   });
+  return true;
 }
 
 async function closeOffscreen() {
@@ -52,10 +55,11 @@ export const captureHandlers = {
     if (!Number.isInteger(tabId)) throw new CaptureError('bad_request', 'tabId is required.');
     if (!Number.isInteger(timesliceMs) || timesliceMs < 100) throw new CaptureError('bad_request', 'timesliceMs is required.');
     const streamId = await streamIdFor(tabId);
-    await openOffscreen();
+    const opened = await openOffscreen();
     const answer = await send(Msg.CaptureRecord, { streamId, timesliceMs });
     if (!answer?.ok) {
-      await closeOffscreen();
+      // A document already recording another tab stays.
+      if (opened) await closeOffscreen();
       return answer ?? { ok: false, error: 'failed', message: 'The recorder did not answer.' };
     }
     await showBadge(true);
