@@ -10,7 +10,7 @@ WEB_DIR   := wasm/web
 # The unpacked dev build's id, fixed by the key in extension/src/manifest.json.
 DEV_EXTENSION_ID := nkfakkladpjdkjfmfegfanikgkbddhco
 
-.PHONY: run build wasm extension fixtures test test-go test-wasm vet vulncheck bench notes-eval fuzz soak clean
+.PHONY: run build wasm extension fixtures test test-go test-wasm test-extension-js vet vulncheck bench notes-eval notes-train fuzz soak clean
 
 ## run: build the sidebar and extension, then start the server on the embedded SQLite default
 run: wasm extension
@@ -38,7 +38,11 @@ fixtures:
 	cd extension/fixtures && npm ci --no-audit --no-fund --loglevel=error && node build.mjs
 
 ## test: the whole suite (PostgreSQL and Chromium tests skip when absent unless REQUIRE_POSTGRES=1 / REQUIRE_BROWSER=1)
-test: vet wasm extension fixtures test-go test-wasm fuzz-ci
+test: vet test-extension-js wasm extension fixtures test-go test-wasm fuzz-ci
+
+## test-extension-js: type-check the extension's JavaScript (tsc --noEmit, pinned in extension/package.json) and run its unit tests (node --test)
+test-extension-js:
+	cd extension && npm ci --no-audit --no-fund --loglevel=error && npx --no-install tsc --noEmit -p . && node --test test/
 
 vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
@@ -79,6 +83,11 @@ bench: wasm extension fixtures
 ## NOTES_EVAL_FLAGS=-misses also lists the tuned part's wrong placements.
 notes-eval:
 	$(GO) run ./server/cmd/notes-eval $(NOTES_EVAL_FLAGS)
+
+## notes-train: relearn the built-in generator's section model (server/internal/notes/model.tsv) from the panel's
+## tuned cases only; NOTES_TRAIN_FLAGS=-cv prints leave-one-case-out accuracy instead of writing the model.
+notes-train:
+	$(GO) run ./server/cmd/notes-train $(NOTES_TRAIN_FLAGS)
 
 ## soak: 32 clients for SOAK_DURATION against the real binary while its own PostgreSQL cluster restarts (make test runs 6s)
 SOAK_DURATION ?= 60s

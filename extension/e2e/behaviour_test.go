@@ -205,23 +205,38 @@ func TestMessagesFromWebPagesAreRefused(t *testing.T) {
 	}
 }
 
-// Text the page does not keep is reported, not claimed as inserted.
+// A field that cuts the text short is never left holding part of a
+// section: it ends as it began, and the reply names the section and the
+// field's limit.
 func TestEngineReportsTextThatDidNotLand(t *testing.T) {
 	p := openFixture(t, "rejecting")
-	res := insertEngine(t, p, engineNote(t, note.SOAP), "skip")
+	n := engineNote(t, note.SOAP)
+	res := insertEngine(t, p, n, "skip")
 	if got := strings.Join(res.filledSections(), ","); got != "subjective,objective,assessment" {
 		t.Errorf("filled %s (%+v)", got, res)
 	}
-	if !hasSkip(res, "plan", "the page did not keep the text") {
-		t.Errorf("plan not reported as lost: %+v", res.Skipped)
+	want := fmt.Sprintf("too long for this field: it holds at most 20 characters, the section has %d; copy it instead", len(sectionText(n.Sections, "plan")))
+	if !hasSkip(res, "plan", want) || limitOf(res, "plan") != 20 {
+		t.Errorf("plan not reported with its limit: %+v", res.Skipped)
 	}
-	// Undo still puts the truncated field back as it was.
-	if u := undoEngine(t, p); !u.OK || u.Restored != 4 {
+	if m := p.model(t); m["plan"] != "" {
+		t.Errorf("the truncating field kept part of the section: %q", m["plan"])
+	}
+	if u := undoEngine(t, p); !u.OK || u.Restored != 3 {
 		t.Errorf("undo = %+v", u)
 	}
 	if m := p.model(t); m["plan"] != "" || m["subjective"] != "" {
 		t.Errorf("after undo %q", m)
 	}
+}
+
+func limitOf(res insertResult, section string) int {
+	for _, s := range res.Skipped {
+		if s.Section == section {
+			return s.Limit
+		}
+	}
+	return 0
 }
 
 // After the page reloads its fields are new: undo says it could not

@@ -233,7 +233,7 @@ func (p *page) save(tb testing.TB) string {
 	if err := chromedp.Do(p.ctx, chromedp.Click(`#save`)); err != nil {
 		tb.Fatalf("%s: click save: %v", p.name, err)
 	}
-	payload, err := chromedp.Run(p.ctx, chromedp.Evaluate[string](`typeof window.savedPayload === "string" ? window.savedPayload : JSON.stringify(window.savedPayload)`))
+	payload, err := chromedp.Run(p.ctx, chromedp.Evaluate[string](`Promise.resolve(window.savedPayload).then((v) => typeof v === "string" ? v : JSON.stringify(v))`, chromedp.EvalAwaitPromise))
 	if err != nil {
 		tb.Fatalf("%s: save: %v", p.name, err)
 	}

@@ -15,6 +15,7 @@ type placement struct {
 	Section string `json:"section"`
 	Field   string `json:"field"`
 	Reason  string `json:"reason,omitempty"`
+	Limit   int    `json:"limit,omitempty"`
 }
 
 type insertResult struct {
@@ -99,16 +100,20 @@ func undoEngine(tb testing.TB, p *page) undoResult {
 }
 
 var (
-	breakTag     = regexp.MustCompile(`(?i)<br\s*/?>`)
-	paragraphEnd = regexp.MustCompile(`(?i)</p>\s*`)
-	anyTag       = regexp.MustCompile(`<[^>]*>`)
-	blankLines   = regexp.MustCompile(`\n{3,}`)
+	breakTag       = regexp.MustCompile(`(?i)<br\s*/?>`)
+	tagThenNewline = regexp.MustCompile(`>[ \t]*\n\s*`)
+	paragraphEnd   = regexp.MustCompile(`(?i)</p>\s*`)
+	anyTag         = regexp.MustCompile(`<[^>]*>`)
+	blankLines     = regexp.MustCompile(`\n{3,}`)
 )
 
 // plainText turns an editor's HTML (getData, getContent) into the text a
 // reader sees: paragraphs separated by a blank line, <br> as a newline.
 func plainText(s string) string {
 	if strings.Contains(s, "<") {
+		// Source formatting (CKEditor 4 puts a newline after each <br />)
+		// is not text.
+		s = tagThenNewline.ReplaceAllString(s, ">")
 		s = breakTag.ReplaceAllString(s, "\n")
 		s = paragraphEnd.ReplaceAllString(s, "\n\n")
 		s = html.UnescapeString(anyTag.ReplaceAllString(s, ""))

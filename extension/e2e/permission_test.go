@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -19,15 +20,7 @@ import (
 // site's permission instead.
 func TestEngineNeedsThePermissionOfTheSite(t *testing.T) {
 	needBrowser(t)
-	ln, err := net.Listen("tcp", "127.0.0.2:0")
-	if err != nil {
-		t.Skipf("no second loopback address: %v", err)
-	}
-	srv := httptest.NewUnstartedServer(http.FileServer(http.Dir(suite.fixturesDir)))
-	srv.Listener.Close()
-	srv.Listener = ln
-	srv.Start()
-	defer srv.Close()
+	srv := serveFixturesOnAnotherAddress(t)
 
 	// Without permission the extension cannot even see the tab's URL, so the
 	// extension page opens the tab itself and keeps its id.
@@ -65,4 +58,61 @@ func TestEngineNeedsThePermissionOfTheSite(t *testing.T) {
 	if after := p.model(t); !mapsEqual(after, before) {
 		t.Errorf("page changed without permission: %q", after)
 	}
+}
+
+// A note form in a frame from an origin the clinician has not granted is
+// not reached from the top document: the reply names the frame's origin so
+// the side panel can ask for it, and the form is untouched.
+func TestEngineNamesFramesItMayNotRead(t *testing.T) {
+	needBrowser(t)
+	srv := serveFixturesOnAnotherAddress(t)
+
+	ctx, cancel := chromedp.NewContext(suite.browser)
+	defer cancel()
+	url := fmt.Sprintf("%s/crossorigin.html?tab=%d&frame=%s", suite.fixtures, tabSerial.Add(1), srv.URL)
+	if err := chromedp.Do(ctx, chromedp.Navigate(url), chromedp.Action[chromedp.Void](chromedp.Poll[chromedp.Void](`window.fixtureReady === true`,
+		chromedp.WithPollingInterval(20*time.Millisecond), chromedp.WithPollingTimeout(15*time.Second)))); err != nil {
+		t.Fatal(err)
+	}
+	p := &page{ctx: ctx, url: url, name: "crossorigin@127.0.0.2"}
+	before := p.model(t)
+	var res struct {
+		insertResult
+		FrameOrigins []string `json:"frame_origins"`
+	}
+	expr := fmt.Sprintf(`(async () => {
+		const { insertNote } = await import('./insertion.js');
+		try { return await insertNote(%s, %s, {}); }
+		catch (e) { return { ok: false, error: e.code ?? 'failed', message: e.message }; }
+	})()`, p.tabExpr(), jsArgs(engineNote(t, note.DAP)))
+	if err := evalAsync(suite.ext, expr, &res); err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Filled) != 0 || len(res.FrameOrigins) != 1 || res.FrameOrigins[0] != srv.URL {
+		t.Fatalf("insert = %+v, want nothing filled and the frame's origin %s named", res, srv.URL)
+	}
+	for _, s := range res.Skipped {
+		if !strings.Contains(s.Reason, srv.URL) {
+			t.Errorf("%s skipped for %q, which does not name the frame's origin", s.Section, s.Reason)
+		}
+	}
+	if after := p.model(t); !mapsEqual(after, before) {
+		t.Errorf("the frame's form changed: %q", after)
+	}
+}
+
+// serveFixturesOnAnotherAddress serves the fixtures on 127.0.0.2, outside
+// the dev build's host permissions: a site the clinician has not granted.
+func serveFixturesOnAnotherAddress(t *testing.T) *httptest.Server {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.2:0")
+	if err != nil {
+		t.Skipf("no second loopback address: %v", err)
+	}
+	srv := httptest.NewUnstartedServer(http.FileServer(http.Dir(suite.fixturesDir)))
+	srv.Listener.Close()
+	srv.Listener = ln
+	srv.Start()
+	t.Cleanup(srv.Close)
+	return srv
 }

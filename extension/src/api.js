@@ -1,3 +1,4 @@
+// @ts-check
 // The few Sidenote API calls the extension makes, with the stored token.
 
 export class APIError extends Error {
@@ -8,12 +9,13 @@ export class APIError extends Error {
   }
 }
 
+/** @returns {Promise<{serverUrl: string, token: string}>} */
 export async function loadConnection() {
-  const { connection } = await chrome.storage.local.get('connection');
+  const { connection } = /** @type {{connection?: {serverUrl?: string, token?: string}}} */ (await chrome.storage.local.get('connection'));
   if (!connection?.serverUrl || !connection?.token) {
     throw new APIError('not_connected', 'Sign in to Sidenote first.', 0);
   }
-  return connection;
+  return /** @type {{serverUrl: string, token: string}} */ (connection);
 }
 
 export async function saveConnection(serverUrl, token) {

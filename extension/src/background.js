@@ -1,3 +1,4 @@
+// @ts-check
 // Service worker: answers the side panel (and tests opening extension pages)
 // through the connector. See README.md for the automation contract.
 import { Msg, serve } from './connector.js';
@@ -53,7 +54,7 @@ serve({
     // The page is read while the note is on its way.
     const note = readyNote(connection, message.noteId);
     note.catch(() => {}); // reported through insertNote
-    const result = await insertNote(tabId, note, { onFilled: message.onFilled ?? 'skip', mapping: message.mapping });
+    const result = await insertNote(tabId, note, { onFilled: message.onFilled ?? 'skip', mapping: message.mapping, waitMs: message.waitMs ?? 0 });
     const filled = performance.now();
     if (result.filled.length) {
       await queueReceipt(connection.serverUrl, result.note_id, {

@@ -1,3 +1,4 @@
+// @ts-check
 // The one message connector between the side panel, other extension pages
 // and the service worker. Message names live here only.
 

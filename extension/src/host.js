@@ -1,3 +1,4 @@
+// @ts-check
 // Loaded first by sidepanel.html: tells the sidebar (the Go→WASM app from
 // wasm/web) that it runs inside the extension and how to reach the page,
 // then starts the sidebar.
@@ -10,11 +11,16 @@ async function activeTab() {
   return tab;
 }
 
-// Host permissions for EHR sites are optional: ask for the page's origin on
-// the clinician's click (a user gesture), before anything else is awaited.
+// Origins of frames (another origin's note form inside the EHR page) that
+// the last reply said the extension may not read yet, by tab.
+const frameOrigins = new Map();
+
+// Host permissions for EHR sites are optional: ask for the page's origin,
+// and those of its frames a previous reply named, on the clinician's click
+// (a user gesture), before anything else is awaited.
 function askForSite(tab) {
   if (!tab?.url || !/^https?:/.test(tab.url)) return Promise.resolve(true);
-  const origins = [`${new URL(tab.url).origin}/*`];
+  const origins = [`${new URL(tab.url).origin}/*`, ...(frameOrigins.get(tab.id) ?? []).map((o) => `${o}/*`)];
   return chrome.permissions.request({ origins }).catch(() => false);
 }
 
@@ -27,7 +33,10 @@ async function withTab(type, payload) {
   const granted = askForSite(lastTab);
   const tab = await activeTab();
   await granted;
-  return send(type, { ...payload, tabId: tab.id });
+  const reply = await send(type, { ...payload, tabId: tab.id });
+  if (reply?.frame_origins) frameOrigins.set(tab.id, reply.frame_origins);
+  else frameOrigins.delete(tab.id);
+  return reply;
 }
 
 globalThis.sidenoteHost = Object.freeze({
@@ -36,6 +45,7 @@ globalThis.sidenoteHost = Object.freeze({
   getConfig: async () => (await chrome.storage.local.get('connection')).connection ?? { serverUrl: '', token: '' },
   plan: (noteId, mapping) => withTab(Msg.Plan, { noteId, mapping }),
   insert: (noteId, onFilled = 'skip', mapping) => withTab(Msg.Insert, { noteId, onFilled, mapping }),
+  insertWhenReady: (noteId, onFilled = 'skip', waitMs) => withTab(Msg.Insert, { noteId, onFilled, waitMs }),
   undo: () => withTab(Msg.Undo, {}),
   // Records the tab beside the panel with the microphone (tabrecorder.js).
   captureTab: async (timesliceMs, handlers) => captureTab((await activeTab()).id, timesliceMs, handlers),

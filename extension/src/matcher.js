@@ -1,3 +1,4 @@
+// @ts-check
 // Loads the Go field matcher (shared/match compiled to WebAssembly) once per
 // service-worker life and calls it.
 import './wasm_exec.js';

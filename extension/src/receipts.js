@@ -1,9 +1,18 @@
+// @ts-check
 // Insertion receipts. The reply to an insertion does not wait for the
 // server: each receipt is queued in chrome.storage.local first, then sent,
 // and stays queued until the server has it (or refuses it for good).
 import { loadConnection, postInsertion } from './api.js';
 
 const KEY = 'pendingReceipts';
+
+/** @typedef {{id: string, serverUrl: string, noteId: string, receipt: unknown}} Pending */
+
+/** @returns {Promise<Pending[]>} */
+async function queued() {
+  const stored = await chrome.storage.local.get(KEY);
+  return /** @type {Pending[]} */ (stored[KEY] ?? []);
+}
 let chain = Promise.resolve();
 
 // serial runs storage read-modify-writes one at a time.
@@ -14,7 +23,7 @@ function serial(fn) {
 
 export function queueReceipt(serverUrl, noteId, receipt) {
   return serial(async () => {
-    const { [KEY]: pending = [] } = await chrome.storage.local.get(KEY);
+    const pending = await queued();
     pending.push({ id: crypto.randomUUID(), serverUrl, noteId, receipt });
     await chrome.storage.local.set({ [KEY]: pending });
   });
@@ -33,7 +42,7 @@ export function flushReceipts() {
     } catch {
       return;
     }
-    const { [KEY]: pending = [] } = await chrome.storage.local.get(KEY);
+    const pending = await queued();
     const done = new Set();
     for (const r of pending) {
       if (r.serverUrl !== connection.serverUrl) continue;
@@ -46,7 +55,7 @@ export function flushReceipts() {
       }
     }
     if (done.size) {
-      const { [KEY]: now = [] } = await chrome.storage.local.get(KEY);
+      const now = await queued();
       await chrome.storage.local.set({ [KEY]: now.filter((r) => !done.has(r.id)) });
     }
   });

@@ -47,6 +47,7 @@ const (
 	CodeInvalidField      = "invalid_field"          // 422
 	CodeConsentRequired   = "consent_required"       // 422
 	CodeNoSource          = "no_source"              // 422
+	CodeMisdirected       = "misdirected_request"    // 421
 	CodeRateLimited       = "rate_limited"           // 429
 	CodeInternal          = "internal"               // 500
 	CodeUnavailable       = "unavailable"            // 503
@@ -175,23 +176,29 @@ type CreateSessionRequest struct {
 	StartedAt *time.Time  `json:"started_at,omitempty"`
 }
 
-// UpdateSessionRequest is the body of PATCH /sessions/:id.
+// UpdateSessionRequest is the body of PATCH /sessions/:id. Once the
+// session has a signed note, a change needs Reason (see Amendment).
 type UpdateSessionRequest struct {
 	Type      *SessionType `json:"type,omitempty"`
 	StartedAt *time.Time   `json:"started_at,omitempty"`
 	EndedAt   *time.Time   `json:"ended_at,omitempty"`
+	Reason    *string      `json:"reason,omitempty"`
 }
 
-// AssignRequest is the body of POST /sessions/:id/assign.
+// AssignRequest is the body of POST /sessions/:id/assign. Once the session
+// has a signed note, a change of client needs Reason (see Amendment).
 type AssignRequest struct {
-	ClientID string `json:"client_id"`
+	ClientID string  `json:"client_id"`
+	Reason   *string `json:"reason,omitempty"`
 }
 
 // EndSessionRequest is the body of POST /sessions/:id/end: the clinician
-// picks an existing client or one of the anonymous choices.
+// picks an existing client or one of the anonymous choices. Once the
+// session has a signed note, a change of client needs Reason.
 type EndSessionRequest struct {
 	ClientID  *string    `json:"client_id,omitempty"`
 	Anonymous *Anonymous `json:"anonymous,omitempty"`
+	Reason    *string    `json:"reason,omitempty"`
 }
 
 // Assignment is one entry of a session's assignment history.
@@ -222,9 +229,30 @@ type Session struct {
 	UpdatedAt  time.Time    `json:"updated_at"`
 }
 
-// TextRequest is the body of PUT /sessions/:id/summary and /transcript.
+// TextRequest is a text: an addendum's body, a summary or transcript read
+// or saved.
 type TextRequest struct {
 	Text string `json:"text"`
+}
+
+// SourceRequest is the body of PUT /sessions/:id/summary and /transcript.
+// Once the session has a signed note, a change needs Reason.
+type SourceRequest struct {
+	Text   string  `json:"text"`
+	Reason *string `json:"reason,omitempty"`
+}
+
+// Amendment is a reasoned change made to a session after its note was
+// signed, shown in the note's history. Field is client, type, started_at,
+// ended_at, summary or transcript; Old and New are its values before and
+// after: "client:<id>", "anonymous:individual|couple" or "" (unassigned)
+// for client, RFC 3339 times, a session type, or the source's text.
+type Amendment struct {
+	At     time.Time `json:"at"`
+	Reason string    `json:"reason"`
+	Field  string    `json:"field"`
+	Old    string    `json:"old"`
+	New    string    `json:"new"`
 }
 
 // NoteStatus is where a note is in its life.
@@ -262,8 +290,11 @@ type Note struct {
 	RiskMentioned bool       `json:"risk_mentioned"`
 	SignedAt      *time.Time `json:"signed_at"`
 	Addenda       []Addendum `json:"addenda"`
-	CreatedAt     time.Time  `json:"created_at"`
-	UpdatedAt     time.Time  `json:"updated_at"`
+	// Amendments are the session's reasoned changes since the note was
+	// signed, oldest first (empty unless signed).
+	Amendments []Amendment `json:"amendments"`
+	CreatedAt  time.Time   `json:"created_at"`
+	UpdatedAt  time.Time   `json:"updated_at"`
 }
 
 // SectionEdit replaces the text of one section.
@@ -319,12 +350,26 @@ type Insertion struct {
 
 // AuditEvent is one entry of the caller's audit log.
 type AuditEvent struct {
-	ID         string    `json:"id"`
-	Action     string    `json:"action"`
-	ResourceID string    `json:"resource_id"`
-	RequestID  string    `json:"request_id"`
-	ClientIP   string    `json:"client_ip"`
-	CreatedAt  time.Time `json:"created_at"`
+	ID         string `json:"id"`
+	Action     string `json:"action"`
+	ResourceID string `json:"resource_id"`
+	RequestID  string `json:"request_id"`
+	ClientIP   string `json:"client_ip"`
+	// Detail is structured JSON for an amendment (session.amend): the
+	// amendment's id, the field and, except for texts, old and new values.
+	Detail    string    `json:"detail,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// Identity is one of the caller's sign-ins (GET /identities): Provider is
+// the route id (/auth/{provider}), "dev" for dev login; Email is what the
+// provider last gave.
+type Identity struct {
+	ID           string    `json:"id"`
+	Provider     string    `json:"provider"`
+	ProviderName string    `json:"provider_name"`
+	Email        string    `json:"email"`
+	CreatedAt    time.Time `json:"created_at"`
 }
 
 // AuthProvider is a sign-in provider the server offers (GET /auth/providers);

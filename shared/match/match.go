@@ -27,6 +27,13 @@ const (
 	KindQuill           Kind = "quill"
 	KindProseMirror     Kind = "prosemirror"
 	KindLexical         Kind = "lexical"
+	KindSlate           Kind = "slate"
+	KindDraftJS         Kind = "draftjs"
+	KindTrix            Kind = "trix"
+	KindCKEditor4       Kind = "ckeditor4"
+	// KindIframe is an editing iframe of an editor the extension does not
+	// name (a designMode document or a contenteditable body).
+	KindIframe Kind = "iframe"
 )
 
 // Field is one editable field found on the page.

@@ -1,5 +1,7 @@
 package match
 
+import "slices"
+
 // Fields that are clearly something else are never targets, however their
 // label scores: a note must never land in a search box, a diagnosis code, a
 // billing code, a duration, a date, a name or a contact field.
@@ -22,11 +24,25 @@ var unrelatedWords = map[string]bool{
 
 func init() {
 	// Labels are compared after stemming, so the word lists are stemmed too.
-	for _, set := range []map[string]bool{unrelatedWords, sectionWords} {
+	for _, set := range []map[string]bool{unrelatedWords, sectionWords, decoyWords} {
 		for w := range set {
 			set[stem(w)] = true
 		}
 	}
+}
+
+// decoyWords mark a field that sits among the note fields but is never
+// one of them, even when its label also names a section ("Risk
+// assessment", "Safety plan", "Next appointment"): a note section written
+// there would be a clinical error, not a misplaced paragraph.
+var decoyWords = map[string]bool{
+	"risk": true, "suicide": true, "suicidal": true, "homicidal": true, "safety": true, "lethality": true,
+	"appointment": true, "scheduled": true, "schedule": true,
+}
+
+// decoyPhrases are labels of several words that name another field.
+var decoyPhrases = [][]string{
+	tokens("place of service"), tokens("client name"), tokens("patient name"), tokens("next session date"),
 }
 
 // noteInputTypes are the <input> types that take free text.
@@ -50,7 +66,8 @@ var sectionWords = map[string]bool{
 // isCandidate reports whether a field may receive note text.
 func isCandidate(f Field) bool {
 	switch f.Kind {
-	case KindTextarea, KindContentEditable, KindCKEditor5, KindTinyMCE, KindQuill, KindProseMirror, KindLexical:
+	case KindTextarea, KindContentEditable, KindCKEditor5, KindTinyMCE, KindQuill, KindProseMirror, KindLexical,
+		KindSlate, KindDraftJS, KindTrix, KindCKEditor4, KindIframe:
 	case KindInput:
 		if !noteInputTypes[f.InputType] {
 			return false
@@ -86,8 +103,16 @@ func isCandidate(f Field) bool {
 // multi-line field whose label also names a section stays a candidate.
 func namesSomethingElse(label string, multiline bool) bool {
 	words := tokens(label)
+	for _, p := range decoyPhrases {
+		if containsPhrase(words, p) {
+			return true
+		}
+	}
 	other, section := false, false
 	for _, w := range words {
+		if decoyWords[w] {
+			return true
+		}
 		if unrelatedWords[w] {
 			other = true
 		}
@@ -96,4 +121,14 @@ func namesSomethingElse(label string, multiline bool) bool {
 		}
 	}
 	return other && !(multiline && section)
+}
+
+// containsPhrase reports whether words holds phrase as consecutive words.
+func containsPhrase(words, phrase []string) bool {
+	for i := 0; i+len(phrase) <= len(words); i++ {
+		if slices.Equal(words[i:i+len(phrase)], phrase) {
+			return true
+		}
+	}
+	return false
 }

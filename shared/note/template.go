@@ -134,6 +134,7 @@ const (
 	LeftOutQuestion    = "question"    // a question whose answer is kept
 	LeftOutUnsupported = "unsupported" // a model sentence the sources do not support: not added
 	LeftOutUnplaced    = "unplaced"    // no section of this template fits it
+	LeftOutDictation   = "dictation"   // a dictation's spoken preamble or sign-off
 )
 
 // Compose renders sections as one text with a heading per section, for a page

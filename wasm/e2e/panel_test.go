@@ -32,7 +32,7 @@ const recordingHost = `globalThis.sidenoteHost = {
 			{field_id: "0:3", label: "Clinical impression", signature: "name:impression", has_text: false}]}; },
 	insert: async (noteId, onFilled, mapping) => { sidenoteHost.calls.push(["insert", noteId, onFilled, JSON.stringify(mapping)]);
 		return {ok: true, filled: [{section: "subjective", field: "Client report"}, {section: "assessment", field: "Clinical impression"}],
-			skipped: [{section: "plan", field: "Next steps", reason: "the field already has text"}]}; },
+			skipped: [{section: "plan", field: "Next steps", reason: "too long for this field: it holds at most 40 characters, the section has 92; copy it instead", limit: 40}]}; },
 	undo: async () => { sidenoteHost.calls.push(["undo"]); return {ok: true, restored: 2, failed: 0}; },
 };`
 
@@ -87,10 +87,14 @@ func TestPanelConflictKeepsBothAndInsertionFollowsTheReviewedMapping(t *testing.
 		t.Errorf("insert call = %s\nwant %s", call, want)
 	}
 	result := p.text("#s-insert")
-	for _, s := range []string{"Subjective → Client report", "Assessment → Clinical impression", "Plan not inserted into Next steps: the field already has text"} {
+	for _, s := range []string{"Subjective → Client report", "Assessment → Clinical impression", "Plan not inserted into Next steps: too long for this field: it holds at most 40 characters"} {
 		if !strings.Contains(result, s) {
 			t.Errorf("result lacks %q: %s", s, result)
 		}
+	}
+	// The section its field cannot hold is offered for copying.
+	if !eval[bool](p, `!!document.querySelector('#s-insert [data-act="copy-section"][data-arg="plan"]')`) {
+		t.Error("no Copy for the section too long for its field")
 	}
 	eval[chromedp.Void](p, `document.querySelector('#s-insert').scrollIntoView()`)
 	p.screenshot("panel-insert-result-400x800.png")

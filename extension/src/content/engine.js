@@ -1,363 +1,170 @@
+// @ts-check
 // The insertion engine, injected with chrome.scripting.executeScript into
-// every frame of the EHR tab (in the extension's isolated world). It finds
-// the fields a note can go into, writes text the way each editor accepts
-// it, reads it back, and keeps what each field held so an insertion can be
-// undone exactly. The service worker calls it through globalThis.sidenoteEngine.
+// every frame of the EHR tab (in the extension's isolated world), after
+// text.js, fields.js and write.js. It finds the fields a note can go into,
+// writes text the way each editor accepts it, reads it back, and keeps what
+// each field held so an insertion can be undone exactly. Frames of another
+// origin are filled by the copy of the engine running in them, never from
+// the top document. The service worker calls it through
+// globalThis.sidenoteEngine.
 //
 // It never sends page content anywhere: it returns labels and, for the
 // fields it fills, whether the text landed.
 (() => {
   if (globalThis.sidenoteEngine) return;
+  const { landedText, oneLine, tooLong, pageLength } = globalThis.sidenoteParts.text;
+  const { findFields, usable, describe, currentText } = globalThis.sidenoteParts.fields;
+  const { write, snapshot, restore, settle } = globalThis.sidenoteParts.write;
 
-  const TEXT_INPUT_TYPES = new Set(['text', 'search', 'email', 'tel', 'url']);
-  // Generic accessible names editors give their editing surface; they say
-  // nothing about what the field is for.
-  const GENERIC_LABEL = /rich text (editor|area)|editing area/i;
+  // Fields are addressed by a stamp on the element (kept in this isolated
+  // world, invisible to the page), not by their place in a list: a page
+  // that re-renders between collecting and filling cannot shift a section
+  // into another field. An element that was replaced has no stamp and is
+  // reported as changed.
+  /** @type {WeakMap<HTMLElement, string>} */
+  const stamps = new WeakMap();
+  // Held until a later collect finds the element gone from the page.
+  /** @type {Map<string, {field: Field, label: string, name: string}>} */
+  const byStamp = new Map();
+  let serial = 0;
 
-  /** @type {{el: Element, kind: string, anchor: Element}[]} */
-  let fields = [];
-  /** insertion id → [{field, before}] */
+  /** @type {Map<string, {field: Field, before: Snapshot}[]>} insertion id → touched fields */
   const snapshots = new Map();
 
-  // ---- finding fields -------------------------------------------------
-
-  function* elementsIn(root) {
-    const walker = document.createTreeWalker(root, NodeFilter.SHOW_ELEMENT);
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      yield node;
-      if (node.shadowRoot) yield* elementsIn(node.shadowRoot);
+  /** @param {Field} field */
+  function stampOf(field) {
+    let stamp = stamps.get(field.el);
+    if (!stamp) {
+      stamp = `s${++serial}`;
+      stamps.set(field.el, stamp);
     }
-  }
-
-  function editorKind(el) {
-    if (el.classList.contains('ck-editor__editable')) return 'ckeditor5';
-    if (el.classList.contains('ql-editor')) return 'quill';
-    if (el.classList.contains('ProseMirror')) return 'prosemirror';
-    if (el.getAttribute('data-lexical-editor') === 'true') return 'lexical';
-    return 'contenteditable';
-  }
-
-  // editingSurface returns the field an element is, or null.
-  function editingSurface(el) {
-    const tag = el.localName;
-    if (tag === 'textarea') return { el, kind: 'textarea', anchor: el, box: el };
-    if (tag === 'input') {
-      return TEXT_INPUT_TYPES.has(el.type) ? { el, kind: 'input', anchor: el, box: el } : null;
-    }
-    if (tag === 'iframe' && el.classList.contains('tox-edit-area__iframe')) {
-      let body = null;
-      try { body = el.contentDocument?.body ?? null; } catch { return null; }
-      if (!body?.isContentEditable) return null;
-      const container = el.closest('.tox-tinymce');
-      return { el: body, kind: 'tinymce', anchor: sourceBefore(container) ?? container ?? el, box: el, container };
-    }
-    if (el.isContentEditable && !el.parentElement?.isContentEditable) {
-      const kind = editorKind(el);
-      const container =
-        kind === 'ckeditor5' ? el.closest('.ck-editor') :
-        kind === 'quill' ? el.closest('.ql-container') :
-        kind === 'prosemirror' ? el.parentElement : el;
-      const anchor = kind === 'ckeditor5' ? (sourceBefore(container) ?? container) : el;
-      return { el, kind, anchor, box: el, container: container ?? el };
-    }
-    return null;
-  }
-
-  // CKEditor 5 and TinyMCE hide the page's own element and put their UI
-  // right after it; the page's label still points at the hidden element.
-  function sourceBefore(container) {
-    const prev = container?.previousElementSibling;
-    return prev && (prev.localName === 'textarea' || prev.localName === 'div') && !prev.checkVisibility() ? prev : null;
-  }
-
-  function usable(field) {
-    const { el, box } = field;
-    if (!box.isConnected || !box.checkVisibility({ checkVisibilityCSS: true })) return false;
-    const rect = box.getBoundingClientRect();
-    if (rect.width === 0 || rect.height === 0) return false;
-    if (el.getAttribute('aria-disabled') === 'true' || el.getAttribute('aria-readonly') === 'true') return false;
-    if (field.kind === 'textarea' || field.kind === 'input') {
-      return !el.disabled && !el.readOnly && !el.matches(':disabled') && el.type !== 'password';
-    }
-    return el.isContentEditable;
-  }
-
-  const squash = (s) => (s ?? '').replace(/\s+/g, ' ').trim();
-
-  function textOf(el) {
-    return squash(el.innerText ?? el.textContent);
-  }
-
-  function byIds(el, ids) {
-    const root = el.getRootNode();
-    return ids.split(/\s+/).map((id) => (root.getElementById?.(id) ?? document.getElementById(id)))
-      .filter(Boolean).map(textOf).join(' ').trim();
-  }
-
-  function labelOf(field) {
-    for (const el of new Set([field.el, field.anchor])) {
-      const ids = el.getAttribute('aria-labelledby');
-      if (ids) {
-        const t = byIds(el, ids);
-        if (t) return t;
-      }
-    }
-    for (const el of new Set([field.anchor, field.el])) {
-      // .labels covers label[for] and a wrapping label of form controls; a
-      // contenteditable has no .labels, only a possible wrapping label.
-      const labels = new Set(el.labels ?? []);
-      const wrapping = el.closest('label');
-      if (wrapping) labels.add(wrapping);
-      const t = [...labels].map(textOf).filter(Boolean).join(' ');
-      if (t) return t;
-    }
-    for (const el of new Set([field.el, field.anchor])) {
-      const t = squash(el.getAttribute('aria-label') || el.getAttribute('title'));
-      if (t && !GENERIC_LABEL.test(t)) return t;
-    }
-    return '';
-  }
-
-  const FIELDISH = 'input, textarea, select, [contenteditable], iframe, .ck-editor, .tox-tinymce, .ql-container';
-
-  // contextOf finds the caption a person would read before the field: the
-  // previous cell of its table row, or the nearest short text (heading,
-  // caption div) before it, stopping at another field.
-  function contextOf(field) {
-    const start = field.container ?? field.box;
-    const cell = start.closest('td, th');
-    if (cell) {
-      for (let prev = cell.previousElementSibling; prev; prev = prev.previousElementSibling) {
-        const t = textOf(prev);
-        if (t) return t.slice(0, 120);
-      }
-    }
-    let node = start;
-    for (let depth = 0; node && depth < 4; depth++) {
-      let sib = node.previousElementSibling;
-      for (let i = 0; sib && i < 4; i++, sib = sib.previousElementSibling) {
-        if (sib.matches(FIELDISH) || sib.querySelector(FIELDISH)) {
-          if (sib.localName === 'label' || !textOf(sib)) continue; // toolbars, labels of this field
-          return '';
-        }
-        if (sib.localName === 'label' && sib.htmlFor && sib.htmlFor !== field.anchor.id && sib.htmlFor !== field.el.id) return '';
-        const t = textOf(sib);
-        if (t && t.length <= 120) return t;
-      }
-      node = node.parentElement;
-      if (!node || node.localName === 'form' || node.localName === 'body') break;
-    }
-    return '';
-  }
-
-  function currentText(field) {
-    return field.kind === 'textarea' || field.kind === 'input' ? field.el.value : field.el.innerText;
-  }
-
-  function describe(field, index) {
-    const { el, anchor, kind } = field;
-    const named = anchor.getAttribute?.('name') || anchor.id || el.getAttribute('name') || el.id || '';
-    return {
-      index,
-      label: labelOf(field),
-      context: contextOf(field),
-      placeholder: el.getAttribute('placeholder') || el.getAttribute('data-placeholder') || el.getAttribute('aria-placeholder') || '',
-      name: named,
-      kind,
-      input_type: kind === 'input' ? el.type : '',
-      autocomplete: el.getAttribute('autocomplete') || '',
-      multiline: kind !== 'input',
-      has_text: currentText(field).trim() !== '',
-    };
-  }
-
-  function insideTinyMCE() {
-    try {
-      return !!window.frameElement?.classList.contains('tox-edit-area__iframe');
-    } catch {
-      return false;
-    }
+    return stamp;
   }
 
   function collect() {
-    fields = [];
-    if (insideTinyMCE()) return { fields: [] };
-    const seen = new Set();
-    for (const node of elementsIn(document)) {
-      const field = editingSurface(node);
-      if (!field || seen.has(field.el) || !usable(field)) continue;
-      seen.add(field.el);
-      fields.push(field);
-    }
-    return { fields: fields.map(describe) };
-  }
-
-  // ---- writing --------------------------------------------------------
-
-  function setNativeValue(el, value) {
-    const proto = el.localName === 'textarea' ? HTMLTextAreaElement.prototype : HTMLInputElement.prototype;
-    // The prototype's setter, not el.value = …: React tracks the value on
-    // the element and would otherwise treat the change as its own.
-    Object.getOwnPropertyDescriptor(proto, 'value').set.call(el, value);
-    el.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertReplacementText' }));
-    el.dispatchEvent(new Event('change', { bubbles: true }));
-  }
-
-  const escapeHTML = (s) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
-
-  // toHTML keeps the note's structure: blank lines separate paragraphs,
-  // single newlines are line breaks.
-  function toHTML(text) {
-    return text.split(/\n{2,}/).map((p) => `<p>${p.split('\n').map(escapeHTML).join('<br>')}</p>`).join('');
-  }
-
-  // Waits until the page has seen the selection we set (editors sync their
-  // model selection on selectionchange), without timers: background tabs
-  // throttle those.
-  function selectionSettled(doc) {
-    return new Promise((resolve) => {
-      let hops = 0;
-      const channel = new MessageChannel();
-      const done = () => { doc.removeEventListener('selectionchange', done); channel.port1.onmessage = null; resolve(); };
-      doc.addEventListener('selectionchange', done, { once: true });
-      channel.port1.onmessage = () => (++hops >= 4 ? done() : channel.port2.postMessage(0));
-      channel.port2.postMessage(0);
+    const fields = findFields().map((field) => {
+      const d = describe(field, stampOf(field));
+      byStamp.set(d.stamp, { field, label: d.label, name: d.name });
+      return d;
     });
+    for (const [stamp, entry] of byStamp) if (!entry.field.el.isConnected) byStamp.delete(stamp);
+    return { fields, origin: location.origin, frameOrigins: frameOrigins() };
   }
 
-  const yieldTask = () => new Promise((resolve) => {
-    const channel = new MessageChannel();
-    channel.port1.onmessage = () => resolve();
-    channel.port2.postMessage(0);
-  });
-
-  async function select(field, collapseToEnd) {
-    const { el } = field;
-    const doc = el.ownerDocument;
-    el.focus({ preventScroll: true });
-    const range = doc.createRange();
-    range.selectNodeContents(el);
-    if (collapseToEnd) range.collapse(false);
-    const sel = doc.getSelection();
-    sel.removeAllRanges();
-    sel.addRange(range);
-    await selectionSettled(doc);
-  }
-
-  // paste offers text to the editor the way a clipboard paste would; it
-  // reports whether the editor took it (called preventDefault).
-  function paste(el, plain, html) {
-    const data = new DataTransfer();
-    data.setData('text/plain', plain);
-    if (html) data.setData('text/html', html);
-    const event = new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true, composed: true });
-    el.dispatchEvent(event);
-    return event.defaultPrevented;
-  }
-
-  async function writeRich(field, text, mode, before) {
-    const appending = mode === 'append' && before.text.trim() !== '';
-    await select(field, appending);
-    // An empty first paragraph merges into the paragraph at the caret, so
-    // appended text starts on a paragraph of its own.
-    // Quill keeps one line per newline, so plain text keeps the note's
-    // blank lines exactly; the others get paragraphs and <br> as HTML.
-    const html = field.kind === 'quill' ? '' : (appending ? '<p></p>' : '') + toHTML(text);
-    const plain = (appending ? '\n\n' : '') + text;
-    if (!paste(field.el, plain, html)) {
-      field.el.ownerDocument.execCommand('insertHTML', false, html || toHTML(plain));
+  // The origins of the frames this document embeds, from their src: which
+  // frames the service worker should have heard from. Nothing is read
+  // from inside them.
+  function frameOrigins() {
+    const out = new Set();
+    for (const frame of document.querySelectorAll('iframe[src], frame[src]')) {
+      try {
+        const url = new URL(/** @type {HTMLIFrameElement} */ (frame).src, location.href);
+        if ((url.protocol === 'http:' || url.protocol === 'https:') && url.origin !== location.origin) out.add(url.origin);
+      } catch { /* not a URL: nothing to reach */ }
     }
+    return [...out];
   }
 
-  function joinAppend(existing, text, multiline) {
-    if (!existing.trim()) return text;
-    if (!multiline) return `${existing.trimEnd()} ${text}`;
-    return `${existing.replace(/\s+$/, '')}\n\n${text}`;
+  /**
+   * The field a stamp was given to, if it is still that field: connected,
+   * editable and read the same way (a framework may reuse an element for
+   * another field).
+   * @param {string} stamp
+   */
+  function fieldOf(stamp) {
+    const entry = byStamp.get(stamp);
+    const field = entry?.field;
+    if (!entry || !field || !usable(field)) return null;
+    const now = describe(field, stamp);
+    return now.label === entry.label && now.name === entry.name ? field : null;
   }
 
-  async function write(field, text, mode, before) {
-    if (field.kind === 'textarea' || field.kind === 'input') {
-      const value = field.kind === 'input' ? text.replace(/\s*\n+\s*/g, ' ') : text;
-      setNativeValue(field.el, mode === 'append' ? joinAppend(before.value, value, field.kind === 'textarea') : value);
-      return;
-    }
-    await writeRich(field, text, mode, before);
+  /**
+   * The most a plain field holds, from its maxlength; 0 when unlimited.
+   * @param {Field} field
+   */
+  function maxLength(field) {
+    if (field.kind !== 'textarea' && field.kind !== 'input') return 0;
+    const n = /** @type {HTMLTextAreaElement} */ (field.el).maxLength;
+    return n > 0 ? n : 0;
   }
 
-  function snapshot(field) {
-    if (field.kind === 'textarea' || field.kind === 'input') return { value: field.el.value, text: field.el.value };
-    return { html: field.el.innerHTML, text: field.el.innerText };
+  /**
+   * @param {Field} field @param {string} text @param {string} mode
+   * @param {Snapshot} before
+   */
+  function wanted(field, text, mode, before) {
+    const own = field.kind === 'input' ? oneLine(text) : text;
+    return mode === 'append' && before.text.trim() ? `${before.text}\n\n${own}` : own;
   }
 
-  function landed(field, text, mode, before) {
-    const now = squash(currentText(field));
-    const want = squash(field.kind === 'input' ? text.replace(/\n+/g, ' ') : text);
-    if (mode === 'append' && before.text.trim()) {
-      return now.startsWith(squash(before.text)) && now.endsWith(want);
-    }
-    return now === want;
-  }
-
+  /**
+   * @param {{insertion: string, items: {stamp: string, text: string}[], onFilled: string}} arg
+   */
   async function fill({ insertion, items, onFilled }) {
     const touched = [];
+    /** @type {Record<string, unknown>[]} */
     const results = [];
+    /** @type {{result: Record<string, unknown>, field: Field, before: Snapshot, text: string, mode: string, want: string}[]} */
+    const written = [];
     for (const item of items) {
-      const field = fields[item.index];
-      if (!field || !usable(field)) {
-        results.push({ index: item.index, status: 'skipped', reason: 'field is no longer editable' });
+      const field = fieldOf(item.stamp);
+      if (!field) {
+        results.push({ stamp: item.stamp, status: 'skipped', reason: 'the page changed; try again' });
         continue;
       }
       const before = snapshot(field);
       const hasText = before.text.trim() !== '';
       if (hasText && onFilled !== 'replace' && onFilled !== 'append') {
-        results.push({ index: item.index, status: 'skipped', reason: 'field already has text' });
+        results.push({ stamp: item.stamp, status: 'skipped', reason: 'field already has text' });
         continue;
       }
       const mode = hasText ? onFilled : 'replace';
-      touched.push({ field, before });
+      const want = wanted(field, item.text, mode, before);
+      const limit = maxLength(field);
+      if (limit && pageLength(want) > limit) {
+        // Written by script, a maxlength is not enforced, but the page
+        // would refuse to save: never write what the field cannot hold.
+        results.push({ stamp: item.stamp, status: 'skipped', reason: tooLong(limit, pageLength(want)), limit });
+        continue;
+      }
+      const result = { stamp: item.stamp, status: 'filled' };
+      results.push(result);
       try {
         await write(field, item.text, mode, before);
-        results.push({ index: item.index, status: 'filled', mode, text: item.text, before });
+        written.push({ result, field, before, text: item.text, mode, want });
       } catch (err) {
-        results.push({ index: item.index, status: 'skipped', reason: `could not write: ${err.message}` });
+        await restore(field, before);
+        Object.assign(result, { status: 'skipped', reason: `could not write: ${/** @type {Error} */ (err).message}` });
       }
     }
-    // Let editors that commit in a microtask or a task (Lexical, TinyMCE)
-    // update their model before reading back.
-    await yieldTask();
+    // Read back once every editor has committed what it took.
+    await settle(written.map((w) => w.field));
+    for (const { result, field, before, text, mode, want } of written) {
+      const now = currentText(field);
+      if (landedText(now, field.kind === 'input' ? oneLine(text) : text, mode === 'append' ? before.text : '')) {
+        touched.push({ field, before });
+        continue;
+      }
+      // Cut short or partly refused: a field must never keep part of a
+      // section, so it goes back to what it held.
+      const held = pageLength(now);
+      const shortened = now.trim() !== '' && held > pageLength(before.text) && held < pageLength(want);
+      if (!(await restore(field, before))) {
+        touched.push({ field, before }); // undo tries again
+        result.undoable = true;
+      }
+      Object.assign(result, shortened
+        ? { status: 'skipped', reason: tooLong(held, pageLength(want)), limit: held }
+        : { status: 'skipped', reason: 'the page did not keep the text' });
+    }
     snapshots.set(insertion, touched);
     // Only the latest insertions can be undone; forget older snapshots.
     for (const old of [...snapshots.keys()].slice(0, -3)) snapshots.delete(old);
-    return results.map(({ text, before, ...r }) => (
-      r.status === 'filled' ? { ...r, landed: landed(fields[r.index], text, r.mode, before) } : r));
+    return results;
   }
 
-  // ---- undo -----------------------------------------------------------
-
-  async function restore(field, before) {
-    if (field.kind === 'textarea' || field.kind === 'input') {
-      setNativeValue(field.el, before.value);
-      return field.el.value === before.value;
-    }
-    if (field.kind === 'contenteditable') {
-      // No editor owns this element: its DOM is the model, so put it back
-      // as it was and tell listeners, as the browser's own undo would.
-      field.el.innerHTML = before.html;
-      field.el.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'historyUndo' }));
-      return field.el.innerHTML === before.html;
-    }
-    await select(field, false);
-    if (before.text.trim() === '') {
-      const event = new InputEvent('beforeinput', { inputType: 'deleteContentBackward', bubbles: true, cancelable: true, composed: true });
-      field.el.dispatchEvent(event);
-      if (!event.defaultPrevented) field.el.ownerDocument.execCommand('delete');
-    } else if (!paste(field.el, before.text, before.html)) {
-      field.el.ownerDocument.execCommand('insertHTML', false, before.html);
-    }
-    await yieldTask();
-    return squash(field.el.innerText) === squash(before.text);
-  }
-
+  /** @param {{insertion: string}} arg */
   async function undo({ insertion }) {
     const touched = snapshots.get(insertion);
     if (!touched) return { restored: 0, failed: 0, missing: true };
@@ -371,5 +178,44 @@
     return { restored, failed };
   }
 
-  globalThis.sidenoteEngine = { collect, fill, undo };
+  /** @type {((appeared: boolean) => void) | null} */
+  let stopWaiting = null;
+
+  /**
+   * waitForFields resolves when a field appears that was not there when it
+   * was called (a form opened after a click, in a <dialog>, after a route
+   * change), or with appeared false after timeoutMs.
+   * @param {{timeoutMs: number}} arg
+   * @returns {Promise<{appeared: boolean}>}
+   */
+  function waitForFields({ timeoutMs }) {
+    stopWaiting?.(false);
+    const known = new Set(findFields().map((f) => f.el));
+    return new Promise((resolve) => {
+      let scheduled = false;
+      const check = () => {
+        scheduled = false;
+        if (findFields().some((f) => !known.has(f.el))) finish(true);
+      };
+      const observer = new MutationObserver(() => {
+        if (!scheduled) {
+          scheduled = true;
+          // Let the framework finish rendering the form before reading it.
+          setTimeout(check, 50);
+        }
+      });
+      const timer = setTimeout(() => finish(false), timeoutMs);
+      /** @param {boolean} appeared */
+      function finish(appeared) {
+        stopWaiting = null;
+        observer.disconnect();
+        clearTimeout(timer);
+        resolve({ appeared });
+      }
+      stopWaiting = finish;
+      observer.observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['open', 'hidden', 'style', 'class', 'contenteditable'] });
+    });
+  }
+
+  globalThis.sidenoteEngine = { collect, fill, undo, waitForFields, stopWaiting: () => { stopWaiting?.(false); return {}; } };
 })();

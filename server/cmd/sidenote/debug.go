@@ -9,6 +9,8 @@ import (
 	"net/http/pprof"
 	"os"
 	"time"
+
+	"github.com/sidenote/sidenote/server/internal/hostguard"
 )
 
 // debugAddrVar names the optional loopback address of Go's profiling
@@ -33,7 +35,8 @@ func serveDebug(log *slog.Logger) error {
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/debug/pprof/", pprof.Index)
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	// Loopback names only in Host: a rebinding page must not read profiles.
+	srv := &http.Server{Handler: hostguard.Loopback().Handler(mux), ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			log.Warn("debug listener stopped", "error", err.Error())

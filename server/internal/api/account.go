@@ -63,6 +63,10 @@ func (s *Server) deleteAccount(c *gin.Context) {
 		// The account is gone; a leftover file has no row pointing to it.
 		s.log.Error("recording left after account deletion", "request_id", requestID(c), "error_type", errorType(err))
 	}
+	if err := s.store.ForgetDeleted(ctx); err != nil {
+		// The rows are deleted; older copies of their pages leave the log when it next restarts.
+		s.log.Error("deleted account still in the write-ahead log", "request_id", requestID(c), "error_type", errorType(err))
+	}
 	s.log.Info("account deleted", "request_id", requestID(c), "clinician_id", clin.ID)
 	if s.cookie(c, sessionCookie) != "" {
 		s.setCookie(c, sessionCookie, "", -1)

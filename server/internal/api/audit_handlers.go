@@ -44,7 +44,7 @@ func (s *Server) listAudit(c *gin.Context) {
 	for _, e := range events {
 		page.Items = append(page.Items, api.AuditEvent{
 			ID: e.ID, Action: e.Action, ResourceID: e.ResourceID, RequestID: e.RequestID,
-			ClientIP: e.ClientIP, CreatedAt: e.CreatedAt,
+			ClientIP: e.ClientIP, Detail: e.Detail, CreatedAt: e.CreatedAt,
 		})
 	}
 	c.JSON(http.StatusOK, page)

@@ -17,12 +17,14 @@ func TestAuditLogAPI(t *testing.T) {
 		a, b := ts.login("a@example.org"), ts.login("b@example.org")
 		robin := ts.createClient(a, "Robin", api.ClientIndividual)
 		sam := ts.createClient(a, "Sam", api.ClientIndividual)
-		var assigned []string
+		// A's events, oldest first, after the sign-in: every write.
+		type event struct{ action, resource string }
+		written := []event{{"client.create", robin.ID}, {"client.create", sam.ID}}
 		for range 3 {
 			s := ts.createAnonymousSession(a, api.SessionInPerson, api.AnonymousIndividual)
 			ts.do(a, http.MethodPost, "/api/v1/sessions/"+s.ID+"/assign", api.AssignRequest{ClientID: robin.ID}, http.StatusOK, nil)
 			ts.do(a, http.MethodPost, "/api/v1/sessions/"+s.ID+"/assign", api.AssignRequest{ClientID: sam.ID}, http.StatusOK, nil)
-			assigned = append(assigned, s.ID, s.ID)
+			written = append(written, event{"session.create", s.ID}, event{"session.assign", s.ID}, event{"session.assign", s.ID})
 		}
 		ts.createAnonymousSession(b, api.SessionInPerson, api.AnonymousCouple)
 
@@ -45,23 +47,23 @@ func TestAuditLogAPI(t *testing.T) {
 			cursor = page.NextCursor
 		}
 		// A's oldest event is the sign-in.
-		if len(seen) != len(assigned)+1 || seen[len(seen)-1].Action != "sign_in" {
-			t.Fatalf("%d events (%+v), want %d assignments after a sign-in", len(seen), seen, len(assigned))
+		if len(seen) != len(written)+1 || seen[len(seen)-1].Action != "sign_in" {
+			t.Fatalf("%d events (%+v), want %d writes after a sign-in", len(seen), seen, len(written))
 		}
-		for i, e := range seen[:len(assigned)] {
-			want := assigned[len(assigned)-1-i]
-			if e.Action != "session.assign" || e.ResourceID != want || e.RequestID == "" || e.ClientIP != "127.0.0.1" {
-				t.Fatalf("event %d = %+v, want session.assign of %s", i, e, want)
+		for i, e := range seen[:len(written)] {
+			want := written[len(written)-1-i]
+			if e.Action != want.action || e.ResourceID != want.resource || e.RequestID == "" || e.ClientIP != "127.0.0.1" {
+				t.Fatalf("event %d = %+v, want %s of %s", i, e, want.action, want.resource)
 			}
 			if i > 0 && e.CreatedAt.After(seen[i-1].CreatedAt) {
 				t.Fatalf("event %d is newer than event %d", i, i-1)
 			}
 		}
 
-		// B sees only B's own sign-in, and a bad cursor is a clear error.
+		// B sees only B's own sign-in and session, and a bad cursor is a clear error.
 		var bPage api.Page[api.AuditEvent]
 		ts.do(b, http.MethodGet, "/api/v1/audit", nil, http.StatusOK, &bPage)
-		if len(bPage.Items) != 1 || bPage.Items[0].Action != "sign_in" {
+		if len(bPage.Items) != 2 || bPage.Items[0].Action != "session.create" || bPage.Items[1].Action != "sign_in" {
 			t.Fatalf("B's audit log = %+v", bPage)
 		}
 		if res := ts.raw(a, http.MethodGet, "/api/v1/audit?cursor=garbage", nil); res.Status != http.StatusUnprocessableEntity || res.Error().Field != "cursor" {

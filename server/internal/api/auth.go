@@ -100,6 +100,8 @@ func (s *Server) authRoutes(r *gin.Engine) {
 	g.GET("/providers", s.listProviders)
 	g.GET("/:provider", s.beginSignIn)
 	g.GET("/:provider/callback", s.finishSignIn)
+	g.POST("/:provider/link", s.beginLink)
+	g.POST("/:provider/link/confirm", s.confirmLink)
 	g.POST("/logout", s.logout)
 }
 
@@ -114,16 +116,20 @@ func (s *Server) listProviders(c *gin.Context) {
 
 // beginSignIn sends the browser to the identity provider. With
 // ?redirect_uri= (an allow-listed https://<id>.chromiumapp.org/ URI) the
-// sign-in ends by handing an API token to the extension; with ?link=1 it
-// links the identity to the clinician signed in on this browser.
+// sign-in ends by handing an API token to the extension. Linking another
+// identity starts with a POST instead (beginLink, link.go).
 func (s *Server) beginSignIn(c *gin.Context) {
 	p, ok := s.authn.providers.Get(c.Param("provider"))
 	if !ok {
 		s.authPage(c, http.StatusNotFound, "Unknown sign-in provider", "This sign-in option is not set up on this Sidenote server.")
 		return
 	}
-	purpose, redirectURI, clinicianID := auth.ForBrowser, "", ""
+	purpose, redirectURI := auth.ForBrowser, ""
 	switch {
+	case c.Query("link") != "":
+		s.authPage(c, http.StatusBadRequest, "Link from Sidenote",
+			"To link another sign-in to your Sidenote account, open your account in Sidenote and choose Link another sign-in.")
+		return
 	case c.Query("redirect_uri") != "":
 		redirectURI = c.Query("redirect_uri")
 		if !s.extensionRedirectAllowed(redirectURI) {
@@ -132,14 +138,12 @@ func (s *Server) beginSignIn(c *gin.Context) {
 			return
 		}
 		purpose = auth.ForExtension
-	case c.Query("link") != "":
-		t, err := s.store.AuthenticateBrowser(c.Request.Context(), s.cookie(c, sessionCookie), s.cfg.Auth.SessionTTL)
-		if err != nil {
-			s.authPage(c, http.StatusUnauthorized, "Sign in first", "To link another sign-in to your Sidenote account, sign in to Sidenote first, then link it from your account page.")
-			return
-		}
-		purpose, clinicianID = auth.ForLink, t.ClinicianID
 	}
+	s.startFlow(c, p, purpose, redirectURI, "")
+}
+
+// startFlow sends the browser to p with a new sign-in flow in its cookie.
+func (s *Server) startFlow(c *gin.Context, p *auth.Provider, purpose auth.Purpose, redirectURI, clinicianID string) {
 	authURL, flow, err := p.Begin()
 	if err != nil {
 		s.providerFailed(c, p.ID, err)
@@ -209,33 +213,19 @@ func (s *Server) finishSignIn(c *gin.Context) {
 		return
 	}
 
-	ctx := c.Request.Context()
 	if flow.Purpose == auth.ForLink {
-		t, err := s.store.AuthenticateBrowser(ctx, s.cookie(c, sessionCookie), s.cfg.Auth.SessionTTL)
-		if err != nil || t.ClinicianID != flow.ClinicianID {
-			s.authPage(c, http.StatusUnauthorized, "Sign in first", "Your Sidenote session ended before the sign-in could be linked. Sign in and try again.")
-			return
-		}
-		actAs(c, t.ClinicianID)
-		if err := s.store.LinkIdentity(c.Request.Context(), t.ClinicianID, ident.Provider, ident.Subject); err != nil {
-			if hasCode(err, api.CodeConflict) {
-				s.authPage(c, http.StatusConflict, "Already linked", "This sign-in is already linked to another Sidenote account.")
-				return
-			}
-			fail(c, err)
-			return
-		}
-		c.Redirect(http.StatusSeeOther, "/app/")
+		s.offerLink(c, p, flow, ident)
 		return
 	}
 
-	clin, err := s.store.SignIn(ctx, ident.Provider, ident.Subject, ident.Email, ident.Name)
+	actAs(c, "") // the request's id and address, for the profile refresh's event
+	clin, err := s.store.SignIn(c.Request.Context(), ident.Provider, ident.Subject, ident.Email, ident.Name)
 	if err != nil {
 		fail(c, err)
 		return
 	}
 	actAs(c, clin.ID)
-	ctx = c.Request.Context()
+	ctx := c.Request.Context()
 	if flow.Purpose == auth.ForExtension {
 		token, _, err := s.store.CreateToken(ctx, clin.ID, store.TokenExtension, "Chrome extension", s.cfg.TokenTTL)
 		if err != nil {
@@ -350,6 +340,11 @@ func bearerToken(c *gin.Context) (string, bool) {
 // from Sidenote's own pages (Origin, else Sec-Fetch-Site) and carry the
 // session's CSRF token.
 func (s *Server) checkCSRF(c *gin.Context, sessionID string) error {
+	return s.checkCSRFToken(c, sessionID, c.GetHeader(api.CSRFHeader))
+}
+
+// checkCSRFToken is checkCSRF with the token given.
+func (s *Server) checkCSRFToken(c *gin.Context, sessionID, token string) error {
 	refused := &api.Error{Code: api.CodeForbidden, Message: "This request was refused as a possible cross-site request; reload the page and try again."}
 	if origin := c.GetHeader("Origin"); origin != "" {
 		if !sameOrigin(c, origin) && !strings.EqualFold(origin, publicOrigin(s.cfg.PublicURL)) {
@@ -358,11 +353,15 @@ func (s *Server) checkCSRF(c *gin.Context, sessionID string) error {
 	} else if site := c.GetHeader("Sec-Fetch-Site"); site != "" && site != "same-origin" && site != "none" {
 		return refused
 	}
-	if !s.authn.keys.ValidCSRFToken(sessionID, c.GetHeader(api.CSRFHeader)) {
+	if !s.authn.keys.ValidCSRFToken(sessionID, token) {
 		return refused
 	}
 	return nil
 }
+
+// csrfFormField carries the CSRF token in the link forms (a top-level form
+// POST cannot set a header).
+const csrfFormField = "csrf_token"
 
 func publicOrigin(publicURL string) string {
 	u, err := url.Parse(publicURL)

@@ -65,8 +65,8 @@ func BenchmarkSessionsList(b *testing.B) {
 	seed := `
 WITH c AS (SELECT id AS clinician_id, row_number() OVER (ORDER BY id) AS n FROM clinicians),
 cl AS (
-  INSERT INTO clients (id, clinician_id, display_name, sort_name, kind, created_at, updated_at)
-  SELECT gen_random_uuid()::text, c.clinician_id, 'Client ' || g, 'client ' || g, 'individual', now(), now()
+  INSERT INTO clients (id, clinician_id, display_name, kind, created_at, updated_at)
+  SELECT gen_random_uuid()::text, c.clinician_id, 'Client ' || g, 'individual', now(), now()
   FROM c, generate_series(1, 10) g RETURNING id, clinician_id)
 INSERT INTO sessions (id, clinician_id, client_id, anonymous, type, status, consent_obtained, consent_method,
                       consent_recorded_at, started_at, created_at, updated_at)

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/sidenote/sidenote/server/internal/store/storetest"
@@ -49,7 +50,7 @@ func sha(b []byte) string {
 
 func TestChunkedRecordingUpload(t *testing.T) {
 	storetest.EachDialect(t, func(t *testing.T, databaseURL string) {
-		ts := newTestServer(t, databaseURL, map[string]string{"SIDENOTE_MAX_RECORDING_BYTES": "4096"})
+		ts := newTestServer(t, databaseURL, map[string]string{"SIDENOTE_MAX_RECORDING_BYTES": "4096", "SIDENOTE_EXTENSION_IDS": "nkfakkladpjdkjfmfegfanikgkbddhco"})
 		a, b := ts.login("a@example.com"), ts.login("b@example.com")
 		sess := ts.createAnonymousSession(a, api.SessionTelehealth, api.AnonymousIndividual)
 		first, second, third := bytes.Repeat([]byte("fictional audio one "), 20), bytes.Repeat([]byte("two "), 50), []byte("three")
@@ -77,8 +78,14 @@ func TestChunkedRecordingUpload(t *testing.T) {
 				t.Fatalf("chunk %q: %d", bad, res.Status)
 			}
 		}
-		// Resume after the gap.
-		ts.putChunk(a, sess.ID, 1, "audio/webm", second, http.StatusCreated, 2)
+		// Resume after the gap, from the extension (tab capture): it may
+		// read X-Next-Chunk across origins.
+		res := ts.raw(a, http.MethodPut, "/api/v1/sessions/"+sess.ID+"/recording/chunks/1", rawBody{"audio/webm", string(second)},
+			"Origin", "chrome-extension://nkfakkladpjdkjfmfegfanikgkbddhco")
+		if res.Status != http.StatusCreated || res.Header.Get(api.NextChunkHeader) != "2" ||
+			!strings.Contains(res.Header.Get("Access-Control-Expose-Headers"), api.NextChunkHeader) {
+			t.Fatalf("chunk 1 from the extension: %d, headers %v", res.Status, res.Header)
+		}
 
 		// What arrived plays now: the chunks concatenated.
 		got, ctype := ts.audio(a, sess.ID)

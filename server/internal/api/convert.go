@@ -51,15 +51,22 @@ func toAssignments(hs []store.SessionAssignment) []api.Assignment {
 	return out
 }
 
-func toNote(n *store.Note, addenda []store.NoteAddendum) api.Note {
+// toNote is a note with its addenda and, once signed, the amendments of
+// its session made since (amendments may hold the session's others too).
+func toNote(n *store.Note, addenda []store.NoteAddendum, amendments []store.SessionAmendment) api.Note {
 	out := api.Note{
 		ID: n.ID, SessionID: n.SessionID, Template: note.TemplateID(n.Template), Status: api.NoteStatus(n.Status),
 		FailureReason: n.FailureReason, Sections: store.SectionsOf(n.Sections), Version: n.Version,
 		Generator: n.Generator, SignedAt: n.SignedAt, Addenda: make([]api.Addendum, len(addenda)),
-		CreatedAt: n.CreatedAt, UpdatedAt: n.UpdatedAt,
+		Amendments: []api.Amendment{}, CreatedAt: n.CreatedAt, UpdatedAt: n.UpdatedAt,
 	}
 	for i, a := range addenda {
 		out.Addenda[i] = api.Addendum{ID: a.ID, Text: a.Text, CreatedAt: a.CreatedAt}
+	}
+	for _, a := range amendments {
+		if n.SignedAt != nil && !a.CreatedAt.Before(*n.SignedAt) {
+			out.Amendments = append(out.Amendments, api.Amendment{At: a.CreatedAt, Reason: a.Reason, Field: a.Field, Old: a.OldValue, New: a.NewValue})
+		}
 	}
 	return out
 }

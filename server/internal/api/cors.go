@@ -41,7 +41,7 @@ func (s *Server) cors() gin.HandlerFunc {
 		AllowOriginFunc:  allowed,
 		AllowMethods:     []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete},
 		AllowHeaders:     []string{"Authorization", "Content-Type", "X-Request-ID"},
-		ExposeHeaders:    []string{"X-Request-ID", "Retry-After"},
+		ExposeHeaders:    []string{"X-Request-ID", "Retry-After", api.NextChunkHeader},
 		AllowCredentials: false,
 		MaxAge:           2 * time.Hour,
 	})

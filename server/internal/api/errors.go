@@ -30,6 +30,7 @@ var statusByCode = map[string]int{
 	api.CodeInvalidField:      http.StatusUnprocessableEntity,
 	api.CodeConsentRequired:   http.StatusUnprocessableEntity,
 	api.CodeNoSource:          http.StatusUnprocessableEntity,
+	api.CodeMisdirected:       http.StatusMisdirectedRequest,
 	api.CodeRateLimited:       http.StatusTooManyRequests,
 	api.CodeInternal:          http.StatusInternalServerError,
 	api.CodeUnavailable:       http.StatusServiceUnavailable,

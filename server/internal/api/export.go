@@ -127,7 +127,7 @@ func (s *Server) writeExport(c *gin.Context, clin *store.Clinician, now time.Tim
 			return err
 		}
 		for _, e := range events {
-			w.item(api.AuditEvent{ID: e.ID, Action: e.Action, ResourceID: e.ResourceID, RequestID: e.RequestID, ClientIP: e.ClientIP, CreatedAt: e.CreatedAt})
+			w.item(api.AuditEvent{ID: e.ID, Action: e.Action, ResourceID: e.ResourceID, RequestID: e.RequestID, ClientIP: e.ClientIP, Detail: e.Detail, CreatedAt: e.CreatedAt})
 		}
 		if w.err != nil || len(events) < store.MaxLimit {
 			break
@@ -165,7 +165,7 @@ func toExportSession(r *store.SessionRecord) exportSession {
 		out.Telehealth = &link
 	}
 	for i, n := range r.Notes {
-		en := exportNote{Note: toNote(&n.Note, n.Addenda), Versions: make([]api.NoteVersion, len(n.Versions)), Insertions: make([]api.Insertion, len(n.Insertions))}
+		en := exportNote{Note: toNote(&n.Note, n.Addenda, r.Amendments), Versions: make([]api.NoteVersion, len(n.Versions)), Insertions: make([]api.Insertion, len(n.Insertions))}
 		for j, v := range n.Versions {
 			en.Versions[j] = api.NoteVersion{Version: v.Version, Sections: store.SectionsOf(v.Sections), CreatedAt: v.CreatedAt}
 		}

@@ -4,8 +4,12 @@ import (
 	_ "embed" // the guest page's stylesheet
 	"net/http"
 	"net/netip"
+	"strings"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/sidenote/sidenote/server/internal/hostguard"
+	"github.com/sidenote/sidenote/shared/api"
 )
 
 // Security headers. Every response says nosniff (and HSTS when it travels
@@ -107,4 +111,20 @@ const joinScriptPath = "/join-call.js"
 func serveJoinScript(c *gin.Context) {
 	c.Header("Cache-Control", "public, max-age=300")
 	c.Data(http.StatusOK, "text/javascript; charset=utf-8", joinScript)
+}
+
+// checkHost refuses a request whose Host is neither the public host nor a
+// loopback name (DNS rebinding, see hostguard): JSON under /api, a short
+// page elsewhere. It runs before CORS, whose same-origin rule trusts Host.
+func (s *Server) checkHost(c *gin.Context) {
+	if s.hosts.Allows(c.Request.Host) {
+		c.Next()
+		return
+	}
+	if strings.HasPrefix(c.Request.URL.Path, "/api/") {
+		fail(c, &api.Error{Code: api.CodeMisdirected, Message: hostguard.Message})
+		return
+	}
+	hostguard.WriteRefusal(c.Writer)
+	c.Abort()
 }

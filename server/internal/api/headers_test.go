@@ -147,7 +147,7 @@ func TestHSTSOnlyOverTLS(t *testing.T) {
 		t.Helper()
 		return ts.raw("", http.MethodGet, "/healthz", nil, header...).Header.Get("Strict-Transport-Security")
 	}
-	untrusted := newTestServer(t, storetest.SQLiteURL(t), map[string]string{"SIDENOTE_TRUSTED_PROXIES": "10.0.0.0/8"})
+	untrusted := newTestServer(t, storetest.SQLiteURL(t), map[string]string{"SIDENOTE_TRUSTED_PROXIES": "10.0.0.0/8", "SIDENOTE_DEV_LOGIN": "0"})
 	if got := hsts(untrusted); got != "" {
 		t.Errorf("plain HTTP: HSTS %q", got)
 	}
@@ -155,7 +155,7 @@ func TestHSTSOnlyOverTLS(t *testing.T) {
 		t.Errorf("X-Forwarded-Proto from an untrusted address: HSTS %q", got)
 	}
 
-	trusted := newTestServer(t, storetest.SQLiteURL(t), map[string]string{"SIDENOTE_TRUSTED_PROXIES": "127.0.0.1"})
+	trusted := newTestServer(t, storetest.SQLiteURL(t), map[string]string{"SIDENOTE_TRUSTED_PROXIES": "127.0.0.1", "SIDENOTE_DEV_LOGIN": "0"})
 	if got := hsts(trusted, "X-Forwarded-Proto", "https"); !strings.HasPrefix(got, "max-age=") {
 		t.Errorf("X-Forwarded-Proto https from a trusted proxy: HSTS %q", got)
 	}

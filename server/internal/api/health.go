@@ -30,7 +30,8 @@ func (s *Server) readyz(c *gin.Context) {
 // directory (built by make wasm), each file as its gzip or brotli copy when
 // the browser takes one (static.go). No directory listings.
 func (s *Server) appRoutes(r *gin.Engine) {
-	app := r.Group("/app", pageHeaders(appCSP), precompressed(http.Dir(s.cfg.WebDir)))
+	files := appFiles{dir: s.cfg.WebDir}
+	app := r.Group("/app", pageHeaders(appCSP), precompressed(files))
 	app.GET("", func(c *gin.Context) { c.Redirect(http.StatusMovedPermanently, "/app/") })
-	app.StaticFS("/", gin.Dir(s.cfg.WebDir, false))
+	app.StaticFS("/", files)
 }

@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -25,6 +26,7 @@ type idorFixture struct {
 	assignedSession  string // belongs to client
 	anonymousSession string
 	apiToken         string // a second token of A's
+	identity         string // one of A's two sign-in identities
 	note             string // a ready note of the anonymous session
 	signedNote       string // a signed note of the assigned session
 
@@ -197,6 +199,9 @@ var idorCases = map[string][]idorCase{
 	"GET /api/v1/sessions/:id/recording/audio": {
 		{name: "A's anonymous session", path: func(f *idorFixture) string { return "/api/v1/sessions/" + f.anonymousSession + "/recording/audio" }},
 	},
+	"DELETE /api/v1/identities/:id": {
+		{name: "A's sign-in identity", path: func(f *idorFixture) string { return "/api/v1/identities/" + f.identity }},
+	},
 	"DELETE /api/v1/tokens/:id": {
 		{name: "A's token", path: func(f *idorFixture) string { return "/api/v1/tokens/" + f.apiToken }},
 	},
@@ -204,13 +209,15 @@ var idorCases = map[string][]idorCase{
 
 // routesWithoutIDs are routes whose path parameters name no clinician data.
 var routesWithoutIDs = map[string]string{
-	"GET /auth/:provider":          "a sign-in provider",
-	"GET /auth/:provider/callback": "a sign-in provider",
-	"GET /app/*filepath":           "a static file of the sidebar",
-	"HEAD /app/*filepath":          "a static file of the sidebar",
-	"GET /join/:code":              "a telehealth guest's join code, for guests without an account",
-	"POST /join/:code":             "a telehealth guest's join code, for guests without an account",
-	"GET /join/:code/call":         "a telehealth guest's join code and call ticket (call_test.go tries them on other sessions)",
+	"GET /auth/:provider":               "a sign-in provider",
+	"GET /auth/:provider/callback":      "a sign-in provider",
+	"POST /auth/:provider/link":         "a sign-in provider (linking acts on the browser's own session)",
+	"POST /auth/:provider/link/confirm": "a sign-in provider (linking acts on the browser's own session)",
+	"GET /app/*filepath":                "a static file of the sidebar",
+	"HEAD /app/*filepath":               "a static file of the sidebar",
+	"GET /join/:code":                   "a telehealth guest's join code, for guests without an account",
+	"POST /join/:code":                  "a telehealth guest's join code, for guests without an account",
+	"GET /join/:code/call":              "a telehealth guest's join code and call ticket (call_test.go tries them on other sessions)",
 }
 
 // unreadableByA are GET routes of the matrix that A cannot simply read
@@ -222,6 +229,7 @@ var snapshotPaths = []string{
 	"/api/v1/clients?include_archived=true&limit=200",
 	"/api/v1/sessions?assignment=all&limit=200",
 	"/api/v1/tokens",
+	"/api/v1/identities",
 }
 
 func TestIDORMatrix(t *testing.T) {
@@ -249,7 +257,7 @@ func TestIDORMatrix(t *testing.T) {
 		// ghost is f with A's ids replaced by ids nobody has: B's attempts
 		// on A's ids must answer exactly like attempts on those.
 		ghost := *f
-		for _, id := range []*string{&ghost.client, &ghost.assignedSession, &ghost.anonymousSession, &ghost.apiToken, &ghost.note, &ghost.signedNote} {
+		for _, id := range []*string{&ghost.client, &ghost.assignedSession, &ghost.anonymousSession, &ghost.apiToken, &ghost.identity, &ghost.note, &ghost.signedNote} {
 			*id = uuid.NewString()
 		}
 		before := snapshotA(t, ts, f)
@@ -318,6 +326,21 @@ func newIDORFixture(t *testing.T, ts *testServer) *idorFixture {
 			f.apiToken = tok.ID
 		}
 	}
+
+	// A second identity, so that unlinking one would succeed for A.
+	clinA, err := ts.store.SignIn(context.Background(), "dev", "a@example.org", "a@example.org", "Dr a@example.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ts.store.LinkIdentity(storetest.As(context.Background(), clinA.ID), clinA.ID, "oidc:https://sso.example.org", "a-subject", "a@sso.example.org"); err != nil {
+		t.Fatal(err)
+	}
+	var identities api.Page[api.Identity]
+	ts.do(f.tokenA, http.MethodGet, "/api/v1/identities", nil, http.StatusOK, &identities)
+	if len(identities.Items) != 2 {
+		t.Fatalf("A's identities: %+v", identities.Items)
+	}
+	f.identity = identities.Items[1].ID
 
 	f.client = ts.createClient(f.tokenA, "Robin (pseudonym)", api.ClientIndividual).ID
 	var assigned api.Session

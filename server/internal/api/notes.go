@@ -57,11 +57,15 @@ func (s *Server) respondNote(c *gin.Context, status int, n *store.Note, err erro
 		return
 	}
 	addenda, err := s.store.Addenda(c.Request.Context(), caller(c), n.ID)
+	var amendments []store.SessionAmendment
+	if err == nil && n.SignedAt != nil {
+		amendments, err = s.store.SessionAmendments(c.Request.Context(), caller(c), n.SessionID)
+	}
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	c.JSON(status, toNote(n, addenda))
+	c.JSON(status, toNote(n, addenda, amendments))
 }
 
 func (s *Server) listSessionNotes(c *gin.Context) {
@@ -72,7 +76,7 @@ func (s *Server) listSessionNotes(c *gin.Context) {
 	}
 	out := make([]api.Note, len(ns))
 	for i := range ns {
-		out[i] = toNote(&ns[i], nil)
+		out[i] = toNote(&ns[i], nil, nil)
 		if err := s.recordRead(c, audit.NoteRead, ns[i].ID); err != nil {
 			fail(c, err)
 			return

@@ -13,6 +13,7 @@ import (
 	"github.com/sidenote/sidenote/server/internal/audit"
 	"github.com/sidenote/sidenote/server/internal/call"
 	"github.com/sidenote/sidenote/server/internal/config"
+	"github.com/sidenote/sidenote/server/internal/hostguard"
 	"github.com/sidenote/sidenote/server/internal/jobs"
 	"github.com/sidenote/sidenote/server/internal/recordings"
 	"github.com/sidenote/sidenote/server/internal/store"
@@ -29,6 +30,7 @@ type Server struct {
 	jobs   *jobs.Queue
 	files  recordings.Storage
 	calls  *call.Hub
+	hosts  hostguard.Policy
 }
 
 // Option configures optional parts of the Server.
@@ -44,7 +46,7 @@ func WithRecordings(r recordings.Storage) Option { return func(s *Server) { s.fi
 // New builds the HTTP handler for cfg and st.
 func New(cfg *config.Config, st *store.Store, log *slog.Logger, opts ...Option) *Server {
 	gin.SetMode(gin.ReleaseMode)
-	s := &Server{cfg: cfg, store: st, log: log, engine: gin.New(), calls: call.NewHub()}
+	s := &Server{cfg: cfg, store: st, log: log, engine: gin.New(), calls: call.NewHub(), hosts: hostguard.ForPublicURL(cfg.PublicURL)}
 	for _, o := range opts {
 		o(s)
 	}
@@ -67,7 +69,7 @@ func (s *Server) Routes() gin.RoutesInfo { return s.engine.Routes() }
 
 func (s *Server) routes() {
 	r := s.engine
-	r.Use(withRequestID, s.secureTransport, s.logRequests, s.recoverPanics, renderErrors(s.log), s.cors())
+	r.Use(withRequestID, s.secureTransport, s.logRequests, s.recoverPanics, renderErrors(s.log), s.checkHost, s.cors())
 	r.NoRoute(notFound)
 
 	r.GET("/healthz", s.healthz)
@@ -94,6 +96,7 @@ func (s *Server) routes() {
 	s.auditRoutes(authed)
 	s.exportRoutes(authed)
 	s.accountRoutes(authed)
+	s.identityRoutes(authed)
 }
 
 // recordRead audits a read of clinical data, after it. Writes are audited

@@ -121,7 +121,7 @@ func (s *Server) assignSession(c *gin.Context) {
 		fail(c, &api.Error{Code: api.CodeInvalidField, Field: "client_id", Message: "Choose the client to assign this session to."})
 		return
 	}
-	sess, err := s.store.AssignSession(c.Request.Context(), caller(c), c.Param("id"), req.ClientID)
+	sess, err := s.store.AssignSession(c.Request.Context(), caller(c), c.Param("id"), req)
 	if err != nil {
 		fail(c, err)
 		return

@@ -13,18 +13,18 @@ import (
 func (s *Server) sourceRoutes(r *gin.RouterGroup) {
 	r.PUT("/sessions/:id/summary", s.putSource(store.SourceSummary))
 	r.PUT("/sessions/:id/transcript", s.putSource(store.SourceTranscript))
-	r.GET("/sessions/:id/summary", s.getSource(store.SourceSummary, audit.NoteRead))
+	r.GET("/sessions/:id/summary", s.getSource(store.SourceSummary, audit.SummaryRead))
 	r.GET("/sessions/:id/transcript", s.getSource(store.SourceTranscript, audit.TranscriptRead))
 }
 
 func (s *Server) putSource(kind string) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		var req api.TextRequest
+		var req api.SourceRequest
 		if err := decode(c, s.cfg.MaxBodyBytes, &req); err != nil {
 			fail(c, err)
 			return
 		}
-		if err := s.store.PutSource(c.Request.Context(), caller(c), c.Param("id"), kind, req.Text); err != nil {
+		if err := s.store.PutSource(c.Request.Context(), caller(c), c.Param("id"), kind, req.Text, req.Reason); err != nil {
 			fail(c, err)
 			return
 		}

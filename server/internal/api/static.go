@@ -43,7 +43,7 @@ var precomputedEncodings = []struct{ coding, suffix string }{
 // else (directories, missing files, unknown types, the redirects of
 // /index.html) goes on to the plain file server. The copies themselves
 // are not addressable: a request for sidebar.wasm.gz is answered 404.
-func precompressed(root http.Dir) gin.HandlerFunc {
+func precompressed(root http.FileSystem) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		param := c.Param("filepath")
 		if param == "" { // the /app redirect
@@ -99,7 +99,7 @@ func precompressed(root http.Dir) gin.HandlerFunc {
 
 // serveCopy answers with the up-to-date copy of the file name (described
 // by info) that the request's Accept-Encoding prefers, if there is one.
-func serveCopy(c *gin.Context, root http.Dir, name string, info fs.FileInfo) bool {
+func serveCopy(c *gin.Context, root http.FileSystem, name string, info fs.FileInfo) bool {
 	for _, coding := range acceptedEncodings(c.Request.Header.Get("Accept-Encoding")) {
 		suffix := encodingSuffix(coding)
 		f, err := root.Open(name + suffix)
@@ -134,7 +134,7 @@ func encodingSuffix(coding string) string {
 	return ""
 }
 
-func isRegular(root http.Dir, name string) bool {
+func isRegular(root http.FileSystem, name string) bool {
 	f, err := root.Open(name)
 	if err != nil {
 		return false

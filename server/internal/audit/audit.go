@@ -24,7 +24,12 @@ type Action string
 const (
 	SignIn         Action = "sign_in"
 	IdentityLink   Action = "identity.link"
+	IdentityUnlink Action = "identity.unlink"
+	// ProfileRefresh is a sign-in that brought a new email or name from
+	// the identity provider; Detail names the fields, not their values.
+	ProfileRefresh Action = "clinician.refresh"
 	NoteRead       Action = "note.read"
+	SummaryRead    Action = "summary.read"
 	NoteCreate     Action = "note.create"
 	NoteWrite      Action = "note.write"
 	NoteSign       Action = "note.sign"
@@ -35,9 +40,19 @@ const (
 	RecordingWrite Action = "recording.write"
 	RecordingRead  Action = "recording.read"
 	SessionAssign  Action = "session.assign"
-	PlanCreate     Action = "treatment_plan.create"
-	Export         Action = "export"
-	TokenRevoke    Action = "token.revoke"
+	SessionCreate  Action = "session.create"
+	SessionUpdate  Action = "session.update"
+	SessionEnd     Action = "session.end"
+	SessionDelete  Action = "session.delete"
+	// SessionAmend is a reasoned change under a signed note; its Detail
+	// names the field and, for ids, times and types, the old and new values.
+	SessionAmend  Action = "session.amend"
+	ClientCreate  Action = "client.create"
+	ClientUpdate  Action = "client.update"
+	ClientArchive Action = "client.archive"
+	PlanCreate    Action = "treatment_plan.create"
+	Export        Action = "export"
+	TokenRevoke   Action = "token.revoke"
 )
 
 // Event is one audit record.
@@ -48,7 +63,10 @@ type Event struct {
 	ResourceID  string
 	RequestID   string
 	ClientIP    string
-	CreatedAt   time.Time
+	// Detail is structured JSON for events that need more than an id
+	// (amendments); never clinical text.
+	Detail    string
+	CreatedAt time.Time
 }
 
 // TableName binds Event to the audit_events table.
@@ -70,6 +88,15 @@ func WithActor(ctx context.Context, a Actor) context.Context {
 	return context.WithValue(ctx, actorKey{}, a)
 }
 
+// WithClinician returns a copy of ctx whose actor is clinicianID, keeping
+// the request id and address ctx's actor has (a sign-in learns who acts
+// only once it has found the clinician).
+func WithClinician(ctx context.Context, clinicianID string) context.Context {
+	a, _ := ctx.Value(actorKey{}).(Actor)
+	a.ClinicianID = clinicianID
+	return WithActor(ctx, a)
+}
+
 // ActorFrom returns the actor ctx carries.
 func ActorFrom(ctx context.Context) (Actor, bool) {
 	a, ok := ctx.Value(actorKey{}).(Actor)
@@ -84,13 +111,19 @@ var ErrNoActor = errors.New("audit: no actor in the context")
 // the transaction they write with, so the change and its event commit
 // together or not at all.
 func RecordTx(ctx context.Context, tx *gorm.DB, action Action, resourceID string) error {
+	return RecordDetailTx(ctx, tx, action, resourceID, "")
+}
+
+// RecordDetailTx is RecordTx with a structured detail (JSON, no clinical
+// text).
+func RecordDetailTx(ctx context.Context, tx *gorm.DB, action Action, resourceID, detail string) error {
 	a, ok := ActorFrom(ctx)
 	if !ok {
 		return ErrNoActor
 	}
 	return tx.Create(&Event{
 		ID: uuid.Must(uuid.NewV7()).String(), ClinicianID: a.ClinicianID, Action: string(action),
-		ResourceID: resourceID, RequestID: a.RequestID, ClientIP: a.ClientIP, CreatedAt: tx.NowFunc(),
+		ResourceID: resourceID, RequestID: a.RequestID, ClientIP: a.ClientIP, Detail: detail, CreatedAt: tx.NowFunc(),
 	}).Error
 }
 

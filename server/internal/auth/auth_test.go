@@ -143,7 +143,7 @@ func TestProvidersByConfiguration(t *testing.T) {
 
 func TestOIDCDiscovery(t *testing.T) {
 	var up atomic.Bool
-	var issuer string
+	var issuer, jwksURI string
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !up.Load() {
 			http.Error(w, "down", http.StatusServiceUnavailable)
@@ -151,6 +151,7 @@ func TestOIDCDiscovery(t *testing.T) {
 		}
 		json.NewEncoder(w).Encode(map[string]string{
 			"issuer": issuer, "authorization_endpoint": "https://idp.example/authorize", "token_endpoint": "https://idp.example/token",
+			"jwks_uri": jwksURI,
 		})
 	}))
 	defer srv.Close()
@@ -168,6 +169,11 @@ func TestOIDCDiscovery(t *testing.T) {
 		t.Fatalf("a discovery document naming another issuer: %v", err)
 	}
 	issuer = o.IssuerURL
+	// Without a key set, ID tokens could not be verified.
+	if _, _, err := p.Begin(); !errors.As(err, &pe) || !strings.Contains(err.Error(), "jwks_uri") {
+		t.Fatalf("a discovery document without jwks_uri: %v", err)
+	}
+	jwksURI = "https://idp.example/keys"
 	authURL, f, err := p.Begin()
 	if err != nil {
 		t.Fatal(err)

@@ -39,6 +39,9 @@ type Flow struct {
 	RedirectURI string `json:"r,omitempty"`
 	// ClinicianID is who asked to link another identity.
 	ClinicianID string `json:"c,omitempty"`
+	// Identity is, once the provider has answered a link, the identity
+	// waiting for the clinician's confirmation.
+	Identity *Identity `json:"i,omitempty"`
 }
 
 // StateMatches reports, in constant time, whether the state returned by

@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/coreos/go-oidc/v3/oidc"
 	"github.com/markbates/goth"
 	"github.com/markbates/goth/providers/azureadv2"
 	"github.com/markbates/goth/providers/google"
@@ -58,26 +60,34 @@ type Provider struct {
 	// pass a code verifier on).
 	oidc bool
 
-	build func() (goth.Provider, error)
+	build func() (goth.Provider, *oidc.IDTokenVerifier, error)
 	mu    sync.Mutex
 	goth  goth.Provider
+	// verifier checks generic OIDC ID tokens against the issuer's keys
+	// (JWKS); goth only decodes them.
+	verifier *oidc.IDTokenVerifier
 }
 
 // gothProvider builds the goth provider on first use and keeps it. Generic
 // OIDC fetches its discovery document then, so an identity provider that
 // is down at start does not stop Sidenote; a failure is retried next time.
 func (p *Provider) gothProvider() (goth.Provider, error) {
+	g, _, err := p.providerAndVerifier()
+	return g, err
+}
+
+func (p *Provider) providerAndVerifier() (goth.Provider, *oidc.IDTokenVerifier, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.goth != nil {
-		return p.goth, nil
+		return p.goth, p.verifier, nil
 	}
-	g, err := p.build()
+	g, v, err := p.build()
 	if err != nil {
-		return nil, &ProviderError{Err: err}
+		return nil, nil, &ProviderError{Err: err}
 	}
-	p.goth = g
-	return g, nil
+	p.goth, p.verifier = g, v
+	return g, v, nil
 }
 
 // Begin starts a sign-in: it returns the provider's authorization URL and
@@ -122,7 +132,7 @@ func (p *Provider) Finish(f *Flow, query url.Values) (*Identity, error) {
 	if query.Get("error") != "" || query.Get("code") == "" {
 		return nil, ErrDenied
 	}
-	g, err := p.gothProvider()
+	g, verifier, err := p.providerAndVerifier()
 	if err != nil {
 		return nil, err
 	}
@@ -141,7 +151,11 @@ func (p *Provider) Finish(f *Flow, query url.Values) (*Identity, error) {
 	if err != nil {
 		return nil, &ProviderError{Err: err}
 	}
-	if f.Nonce != "" {
+	if verifier != nil {
+		if err := verifyIDToken(verifier, sess, f.Nonce, user.UserID); err != nil {
+			return nil, err
+		}
+	} else if f.Nonce != "" {
 		if nonce, _ := user.RawData["nonce"].(string); nonce != f.Nonce {
 			return nil, ErrState
 		}
@@ -158,6 +172,34 @@ func (p *Provider) Finish(f *Flow, query url.Values) (*Identity, error) {
 		name = email
 	}
 	return &Identity{Provider: p.identityKey, Subject: user.UserID, Email: email, Name: name}, nil
+}
+
+// ErrIDToken means the provider's ID token failed verification: a bad
+// signature (not by one of the issuer's published keys), another audience
+// or issuer, or an expired token.
+var ErrIDToken = errors.New("the ID token failed verification")
+
+// verifyIDToken checks the session's ID token with verifier (signature
+// against the issuer's JWKS, issuer, audience, expiry), its nonce against
+// the flow's, and that it names the subject goth read from it.
+func verifyIDToken(verifier *oidc.IDTokenVerifier, sess goth.Session, nonce, subject string) error {
+	s, ok := sess.(*openidConnect.Session)
+	if !ok || s.IDToken == "" {
+		return &ProviderError{Err: errors.New("no ID token in the response")}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), httpTimeout)
+	defer cancel()
+	tok, err := verifier.Verify(ctx, s.IDToken)
+	if err != nil {
+		return &ProviderError{Err: fmt.Errorf("%w: %w", ErrIDToken, err)}
+	}
+	if nonce != "" && subtle.ConstantTimeCompare([]byte(tok.Nonce), []byte(nonce)) != 1 {
+		return ErrState
+	}
+	if tok.Subject != subject {
+		return &ProviderError{Err: fmt.Errorf("%w: subject differs from the user's", ErrIDToken)}
+	}
+	return nil
 }
 
 // Providers are the configured identity providers, in a fixed order.
@@ -178,67 +220,80 @@ func NewProviders(cfg config.Auth, publicURL string, client *http.Client) *Provi
 	callback := func(id string) string { return publicURL + "/auth/" + id + "/callback" }
 	var ps Providers
 	if o := cfg.Google; o.Enabled() {
-		ps.list = append(ps.list, &Provider{ID: "google", Name: "Google", identityKey: "google", build: func() (goth.Provider, error) {
+		ps.list = append(ps.list, &Provider{ID: "google", Name: "Google", identityKey: "google", build: func() (goth.Provider, *oidc.IDTokenVerifier, error) {
 			g := google.New(o.ClientID, o.ClientSecret, callback("google"), "openid", "email", "profile")
 			g.HTTPClient = client
 			g.SetPrompt("select_account")
-			return g, nil
+			return g, nil, nil
 		}})
 	}
 	if o := cfg.Microsoft; o.Enabled() {
-		ps.list = append(ps.list, &Provider{ID: "microsoft", Name: "Microsoft", identityKey: "microsoft", build: func() (goth.Provider, error) {
+		ps.list = append(ps.list, &Provider{ID: "microsoft", Name: "Microsoft", identityKey: "microsoft", build: func() (goth.Provider, *oidc.IDTokenVerifier, error) {
 			m := azureadv2.New(o.ClientID, o.ClientSecret, callback("microsoft"), azureadv2.ProviderOptions{Tenant: azureadv2.TenantType(o.Tenant)})
 			m.HTTPClient = client
-			return m, nil
+			return m, nil, nil
 		}})
 	}
 	if o := cfg.OIDC; o.Enabled() {
-		ps.list = append(ps.list, &Provider{ID: "oidc", Name: o.Name, identityKey: "oidc:" + o.IssuerURL, oidc: true, build: func() (goth.Provider, error) {
+		ps.list = append(ps.list, &Provider{ID: "oidc", Name: o.Name, identityKey: "oidc:" + o.IssuerURL, oidc: true, build: func() (goth.Provider, *oidc.IDTokenVerifier, error) {
 			return discoverOIDC(client, o, callback("oidc"))
 		}})
 	}
 	return &ps
 }
 
+// discoveryDocument is what Sidenote reads of an issuer's discovery
+// document: goth's endpoints and the key set's address.
+type discoveryDocument struct {
+	openidConnect.OpenIDConfig
+	JWKSURI string `json:"jwks_uri"`
+}
+
 // discoverOIDC builds the generic OIDC provider from the issuer's
 // discovery document, refusing a document that names another issuer
-// (OpenID Connect Discovery 1.0, section 4.3). The document is fetched here
-// rather than by goth so that the call has a timeout.
-func discoverOIDC(client *http.Client, o config.OAuthClient, callbackURL string) (goth.Provider, error) {
+// (OpenID Connect Discovery 1.0, section 4.3), and the verifier of its ID
+// tokens (go-oidc, keys fetched from jwks_uri and refetched when a token
+// names a key not seen yet). The document is fetched here rather than by
+// goth so that the call has a timeout.
+func discoverOIDC(client *http.Client, o config.OAuthClient, callbackURL string) (goth.Provider, *oidc.IDTokenVerifier, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), httpTimeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, o.IssuerURL+"/.well-known/openid-configuration", nil)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	res, err := client.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("discovery: %w", err)
+		return nil, nil, fmt.Errorf("discovery: %w", err)
 	}
 	defer res.Body.Close()
 	if res.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("discovery: status %d", res.StatusCode)
+		return nil, nil, fmt.Errorf("discovery: status %d", res.StatusCode)
 	}
-	var doc openidConnect.OpenIDConfig
+	var doc discoveryDocument
 	if err := json.NewDecoder(io.LimitReader(res.Body, 1<<20)).Decode(&doc); err != nil {
-		return nil, fmt.Errorf("discovery: %w", err)
+		return nil, nil, fmt.Errorf("discovery: %w", err)
 	}
 	if strings.TrimRight(doc.Issuer, "/") != o.IssuerURL {
-		return nil, fmt.Errorf("discovery document names issuer %q, not %q", doc.Issuer, o.IssuerURL)
+		return nil, nil, fmt.Errorf("discovery document names issuer %q, not %q", doc.Issuer, o.IssuerURL)
 	}
-	if doc.AuthEndpoint == "" || doc.TokenEndpoint == "" {
-		return nil, errors.New("discovery document lacks the authorization or token endpoint")
+	if doc.AuthEndpoint == "" || doc.TokenEndpoint == "" || doc.JWKSURI == "" {
+		return nil, nil, errors.New("discovery document lacks the authorization or token endpoint or jwks_uri")
 	}
 	p, err := openidConnect.NewCustomisedURL(o.ClientID, o.ClientSecret, callbackURL,
 		doc.AuthEndpoint, doc.TokenEndpoint, doc.Issuer, doc.UserInfoEndpoint, doc.EndSessionEndpoint,
 		"openid", "email", "profile")
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	p.HTTPClient = client
 	p.SetName("oidc")
-	return p, nil
+	keys := oidc.NewRemoteKeySet(oidc.ClientContext(context.Background(), client), doc.JWKSURI)
+	return p, oidc.NewVerifier(doc.Issuer, keys, &oidc.Config{ClientID: o.ClientID}), nil
 }
+
+// IdentityKey is what the identities table keeps as this provider.
+func (p *Provider) IdentityKey() string { return p.identityKey }
 
 // List returns the enabled providers.
 func (ps *Providers) List() []*Provider { return ps.list }

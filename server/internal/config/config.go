@@ -206,6 +206,9 @@ func (c *Config) validate() error {
 		return fmt.Errorf("SIDENOTE_PUBLIC_URL: %q is not an http(s) URL", c.PublicURL)
 	}
 	c.PublicURL = strings.TrimRight(c.PublicURL, "/")
+	if err := c.checkDevLogin(); err != nil {
+		return err
+	}
 	if err := c.Auth.validate(); err != nil {
 		return err
 	}
@@ -216,6 +219,23 @@ func (c *Config) validate() error {
 		if u, err := url.Parse(p.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			return fmt.Errorf("%s: %q is not an http(s) URL", name, p.URL)
 		}
+	}
+	return nil
+}
+
+// checkDevLogin refuses dev login (sign-in by email alone) anywhere but on
+// a clinician's own machine: the public URL must be loopback too, and no
+// proxy may stand in front, or a request from elsewhere could reach it.
+func (c *Config) checkDevLogin() error {
+	if !c.DevLogin {
+		return nil
+	}
+	u, err := url.Parse(c.PublicURL)
+	if err != nil || !isLoopback(u.Hostname()) {
+		return fmt.Errorf("SIDENOTE_DEV_LOGIN: dev login is only allowed when SIDENOTE_PUBLIC_URL is a loopback address, not %q", c.PublicURL)
+	}
+	if len(c.Auth.TrustedProxies) > 0 {
+		return errors.New("SIDENOTE_DEV_LOGIN: dev login is not allowed behind a proxy (SIDENOTE_TRUSTED_PROXIES is set)")
 	}
 	return nil
 }

@@ -38,6 +38,10 @@ func TestBadValuesNameTheVariable(t *testing.T) {
 		{map[string]string{"SIDENOTE_DEV_LOGIN": "perhaps"}, "SIDENOTE_DEV_LOGIN"},
 		{map[string]string{"SIDENOTE_DEV_LOGIN": "1", "SIDENOTE_ADDR": "0.0.0.0:8080"}, "SIDENOTE_DEV_LOGIN"},
 		{map[string]string{"SIDENOTE_DEV_LOGIN": "1", "SIDENOTE_ADDR": "192.0.2.10:8080"}, "SIDENOTE_DEV_LOGIN"},
+		// A loopback listener behind a public name or a proxy is reachable
+		// from elsewhere: no sign-in by email alone there.
+		{map[string]string{"SIDENOTE_DEV_LOGIN": "1", "SIDENOTE_PUBLIC_URL": "https://sidenote.example.org"}, "SIDENOTE_DEV_LOGIN"},
+		{map[string]string{"SIDENOTE_DEV_LOGIN": "1", "SIDENOTE_TRUSTED_PROXIES": "127.0.0.1"}, "SIDENOTE_DEV_LOGIN"},
 		{map[string]string{"SIDENOTE_TOKEN_TTL": "forever"}, "SIDENOTE_TOKEN_TTL"},
 		{map[string]string{"SIDENOTE_MAX_BODY_BYTES": "-1"}, "SIDENOTE_MAX_BODY_BYTES"},
 		{map[string]string{"SIDENOTE_LLM_URL": "ftp://x"}, "SIDENOTE_LLM_URL"},
@@ -61,6 +65,9 @@ func TestDevLoginOnLoopback(t *testing.T) {
 	for _, addr := range []string{"127.0.0.1:8080", "localhost:9000", "[::1]:8080"} {
 		if _, err := load(map[string]string{"SIDENOTE_DEV_LOGIN": "1", "SIDENOTE_ADDR": addr}); err != nil {
 			t.Errorf("%s: %v", addr, err)
+		}
+		if _, err := load(map[string]string{"SIDENOTE_DEV_LOGIN": "1", "SIDENOTE_PUBLIC_URL": "http://" + addr}); err != nil {
+			t.Errorf("public URL http://%s: %v", addr, err)
 		}
 	}
 }

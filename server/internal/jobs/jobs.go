@@ -194,7 +194,9 @@ func DepsFromConfig(cfg *config.Config, st *store.Store, files recordings.Storag
 		if err != nil {
 			return Deps{}, fmt.Errorf("SIDENOTE_LLM_URL: %w", err)
 		}
-		deps.Generator = llm
+		// A model that fails, times out or answers with nothing usable
+		// leaves the note to the built-in generator, which says so.
+		deps.Generator = notes.NewFallback(llm, notes.NewBuiltin())
 	}
 	if cfg.ASR.Enabled() {
 		c, err := asr.New(asr.Config{URL: cfg.ASR.URL, Model: cfg.ASR.Model, APIKey: cfg.ASR.APIKey, Timeout: cfg.ASR.Timeout})

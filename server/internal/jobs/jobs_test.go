@@ -73,7 +73,7 @@ func seedNotes(t *testing.T, st *store.Store, q *jobs.Queue, n int) (clinicianID
 		t.Fatal(err)
 	}
 	summary := "Client reports sleeping six hours most nights. Plan to keep the sleep diary until next session."
-	if err := st.PutSource(ctx, c.ID, sess.ID, store.SourceSummary, summary); err != nil {
+	if err := st.PutSource(ctx, c.ID, sess.ID, store.SourceSummary, summary, nil); err != nil {
 		t.Fatal(err)
 	}
 	for i := range n {

@@ -16,10 +16,11 @@ const (
 	catIntervention                 // what the clinician did in session
 	catResponse                     // how the client took it
 	catGoal                         // what the work is aiming at
+	catProgress                     // homework reported done, change since last time
 	numCategories
 )
 
-var categoryNames = [numCategories]string{"report", "observation", "assessment", "plan", "intervention", "response", "goal"}
+var categoryNames = [numCategories]string{"report", "observation", "assessment", "plan", "intervention", "response", "goal", "progress"}
 
 func (c category) String() string { return categoryNames[c] }
 
@@ -57,31 +58,36 @@ type cueGroup struct {
 	cat     category
 	weight  float32
 	phrases string // separated by "|"
+	keep    bool   // counts in full in a subordinate clause
 }
 
 // Weights: 2 for words that name the kind of statement outright ("homework",
 // "affect", "responded"); 1 for framing words that usually but not always do
 // ("reports", "discussed"); in between where the word is ambiguous.
 var cueGroups = []cueGroup{
-	{catReport, 1, "reports|reported|reporting|report|states|stated|describes|described|describing|shared|said|says|expressed|expresses|endorses|endorsed|complains|complained|mentioned|disclosed|notes that|noted that|told me|feels|feeling|felt"},
-	{catObservation, 2, "observed|observation|observations|appeared|presented|presented as|presents as|affect|eye contact|tearful|cried|crying|fidget*|psychomotor|oriented|groomed|grooming|dressed|thought process|goal directed|linear|congruent|incongruent|well kept|disheveled|dishevelled|was noted|speech was"},
-	{catObservation, 1.5, "seemed|appears|noticed|mood was|speech|alert|restless|agitated|calm|smiled|smiling|laughed|arrived|on time|made good|body language|sighed|guarded"},
-	{catAssessment, 2, "assessed|assessment|appears to|appear to|seems to|progress|consistent with|risk|suicidal|suicide|si|self harm|hurting yourself|hurt yourself|harming yourself|kill yourself|harm others|thoughts of|safety|meets criteria|diagnos*|phq|gad|prognosis|impression|protective factors|insight|judgment|judgement"},
-	{catAssessment, 1.5, "denies|denied|improv*|worsen*|regress*|safe|clinically|symptom*|likely|indicat*|suggests|remains|stable|baseline|score|scored"},
-	{catPlan, 2, "plan to|plans to|planning to|plan is|will|i'll|we'll|she'll|he'll|they'll|you'll|homework|next session|next week|next time|next appointment|follow up|followup|referral|refer|reassess|schedule*|between sessions|before our next|want you to|would like you to|like you to|assign*"},
-	{catPlan, 1.5, "continue|continue to|recommend*|encouraged to|agreed to|monitor|daily|each day|every day|return|referred|try to"},
-	{catIntervention, 2, "used|utilized|practiced|explored|introduced|cbt|dbt|emdr|reframing|reframe*|cognitive restructuring|mindfulness|psychoeducation|validated|validation|role play|role played|role playing|grounding|box breathing|deep breathing|breathing exercise|breathing technique|diaphragmatic breathing|thought record|socratic|motivational interviewing|reflective listening|reflected|normalized|taught|modeled|modelled|coached|challenged|exposure|behavioral activation|behavioural activation|gottman|emotionally focused|solution focused|worksheet|technique*|intervention|interventions|let's|let us|processed|guided|demonstrated how"},
-	{catIntervention, 1.5, "sounds like|it sounds|practice|practicing|exercise|skill|skills|coping|relaxation|discussed|reviewed|identified|journal*|cognitive|reframe|empathic|empathy|summarized|i used|we used|we worked|worked on|provided"},
-	{catResponse, 2, "responded|response|receptive|engaged|engagement|was able to|were able to|found it helpful|found this helpful|tolerated|open to|willing|resistant|resisted|verbalized understanding|participated|demonstrated|that helped|that helps|makes sense|feel calmer|felt calmer|feel better|felt better|felt relieved|felt heard|feel heard|calmer|relief"},
-	{catResponse, 1.5, "agreed|helpful|nodded|understood|struggled to|benefit|benefited|after the exercise|afterwards|i can try|i could try|i think i can"},
-	{catGoal, 2, "goal|goals|working on|treatment plan|focus of|objective|objectives"},
-	{catGoal, 1.5, "work on|wants to|would like to|hope to|hoping to|hopes to|aim|aims|want to be able|trying to"},
+	{catReport, 1, "reports|reported|reporting|report|states|stated|describes|described|describing|shared|said|says|expressed|expresses|endorses|endorsed|complains|complained|c/o|mentioned|disclosed|notes that|noted that|told me|feels|feeling|felt|i feel|i felt|i've been|i have been|i'm|hx|history of", false},
+	{catReport, 1.5, "trouble|struggling|worried|worry|worse|hard|can't|couldn't|haven't|fight|argument|tired|exhausted|angry|sad|lonely|alone|scared|afraid|anxious|panic|nightmares|insomnia|low mood|stressed|overwhelmed|crying|cry", false},
+	{catObservation, 2, "observed|observation|observations|appeared|presented|presented as|presents as|affect|eye contact|tearful|fidget*|psychomotor|oriented|groomed|grooming|dressed|thought process|goal directed|linear|congruent|incongruent|well kept|disheveled|dishevelled|was noted|speech was|speech|phq|gad|score|scored|arrived|on time|late to|attended|seen for|tapping|crossed|leaned|louder|voice|shoulders", false},
+	{catObservation, 1.5, "seemed|seem|seems|appears|noticed|notice|i notice|i noticed|mood was|alert|restless|agitated|calm|smiled|smiling|laughed|made good|body language|sighed|guarded|cried|denied|denies|si/hi|coherent|constricted|flat|brighter|brightened|min|minutes", false},
+	{catAssessment, 2, "assessed|assessment|appears to|appear to|seems to|consistent with|meets criteria|meet criteria|criteria for|diagnos*|prognosis|impression|protective factors|insight|judgment|judgement|formulation|pattern|underneath|low risk|moderate risk|high risk|acute risk|risk is|mdd|ptsd|impaired|remains impaired|is still impaired", false},
+	{catAssessment, 1.5, "improv*|worsen*|regress*|clinically|symptom*|likely|indicat*|suggests|remains|stable|baseline|progress|progress toward|progressing|real drop|drop from|looks like|sounds like", false},
+	{catPlan, 2, "plan to|plans to|planning to|plan is|will|we'll|she'll|he'll|they'll|you'll|homework|next session|next week|next time|next appointment|follow up|followup|f/u|referral|refer|reassess|between sessions|before our next|before next|want you to|would like you to|like you to|assign*|same time|see you next|continue|agreed to|safety plan|crisis line|keep the|lock|988", false},
+	{catPlan, 1.5, "recommend*|encouraged to|monitor|daily|each day|every day|each night|every night|return|referred|try to|this week|tonight|tomorrow|i can do|can do that|i'll try|i will try|i'll do", false},
+	{catIntervention, 2, "used|utilized|practiced|explored|introduced|cbt|dbt|emdr|reframing|reframe*|cognitive restructuring|mindfulness|psychoeducation|validated|validation|role play|role played|role playing|grounding|box breathing|deep breathing|breathing exercise|breathing technique|diaphragmatic breathing|thought record|socratic|motivational interviewing|reflective listening|reflected|normalized|taught|modeled|modelled|coached|challenged|exposure|behavioral activation|behavioural activation|gottman|emotionally focused|solution focused|technique*|intervention|interventions|let's|let us|processed|guided|demonstrated how|reviewed|soft start|start up|exercise|sorted|problem solving|steps for", false},
+	{catIntervention, 1.5, "practice|practicing|skill|skills|coping|relaxation|discussed|identified|journal*|cognitive|empathic|empathy|summarized|i used|we used|we worked|worked on|provided|teaches|explained|the fear|your body|your brain|anxiety is", false},
+	{catResponse, 2, "responded|response|receptive|engaged|engagement|was able to|were able to|found it helpful|found this helpful|tolerated|open to|willing|resistant|resisted|verbalized understanding|participated|that helped|that helps|makes sense|feel calmer|felt calmer|feel better|felt better|felt relieved|felt heard|feel heard|calmer|relief|i can hear that|exactly it|that's exactly|i didn't know", false},
+	{catResponse, 1.5, "agreed|helpful|nodded|understood|struggled to|benefit|benefited|after the exercise|afterwards|i can try|i could try|i think i can|resets|i get it|i see", false},
+	{catGoal, 2, "goal|goals|working on|treatment plan|focus of|objective|objectives|our goal|my goal", false},
+	{catGoal, 1.5, "work on|wants to|would like to|hope to|hoping to|hopes to|aim|aims|want to be able|trying to|want to start|focus on", false},
+	{catProgress, 3, "finished|completed|completing|did the|stuck to|kept to|kept up|got through|managed to|made it|helped on|down from|drop from|was maybe|by the third|the first time|times this week|brought it", true},
+	{catAssessment, 2.5, "suicidal|suicide|si|si hi|denies hi|self harm|hurting yourself|hurt yourself|harming yourself|kill yourself|harm others|thoughts of|safety|risk", true},
 }
 
 type cue struct {
 	words  []string
 	cat    category
 	weight float32
+	keep   bool // counts in full in a subordinate clause (risk words)
 }
 
 // cueMatcher finds cues in a sentence's words. Cues are indexed by their first
@@ -89,20 +95,21 @@ type cue struct {
 type cueMatcher struct {
 	cues    []cue
 	byFirst map[string][]int
-	stems   []int
+	stems   map[string][]int // by the stem's first three letters
 }
 
 var defaultCues = newCueMatcher(cueGroups)
 
 func newCueMatcher(groups []cueGroup) *cueMatcher {
-	m := &cueMatcher{byFirst: map[string][]int{}}
+	m := &cueMatcher{byFirst: map[string][]int{}, stems: map[string][]int{}}
 	for _, g := range groups {
 		for _, p := range strings.Split(g.phrases, "|") {
 			ws := splitStars(p)
 			idx := len(m.cues)
-			m.cues = append(m.cues, cue{words: ws, cat: g.cat, weight: g.weight})
+			m.cues = append(m.cues, cue{words: ws, cat: g.cat, weight: g.weight, keep: g.keep})
 			if strings.HasSuffix(ws[0], "*") {
-				m.stems = append(m.stems, idx)
+				k := ws[0][:3] // every stem cue has at least three letters
+				m.stems[k] = append(m.stems[k], idx)
 			} else {
 				m.byFirst[ws[0]] = append(m.byFirst[ws[0]], idx)
 			}
@@ -149,7 +156,7 @@ func (m *cueMatcher) matchAt(ws []string, i, c int) bool {
 // score sums the weights of the cues found in ws. At each word the longest
 // matching cue wins and its words are consumed; a cue counts once per
 // sentence however often it occurs.
-func (m *cueMatcher) score(ws []string) scores {
+func (m *cueMatcher) score(ws []string, clause []float32) scores {
 	var s scores
 	var counted []int
 	for i := 0; i < len(ws); {
@@ -159,9 +166,11 @@ func (m *cueMatcher) score(ws []string) scores {
 				best = c
 			}
 		}
-		for _, c := range m.stems {
-			if m.matchAt(ws, i, c) && (best < 0 || len(m.cues[c].words) > len(m.cues[best].words)) {
-				best = c
+		if len(ws[i]) >= 3 {
+			for _, c := range m.stems[ws[i][:3]] {
+				if m.matchAt(ws, i, c) && (best < 0 || len(m.cues[c].words) > len(m.cues[best].words)) {
+					best = c
+				}
 			}
 		}
 		if best < 0 {
@@ -170,7 +179,11 @@ func (m *cueMatcher) score(ws []string) scores {
 		}
 		if !containsInt(counted, best) {
 			counted = append(counted, best)
-			s[m.cues[best].cat] += m.cues[best].weight
+			w := m.cues[best].weight
+			if clause != nil && clause[i] < 1 && !m.cues[best].keep {
+				w *= clause[i]
+			}
+			s[m.cues[best].cat] += w
 		}
 		i += len(m.cues[best].words)
 	}
@@ -188,39 +201,34 @@ func containsInt(xs []int, x int) bool {
 
 // sectionWeights says how strongly each section accepts each category. A
 // sentence goes to the section of its template with the highest
-// sum(category score × weight). Secondary weights place categories a template
-// has no section for: SOAP has no intervention section, so interventions go
-// to Objective (what happened in the room) and responses to Assessment.
+// sum(category score × weight). Secondary weights follow the labelling
+// guide: SOAP files the clinician's in-session work and the client's
+// engagement as objective; BIRP has no assessment, so impressions go to
+// response; GIRP files the presenting concern as goal and progress as
+// response.
 var sectionWeights = map[string]scores{
-	"subjective":   {catReport: 1, catGoal: 0.3},
-	"objective":    {catObservation: 1, catIntervention: 0.6},
-	"assessment":   {catAssessment: 1, catResponse: 0.8},
-	"plan":         {catPlan: 1, catGoal: 1},
-	"data":         {catReport: 1, catObservation: 1, catIntervention: 0.8, catGoal: 0.3},
-	"behavior":     {catReport: 1, catObservation: 1},
-	"goal":         {catGoal: 1},
+	"subjective":   {catReport: 1, catProgress: 1, catGoal: 0.5},
+	"objective":    {catObservation: 1, catIntervention: 0.9, catResponse: 0.9},
+	"assessment":   {catAssessment: 1, catResponse: 0.3},
+	"plan":         {catPlan: 1, catGoal: 0.3},
+	"data":         {catReport: 1, catProgress: 1, catObservation: 1, catIntervention: 0.9, catResponse: 0.9, catGoal: 0.5},
+	"behavior":     {catReport: 1, catProgress: 1, catObservation: 1, catGoal: 0.5},
+	"goal":         {catGoal: 1, catReport: 0.95},
 	"intervention": {catIntervention: 1},
-	"response":     {catResponse: 1, catAssessment: 0.7, catReport: 0.4, catObservation: 0.4},
+	"response":     {catResponse: 1, catAssessment: 0.9, catProgress: 1, catObservation: 0.95},
 }
 
 // fallbackKeys lists, in preference order, the sections that take client
 // content no cue classified: what the client said belongs with their report.
-var fallbackKeys = []string{"subjective", "data", "behavior", "response"}
-
-// headingCategory maps a section heading a clinician typed in a summary
-// ("Plan:", "O:") to the category it announces.
-var headingCategory = map[string]category{
-	"subjective": catReport, "data": catReport, "behavior": catObservation,
-	"objective": catObservation, "assessment": catAssessment, "plan": catPlan,
-	"goal": catGoal, "intervention": catIntervention, "response": catResponse,
-}
+var fallbackKeys = []string{"subjective", "data", "behavior", "goal", "response"}
 
 // Speaker priors: a client's words are their report unless cues say
 // otherwise; a clinician's statements lean towards intervention.
 const (
 	clientReportPrior       = 1
-	clinicianInterventPrior = 0.5
-	headingPrior            = 3
+	clinicianInterventPrior = 0.8
+	headingPrior            = 4
+	moodPrior               = 3
 )
 
 // ackWords are words that, on their own, make a turn a bare acknowledgement
@@ -233,7 +241,12 @@ var ackWords = map[string]bool{
 	"i": true, "see": true, "got": true, "it": true, "guess": true, "maybe": true, "so": true,
 	"well": true, "oh": true, "exactly": true, "totally": true, "true": true, "definitely": true,
 	"absolutely": true, "good": true, "great": true, "hi": true, "hello": true, "bye": true,
+	"fine": true, "perfect": true, "cool": true, "nice": true, "gotcha": true, "hm": true, "mm-hm": true,
+	"mm-hmm": true, "uh-huh": true, "mhmm": true, "please": true, "here": true,
 }
+
+// fillerOnlyWords are acknowledgement sounds without a word in them.
+var fillerOnlyWords = wordSet("mm|hmm|hm|mhm|mhmm|uh|huh|um|er|erm|ah|mm-hm|mm-hmm|uh-huh")
 
 func isAcknowledgement(ws []string) bool {
 	if len(ws) == 0 || len(ws) > 4 {

@@ -71,31 +71,37 @@ func TestBuiltinGolden(t *testing.T) {
 		for _, tmpl := range note.Templates() {
 			t.Run(f.name+"/"+string(tmpl.ID), func(t *testing.T) {
 				res, err := NewBuiltin().Generate(context.Background(), tmpl, f.src)
-				sections := res.Sections
 				if err != nil {
 					t.Fatal(err)
 				}
-				checkSections(t, tmpl, f.src, sections)
-				got, err := json.MarshalIndent(sections, "", "  ")
+				checkResult(t, tmpl, f.src, res)
+				got, err := json.MarshalIndent(res, "", "  ")
 				if err != nil {
 					t.Fatal(err)
 				}
 				got = append(got, '\n')
 				path := filepath.Join("testdata", f.name+"."+string(tmpl.ID)+".golden.json")
-				if *update {
-					if err := os.WriteFile(path, got, 0o644); err != nil {
-						t.Fatal(err)
-					}
-					return
-				}
-				want, err := os.ReadFile(path)
-				if err != nil {
-					t.Fatalf("%v (run go test -run TestBuiltinGolden -update to create it)", err)
-				}
-				if !bytes.Equal(got, want) {
-					t.Errorf("output differs from %s (review, then rerun with -update):\n%s", path, got)
-				}
+				compareGolden(t, path, got)
 			})
 		}
+	}
+}
+
+// compareGolden compares got with the golden file at path, or rewrites the
+// file with -update.
+func compareGolden(t *testing.T, path string, got []byte) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -run Golden -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("output differs from %s (review, then rerun with -update):\n%s", path, got)
 	}
 }

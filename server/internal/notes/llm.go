@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/sidenote/sidenote/server/internal/provider"
-	"github.com/sidenote/sidenote/shared/note"
 )
 
 // LLMConfig configures an OpenAI-compatible chat-completions provider.
@@ -33,15 +32,19 @@ type LLMConfig struct {
 // gets a retryable provider.Failure so the job queue can come back later.
 const maxRetryAfter = 2 * time.Minute
 
+// reasonTimeout is the failure reason of a provider that did not answer in
+// time.
+const reasonTimeout = "The note service did not answer in time."
+
 // Replies larger than this are not notes.
 const maxReplyBytes = 4 << 20
 
-// LLM generates notes with a language model, then enforces the no-invention
-// rule itself: the model is asked to copy sentences from the session, and
-// every sentence it returns is looked up among the session's own sentences.
-// Sentences that are not found are dropped, and the note shows the session's
-// text for those that are, with their source spans. The model therefore only
-// chooses which sentence goes in which section; it cannot add words.
+// LLM generates notes with a language model and checks every sentence it
+// writes: the prompt numbers the session's sentences, the model returns
+// note sentences each citing the ids it was written from, and a sentence is
+// accepted only when the cited sentences support it (grounding.go). A
+// sentence that is not supported goes to Result.LeftOut as "unsupported"
+// with the model's text; it never reaches the note.
 type LLM struct {
 	cfg      LLMConfig
 	endpoint string
@@ -82,145 +85,6 @@ func NewLLM(cfg LLMConfig) (*LLM, error) {
 
 // Name implements Generator.
 func (g *LLM) Name() string { return "llm:" + g.cfg.Model }
-
-// Generate implements Generator.
-func (g *LLM) Generate(ctx context.Context, t note.Template, src Source) (Result, error) {
-	if src.empty() {
-		return Result{}, ErrNoSource
-	}
-	body, err := json.Marshal(chatRequest{
-		Model:          g.cfg.Model,
-		Messages:       []chatMessage{{Role: "system", Content: systemPrompt(t)}, {Role: "user", Content: userPrompt(t, src)}},
-		ResponseFormat: responseFormat{Type: "json_object"},
-		Temperature:    0,
-	})
-	if err != nil {
-		return Result{}, err
-	}
-	content, err := g.complete(ctx, body)
-	if err != nil {
-		return Result{}, err
-	}
-	var reply struct {
-		Sections map[string]json.RawMessage `json:"sections"`
-	}
-	if err := json.Unmarshal([]byte(content), &reply); err != nil || reply.Sections == nil {
-		if err == nil {
-			err = errors.New(`reply has no "sections" object`)
-		}
-		return Result{}, &provider.Failure{Reason: "The note service replied with something that is not a note.", Retryable: false, Err: err}
-	}
-	doc := analyze(src, true)
-	placement, kept := placeReply(t, doc, reply.Sections)
-	if kept == 0 && len(doc.units) > 0 && replyHasText(reply.Sections) {
-		return Result{}, &provider.Failure{
-			Reason: "The note service's draft did not use the session's own sentences, so it was discarded.",
-			Err:    errors.New("no sentence of the reply was found in the source"),
-		}
-	}
-	return Result{Sections: doc.render(t, placement), Generator: g.Name()}, nil
-}
-
-// placeReply maps each section's returned sentences onto the source's
-// sentences. Keys the template does not have are ignored; a sentence that
-// is not in the source is dropped (this is where the no-invention rule is
-// enforced, whatever the model did with the prompt). A source sentence is
-// used at most once.
-func placeReply(t note.Template, doc *document, sections map[string]json.RawMessage) (placement []int, kept int) {
-	placement = make([]int, len(doc.units))
-	for i := range placement {
-		placement[i] = -1
-	}
-	index := map[string][]int{}
-	var ws []string
-	for ui, u := range doc.units {
-		ws = words(ws[:0], u.sents[0].text)
-		k := strings.Join(ws, " ")
-		index[k] = append(index[k], ui)
-	}
-	for si, def := range t.Sections {
-		for _, text := range sectionTexts(sections[def.Key]) {
-			splitSentences(text, 0, len(text), func(start, end int) {
-				s := text[start:end]
-				if m := speakerLine.FindStringSubmatchIndex(s); m != nil && m[0] == 0 {
-					s = s[m[1]:] // the model may keep "Partner A:" labels
-				}
-				// Summaries keep parenthesised text, transcripts drop it as
-				// annotation; the sentence may come from either.
-				for _, kind := range []sourceKind{kindSummary, kindTranscript} {
-					ws = words(ws[:0], cleanSpan(kind, s))
-					for _, ui := range index[strings.Join(ws, " ")] {
-						if placement[ui] < 0 {
-							placement[ui] = si
-							kept++
-							return
-						}
-					}
-				}
-			})
-		}
-	}
-	return placement, kept
-}
-
-// sectionTexts accepts a section as a string or a list of strings.
-func sectionTexts(raw json.RawMessage) []string {
-	if len(raw) == 0 {
-		return nil
-	}
-	var one string
-	if json.Unmarshal(raw, &one) == nil {
-		return []string{one}
-	}
-	var many []string
-	if json.Unmarshal(raw, &many) == nil {
-		return many
-	}
-	return nil
-}
-
-func replyHasText(sections map[string]json.RawMessage) bool {
-	for _, raw := range sections {
-		for _, s := range sectionTexts(raw) {
-			if strings.TrimSpace(s) != "" {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-func systemPrompt(t note.Template) string {
-	var keys []string
-	for _, s := range t.Sections {
-		keys = append(keys, fmt.Sprintf("%q", s.Key))
-	}
-	return `You sort a psychotherapy session's text into the sections of a progress note.
-Rules:
-- Use only sentences that appear in the session text, copied word for word. You may leave out spoken fillers such as "um" or "you know". Never paraphrase, summarise, translate, add, infer or correct anything.
-- Put each sentence you use in the one section it fits best. Leave out small talk.
-- If the session text holds nothing for a section, return an empty string for it. Never fill a section with assumed or typical content (for example a normal mental status exam).
-Reply with a JSON object {"sections": {"<key>": "<text>"}} with exactly these keys: ` + strings.Join(keys, ", ") + "."
-}
-
-func userPrompt(t note.Template, src Source) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "Template: %s\nSections:\n", t.Name)
-	for _, s := range t.Sections {
-		fmt.Fprintf(&b, "- %s: %s\n", s.Key, s.Title)
-	}
-	if strings.TrimSpace(src.Summary) != "" {
-		b.WriteString("\nClinician's summary:\n<<<\n")
-		b.WriteString(src.Summary)
-		b.WriteString("\n>>>\n")
-	}
-	if strings.TrimSpace(src.Transcript) != "" {
-		b.WriteString("\nSession transcript:\n<<<\n")
-		b.WriteString(src.Transcript)
-		b.WriteString("\n>>>\n")
-	}
-	return b.String()
-}
 
 type chatRequest struct {
 	Model          string         `json:"model"`
@@ -315,7 +179,7 @@ func (g *LLM) attempt(ctx context.Context, body []byte) (content string, retryAf
 
 func transportFailure(actx context.Context, err error) *provider.Failure {
 	if errors.Is(actx.Err(), context.DeadlineExceeded) {
-		return &provider.Failure{Reason: "The note service did not answer in time.", Retryable: true, Err: err}
+		return &provider.Failure{Reason: reasonTimeout, Retryable: true, Err: err}
 	}
 	return &provider.Failure{Reason: "The note service could not be reached.", Retryable: true, Err: err}
 }

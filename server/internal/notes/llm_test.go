@@ -74,12 +74,12 @@ func fakeChat(t *testing.T, reply func(n int, w http.ResponseWriter, r *http.Req
 		if req.Model != "test-model" || req.ResponseFormat.Type != "json_object" || len(req.Messages) != 2 {
 			t.Errorf("request = %+v", req)
 		} else {
-			if req.Messages[0].Role != "system" || !strings.Contains(req.Messages[0].Content, "Use only sentences that appear in the session text") ||
+			if req.Messages[0].Role != "system" || !strings.Contains(req.Messages[0].Content, "must cite the ids of the session sentences") ||
 				!strings.Contains(req.Messages[0].Content, `"subjective"`) {
 				t.Errorf("system message does not state the no-invention rule and keys: %q", req.Messages[0].Content)
 			}
-			if req.Messages[1].Role != "user" || !strings.Contains(req.Messages[1].Content, llmSummary) {
-				t.Errorf("user message does not carry the summary")
+			if req.Messages[1].Role != "user" || !strings.Contains(req.Messages[1].Content, "Session sentences (id, who, text):\n[1] (") {
+				t.Errorf("user message does not number the summary's sentences: %q", req.Messages[1].Content)
 			}
 		}
 		reply(n, w, r)
@@ -113,11 +113,16 @@ func soap(t *testing.T) note.Template {
 	return tmpl
 }
 
+// cite is a model sentence with the ids it cites.
+func cite(text string, ids ...int) map[string]any {
+	return map[string]any{"text": text, "sources": ids}
+}
+
 func TestLLMSuccess(t *testing.T) {
 	content := sectionsJSON(t, map[string]any{
-		"subjective": "Client reports poor sleep this week.",
-		"objective":  []string{"Client appeared tired, with flat affect.", "We practiced box breathing."},
-		"plan":       "Plan to review a sleep diary next session.",
+		"subjective": []any{cite("Client reported poor sleep this week.", 1)},
+		"objective":  []any{cite("Client appeared tired, with flat affect.", 2), cite("Clinician and client practiced box breathing.", 3)},
+		"plan":       []any{cite("Plan to review a sleep diary next session.", 4)},
 		"extra":      "Unknown keys are ignored.",
 	})
 	srv, calls := fakeChat(t, func(_ int, w http.ResponseWriter, _ *http.Request) { writeJSON(w, chatCompletion(content)) })
@@ -127,12 +132,12 @@ func TestLLMSuccess(t *testing.T) {
 	}
 	src := Source{Summary: llmSummary}
 	res, err := g.Generate(context.Background(), soap(t), src)
-	got := res.Sections
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkSections(t, soap(t), src, got)
-	want := []string{"Client reports poor sleep this week.", "Client appeared tired, with flat affect. We practiced box breathing.", "", "Plan to review a sleep diary next session."}
+	checkResult(t, soap(t), src, res)
+	got := res.Sections
+	want := []string{"Client reported poor sleep this week.", "Client appeared tired, with flat affect. Clinician and client practiced box breathing.", "", "Plan to review a sleep diary next session."}
 	for i, s := range got {
 		if s.Text != want[i] {
 			t.Errorf("%s = %q, want %q", s.Key, s.Text, want[i])
@@ -141,8 +146,11 @@ func TestLLMSuccess(t *testing.T) {
 	if !got[2].NotDocumented {
 		t.Errorf("assessment (missing from the reply) should be not documented")
 	}
-	if sp := got[0].Sources; len(sp) != 1 || src.Summary[sp[0].Start:sp[0].End] != "Client reports poor sleep this week." {
-		t.Errorf("subjective spans = %+v", sp)
+	if sp := got[0].Sentences[0].Sources; len(sp) != 1 || src.Summary[sp[0].Start:sp[0].End] != "Client reports poor sleep this week." {
+		t.Errorf("subjective sentence spans = %+v", sp)
+	}
+	if res.Generator != "llm:test-model" || len(res.LeftOut) != 0 {
+		t.Errorf("generator %q, left out %+v", res.Generator, res.LeftOut)
 	}
 	if calls.Load() != 1 {
 		t.Errorf("%d requests, want 1", calls.Load())
@@ -253,59 +261,133 @@ func TestLLMMalformedContent(t *testing.T) {
 	}
 }
 
-func TestLLMDropsInventedSentences(t *testing.T) {
+// TestLLMGrounding sends answers that invent a normal mental status exam,
+// a denial of suicidal ideation and a changed number, next to a supported
+// paraphrase: only the paraphrase reaches the note, the rest is listed as
+// unsupported with the model's own text, and the source sentences it
+// misrepresented stay visible in left_out.
+func TestLLMGrounding(t *testing.T) {
+	const summary = "Client reports sleeping 5.5 hours a night. She described a racing mind before meetings. We practiced box breathing."
+	const transcript = "Client: I'm still having trouble falling asleep.\nTherapist: Let's plan a wind-down routine for this week.\n"
 	content := sectionsJSON(t, map[string]any{
-		"subjective": "Client reports poor sleep this week. She has a history of trauma.",
-		"objective":  "Mental status exam within normal limits.",
-		"assessment": "Client reports poor sleep this week.", // already used: a sentence appears once
+		"subjective": []any{
+			cite("Client reported that she is still having trouble falling asleep.", 4), // supported paraphrase
+			cite("Client reports sleeping 6 hours a night.", 1),                         // changed number
+			cite("Client denies suicidal ideation, intent or plan.", 2),                 // invented denial
+			cite("She described a racing mind before meetings.", 2),                     // verbatim
+		},
+		"objective": []any{
+			cite("Mental status exam within normal limits; alert and oriented x3.", 3), // invented MSE
+			cite("Clinician and client practiced box breathing.", 3),
+		},
+		"plan": []any{cite("Clinician proposed a wind-down routine for this week.", 5)},
 	})
 	srv, _ := fakeChat(t, func(_ int, w http.ResponseWriter, _ *http.Request) { writeJSON(w, chatCompletion(content)) })
 	g, _ := newTestLLM(t, srv.URL, LLMConfig{})
-	src := Source{Summary: llmSummary}
+	src := Source{Summary: summary, Transcript: transcript}
 	res, err := g.Generate(context.Background(), soap(t), src)
-	got := res.Sections
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkSections(t, soap(t), src, got)
-	if got[0].Text != "Client reports poor sleep this week." {
-		t.Errorf("subjective = %q, want the invented sentence dropped", got[0].Text)
+	got := res.Sections
+	if want := "Client reported that she is still having trouble falling asleep. She described a racing mind before meetings."; got[0].Text != want {
+		// The model's order is kept: it wrote the transcript's sentence first.
+		t.Errorf("subjective = %q, want %q", got[0].Text, want)
 	}
-	for _, s := range got[1:] {
-		if !s.NotDocumented {
-			t.Errorf("%s = %q, want not documented", s.Key, s.Text)
+	if want := "Clinician and client practiced box breathing."; got[1].Text != want {
+		t.Errorf("objective = %q, want %q", got[1].Text, want)
+	}
+	unsupported := map[string]bool{}
+	var sourceLeft []string
+	for _, lo := range res.LeftOut {
+		switch lo.Reason {
+		case note.LeftOutUnsupported:
+			unsupported[lo.Text] = true
+		default:
+			sourceLeft = append(sourceLeft, lo.Text)
 		}
+	}
+	for _, text := range []string{"Client reports sleeping 6 hours a night.", "Client denies suicidal ideation, intent or plan.",
+		"Mental status exam within normal limits; alert and oriented x3.", "Clinician proposed a wind-down routine for this week."} {
+		if !unsupported[text] {
+			t.Errorf("%q is not listed as unsupported; left out: %+v", text, res.LeftOut)
+		}
+	}
+	// The sentences the model misrepresented are not lost: 5.5 hours and the
+	// wind-down plan are listed, in note wording.
+	if len(sourceLeft) != 2 || !strings.Contains(sourceLeft[0], "5.5 hours") || !strings.Contains(sourceLeft[1], "wind-down routine") {
+		t.Errorf("source sentences left out = %q", sourceLeft)
+	}
+	if res.RiskMentioned {
+		t.Error("risk_mentioned set from the model's invented denial")
+	}
+	for _, s := range got {
+		if strings.Contains(s.Text, "suicidal") || strings.Contains(s.Text, "normal limits") || strings.Contains(s.Text, "6 hours") {
+			t.Errorf("%s holds invented text: %q", s.Key, s.Text)
+		}
+	}
+	checkResult(t, soap(t), src, res)
+}
+
+// TestLLMKeepsRiskTheModelDropped: a risk statement the model leaves out is
+// placed by the built-in generator, never lost.
+func TestLLMKeepsRiskTheModelDropped(t *testing.T) {
+	const transcript = "Client: I slept badly all week.\nClient: Sometimes I think everyone would be better off if I wasn't here.\n"
+	content := sectionsJSON(t, map[string]any{"subjective": []any{cite("Client reported that they slept badly all week.", 5)}})
+	src := Source{Summary: llmSummary, Transcript: transcript}
+	res, err := generateWith(t, content, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkResult(t, soap(t), src, res)
+	if !res.RiskMentioned || !strings.Contains(note.Compose(res.Sections), `"Sometimes I think everyone would be better off if I wasn't here."`) {
+		t.Errorf("risk statement not kept verbatim: risk=%v note=%q", res.RiskMentioned, note.Compose(res.Sections))
 	}
 }
 
-func TestLLMAllInventedIsAFailure(t *testing.T) {
-	content := sectionsJSON(t, map[string]any{"subjective": "The client is doing great overall."})
+// generateWith runs the LLM generator against a fake server answering content.
+func generateWith(t *testing.T, content string, src Source) (Result, error) {
+	t.Helper()
 	srv, _ := fakeChat(t, func(_ int, w http.ResponseWriter, _ *http.Request) { writeJSON(w, chatCompletion(content)) })
 	g, _ := newTestLLM(t, srv.URL, LLMConfig{})
-	_, err := g.Generate(context.Background(), soap(t), Source{Summary: llmSummary})
+	return g.Generate(context.Background(), soap(t), src)
+}
+
+func TestLLMAllInventedIsAFailure(t *testing.T) {
+	content := sectionsJSON(t, map[string]any{"subjective": []any{cite("The client is doing great overall.", 1)}})
+	_, err := generateWith(t, content, Source{Summary: llmSummary})
 	var f *provider.Failure
 	if !errors.As(err, &f) || f.Retryable {
 		t.Fatalf("err = %v, want a non-retryable *provider.Failure", err)
 	}
 }
 
-func TestLLMMatchesTranscriptSentencesWithLabelsAndFillers(t *testing.T) {
+// TestLLMAcceptsUncitedCopies: a model that answers in the older format
+// (plain sentences copied from the session) still gets its copies placed.
+func TestLLMAcceptsUncitedCopies(t *testing.T) {
 	transcript := "Therapist: Um, how did the week go?\nClient: Um, I- I slept, like, maybe four hours a night.\nTherapist: Let's try box breathing together.\n"
 	content := sectionsJSON(t, map[string]any{
 		"subjective": "Client: I slept maybe four hours a night.",
-		"objective":  "Let's try box breathing together.",
+		"objective":  []string{"Let's try box breathing together.", "She has a history of trauma."},
 	})
-	srv, _ := fakeChat(t, func(_ int, w http.ResponseWriter, _ *http.Request) { writeJSON(w, chatCompletion(content)) })
-	g, _ := newTestLLM(t, srv.URL, LLMConfig{})
 	src := Source{Summary: llmSummary, Transcript: transcript}
-	res, err := g.Generate(context.Background(), soap(t), src)
-	got := res.Sections
+	res, err := generateWith(t, content, src)
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkSections(t, soap(t), src, got)
-	if got[0].Text != "I slept maybe four hours a night." || got[1].Text != "Let's try box breathing together." {
-		t.Errorf("sections = %q / %q", got[0].Text, got[1].Text)
+	checkResult(t, soap(t), src, res)
+	if got := res.Sections[0].Text; got != "Client reported that they slept maybe four hours a night." {
+		t.Errorf("subjective = %q", got)
+	}
+	if got := res.Sections[1].Text; got != "Clinician asked client to try box breathing together." {
+		t.Errorf("objective = %q", got)
+	}
+	reasons := map[string]string{}
+	for _, lo := range res.LeftOut {
+		reasons[lo.Text] = lo.Reason
+	}
+	if reasons["She has a history of trauma."] != note.LeftOutUnsupported {
+		t.Errorf("left out = %+v", res.LeftOut)
 	}
 }
 

@@ -49,17 +49,20 @@ func cleanSpan(kind sourceKind, raw string) string {
 // dropAnnotations removes bracketed transcription annotations ("[inaudible]",
 // "(laughs)", "[00:12:03]"). An unmatched bracket is left alone.
 func dropAnnotations(s string) string {
-	if strings.IndexAny(s, "[(") < 0 {
+	if strings.IndexAny(s, "[(<") < 0 {
 		return s
 	}
 	var b strings.Builder
 	b.Grow(len(s))
 	for i := 0; i < len(s); {
 		c := s[i]
-		if c == '[' || c == '(' {
+		if c == '[' || c == '(' || c == '<' {
 			closer := byte(']')
-			if c == '(' {
+			switch c {
+			case '(':
 				closer = ')'
+			case '<':
+				closer = '>'
 			}
 			if j := strings.IndexByte(s[i+1:], closer); j >= 0 && strings.IndexByte(s[i+1:i+1+j], c) < 0 {
 				i += j + 2
@@ -107,7 +110,7 @@ func hasTerminal(punct string) bool {
 // "I like it"). Punctuation is kept tidy: "was, um, hard" becomes "was hard",
 // "hard, you know." becomes "hard.".
 func dropFillers(toks []string) []string {
-	out := toks[:0:0]
+	out := make([]string, 0, len(toks))
 	for i := 0; i < len(toks); i++ {
 		n := fillerLen(toks, i, len(out) == 0 || endsWithComma(out[len(out)-1]))
 		if n == 0 {
@@ -122,8 +125,10 @@ func dropFillers(toks []string) []string {
 		prev := &out[len(out)-1]
 		switch {
 		case hasTerminal(punct):
+			// A tag such as "..., you know?" does not make a statement a
+			// question: once it is gone, the sentence ends with a full stop.
 			if _, p := trailingPunct(*prev); !hasTerminal(p) {
-				*prev = strings.TrimRight(*prev, ",;:") + terminalOf(punct)
+				*prev = strings.TrimRight(*prev, ",;:") + strings.ReplaceAll(terminalOf(punct), "?", ".")
 			}
 		case strings.HasPrefix(punct, ",") && endsWithComma(*prev):
 			*prev = strings.TrimSuffix(*prev, ",")
@@ -150,10 +155,22 @@ func fillerLen(toks []string, i int, setOff bool) int {
 	if fillerWords[w] {
 		return 1
 	}
+	// "kind of" / "sort of" as a hedge ("it kind of went quiet"), not as a
+	// noun phrase ("a kind of test", "what sort of help").
+	if (w == "kind" || w == "sort") && i+1 < len(toks) && i+2 < len(toks) {
+		if _, p := trailingPunct(toks[i]); p == "" && bareLower(toks[i+1]) == "of" && (i == 0 || !hedgeDeterminers[bareLower(toks[i-1])]) {
+			if _, p2 := trailingPunct(toks[i+1]); p2 == "" {
+				return 2
+			}
+		}
+	}
 	if !setOff {
 		return 0
 	}
 	if _, punct := trailingPunct(toks[i]); w == "like" && punct != "" {
+		return 1
+	}
+	if _, punct := trailingPunct(toks[i]); (w == "right" || w == "okay" || w == "ok") && i == len(toks)-1 && i > 0 && strings.Contains(punct, "?") {
 		return 1
 	}
 	if w == "you" && i+1 < len(toks) && bareLower(toks[i+1]) == "know" {
@@ -164,6 +181,9 @@ func fillerLen(toks []string, i int, setOff bool) int {
 	}
 	return 0
 }
+
+var hedgeDeterminers = map[string]bool{"a": true, "an": true, "the": true, "what": true, "this": true, "that": true,
+	"any": true, "some": true, "every": true, "one": true, "same": true, "no": true, "which": true, "that's": true, "these": true, "those": true}
 
 // Words whose doubling is grammatical ("had had", "that that").
 var legitimateRepeats = map[string]bool{"had": true, "that": true}
@@ -393,6 +413,26 @@ func nextWordStart(s string, i, to int) int {
 	for i < to && isSpace(s[i]) {
 		i++
 	}
+	// An annotation between sentences ("... herself. (pause) I suppose")
+	// does not decide whether the sentence ended: the word after it does.
+	for i < to && (s[i] == '(' || s[i] == '[') {
+		closer := byte(')')
+		if s[i] == '[' {
+			closer = ']'
+		}
+		j := strings.IndexByte(s[i:to], closer)
+		if j < 0 || strings.IndexByte(s[i:i+j], '\n') >= 0 {
+			break
+		}
+		k := i + j + 1
+		for k < to && isSpace(s[k]) {
+			k++
+		}
+		if k >= to || s[k] == '(' || s[k] == '[' {
+			break
+		}
+		i = k
+	}
 	for i < to && strings.IndexByte("\"'([", s[i]) >= 0 {
 		i++
 	}
@@ -475,4 +515,16 @@ func atLineStart(s string, i int) bool {
 		i--
 	}
 	return true
+}
+
+// bulletAt reports whether the text at start follows a list marker ("- ",
+// "• ", "2. ") at the start of its line.
+func bulletAt(s string, start int) bool {
+	ls := strings.LastIndexByte(s[:start], '\n') + 1
+	i := ls
+	for i < start && (s[i] == ' ' || s[i] == '\t') {
+		i++
+	}
+	n := markerLen(s, i, len(s))
+	return n > 0 && i+n <= start && strings.TrimSpace(s[i+n:start]) == ""
 }

@@ -87,7 +87,7 @@ func TestCueScores(t *testing.T) {
 		{"He appears to be making progress.", catAssessment},
 	}
 	for _, tt := range tests {
-		s := defaultCues.score(words(nil, tt.sentence))
+		s := defaultCues.score(words(nil, tt.sentence), nil)
 		best := category(0)
 		for c := range numCategories {
 			if s[c] > s[best] {

@@ -127,3 +127,31 @@ func TestSealedOpenFailsOnTamperedFile(t *testing.T) {
 		t.Fatalf("tampered recording: %v, want ErrCorrupt", err)
 	}
 }
+
+// A source that ends in io.ErrUnexpectedEOF (a request body cut off before
+// its Content-Length or its chunked terminator) is an error, never the end
+// of a shorter recording; an empty source stores nothing either.
+func TestSealedPutRefusesCutOffAndEmptySources(t *testing.T) {
+	ctx := context.Background()
+	root := t.TempDir()
+	dir, err := NewDir(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := NewSealed(dir, seal.NewRandom())
+	audio := bytes.Repeat([]byte("fictional audio "), 20_000) // several sealed packages
+	cutOff := io.MultiReader(bytes.NewReader(audio[:len(audio)/2]), unexpectedEOF{})
+	if _, _, err := s.Put(ctx, "cut", cutOff, 1<<22); !errors.Is(err, seal.ErrSourceTruncated) {
+		t.Fatalf("cut-off source: %v, want ErrSourceTruncated", err)
+	}
+	if _, _, err := s.Put(ctx, "empty", bytes.NewReader(nil), 1<<22); !errors.Is(err, ErrEmpty) {
+		t.Fatalf("empty source: %v, want ErrEmpty", err)
+	}
+	if entries, err := os.ReadDir(root); err != nil || len(entries) != 0 {
+		t.Fatalf("refused uploads left %v (%v)", entries, err)
+	}
+}
+
+type unexpectedEOF struct{}
+
+func (unexpectedEOF) Read([]byte) (int, error) { return 0, io.ErrUnexpectedEOF }

@@ -11,7 +11,7 @@ import (
 type ForgetJobs func(tx *gorm.DB, clinicianID string) error
 
 // AccountSessionIDs returns the ids of all the clinician's sessions, deleted
-// ones included: where their recordings are kept (RecordingKey).
+// ones included: their files are kept under SessionFilesKey.
 func (s *Store) AccountSessionIDs(ctx context.Context, clinicianID string) ([]string, error) {
 	return accountSessionIDs(s.db.WithContext(ctx), clinicianID)
 }

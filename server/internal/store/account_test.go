@@ -23,7 +23,7 @@ func seedClinician(t *testing.T, s *store.Store, email string, sessions int) (st
 		t.Fatal(err)
 	}
 	ctx = storetest.As(ctx, c.ID)
-	if err := s.LinkIdentity(ctx, c.ID, "oidc", "subject-of-"+email); err != nil {
+	if err := s.LinkIdentity(ctx, c.ID, "oidc", "subject-of-"+email, ""); err != nil {
 		t.Fatal(err)
 	}
 	if _, _, err := s.CreateToken(ctx, c.ID, store.TokenExtension, "Extension", time.Hour); err != nil {
@@ -44,7 +44,7 @@ func seedClinician(t *testing.T, s *store.Store, email string, sessions int) (st
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := s.PutSource(ctx, c.ID, sess.ID, store.SourceSummary, fmt.Sprintf("Client %d reports sleeping better.", i)); err != nil {
+		if err := s.PutSource(ctx, c.ID, sess.ID, store.SourceSummary, fmt.Sprintf("Client %d reports sleeping better.", i), nil); err != nil {
 			t.Fatal(err)
 		}
 		ids = append(ids, sess.ID)

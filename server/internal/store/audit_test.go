@@ -86,7 +86,7 @@ func TestAuditedWritesCommitWithTheirEvent(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := s.PutSource(ctx, c.ID, sess.ID, store.SourceSummary, "Fictional client slept better this week."); err != nil {
+		if err := s.PutSource(ctx, c.ID, sess.ID, store.SourceSummary, "Fictional client slept better this week.", nil); err != nil {
 			t.Fatal(err)
 		}
 		ready, _, err := s.CreateNote(ctx, c.ID, sess.ID, note.DAP, "", noJob)
@@ -108,6 +108,10 @@ func TestAuditedWritesCommitWithTheirEvent(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		other, err := s.CreateSession(ctx, c.ID, api.CreateSessionRequest{Type: api.SessionTelehealth, Consent: &api.Consent{Obtained: true, Method: api.ConsentVerbal}})
+		if err != nil {
+			t.Fatal(err)
+		}
 		edit := api.UpdateNoteRequest{Version: 1, Sections: []api.SectionEdit{{Key: "data", Text: "Fictional client slept seven hours."}}}
 		receipt := api.InsertionRequest{Origin: "https://ehr.example.com", NoteVersion: 2, Fields: []api.InsertionField{{Section: "data", FieldLabel: "Data"}}}
 
@@ -118,14 +122,45 @@ func TestAuditedWritesCommitWithTheirEvent(t *testing.T) {
 			resource string // "" for the id the write returns
 			write    func(ctx context.Context) (string, error)
 		}{
+			{"create client", audit.ClientCreate, "", func(ctx context.Context) (string, error) {
+				cl, err := s.CreateClient(ctx, c.ID, api.CreateClientRequest{DisplayName: "Ash (pseudonym)", Kind: api.ClientCouple})
+				if err != nil {
+					return "", err
+				}
+				return cl.ID, nil
+			}},
+			{"update client", audit.ClientUpdate, client.ID, func(ctx context.Context) (string, error) {
+				name := "Robin B. (pseudonym)"
+				_, err := s.UpdateClient(ctx, c.ID, client.ID, api.UpdateClientRequest{DisplayName: &name})
+				return "", err
+			}},
+			{"create session", audit.SessionCreate, "", func(ctx context.Context) (string, error) {
+				created, err := s.CreateSession(ctx, c.ID, api.CreateSessionRequest{Type: api.SessionDictation, ClientID: &client.ID, Consent: &api.Consent{Obtained: true, Method: api.ConsentWritten}})
+				if err != nil {
+					return "", err
+				}
+				return created.ID, nil
+			}},
+			{"update session", audit.SessionUpdate, other.ID, func(ctx context.Context) (string, error) {
+				typ := api.SessionInPerson
+				_, err := s.UpdateSession(ctx, c.ID, other.ID, api.UpdateSessionRequest{Type: &typ})
+				return "", err
+			}},
+			{"end session", audit.SessionEnd, other.ID, func(ctx context.Context) (string, error) {
+				_, err := s.EndSession(ctx, c.ID, other.ID, api.EndSessionRequest{ClientID: &client.ID})
+				return "", err
+			}},
+			{"delete session", audit.SessionDelete, other.ID, func(ctx context.Context) (string, error) {
+				return "", s.DeleteSession(ctx, c.ID, other.ID)
+			}},
 			{"summary", audit.SummaryWrite, sess.ID, func(ctx context.Context) (string, error) {
-				return "", s.PutSource(ctx, c.ID, sess.ID, store.SourceSummary, "Fictional client kept the sleep diary.")
+				return "", s.PutSource(ctx, c.ID, sess.ID, store.SourceSummary, "Fictional client kept the sleep diary.", nil)
 			}},
 			{"transcript", audit.TranscriptSave, sess.ID, func(ctx context.Context) (string, error) {
-				return "", s.PutSource(ctx, c.ID, sess.ID, store.SourceTranscript, "Clinician: (fictional) How was the week?")
+				return "", s.PutSource(ctx, c.ID, sess.ID, store.SourceTranscript, "Clinician: (fictional) How was the week?", nil)
 			}},
 			{"assign", audit.SessionAssign, sess.ID, func(ctx context.Context) (string, error) {
-				_, err := s.AssignSession(ctx, c.ID, sess.ID, client.ID)
+				_, err := s.AssignSession(ctx, c.ID, sess.ID, api.AssignRequest{ClientID: client.ID})
 				return "", err
 			}},
 			{"create note", audit.NoteCreate, "", func(ctx context.Context) (string, error) {
@@ -176,11 +211,14 @@ func TestAuditedWritesCommitWithTheirEvent(t *testing.T) {
 				}
 				return t.ID, nil
 			}},
+			{"archive client", audit.ClientArchive, client.ID, func(ctx context.Context) (string, error) {
+				return "", s.ArchiveClient(ctx, c.ID, client.ID)
+			}},
 			{"revoke token", audit.TokenRevoke, tok.ID, func(ctx context.Context) (string, error) {
 				return "", s.RevokeToken(ctx, c.ID, tok.ID)
 			}},
 			{"link identity", audit.IdentityLink, c.ID, func(ctx context.Context) (string, error) {
-				return "", s.LinkIdentity(ctx, c.ID, "oidc", "subject-audit")
+				return "", s.LinkIdentity(ctx, c.ID, "oidc", "subject-audit", "")
 			}},
 		} {
 			before := dumpTables(t, s)

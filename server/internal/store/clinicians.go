@@ -28,6 +28,9 @@ func (s *Store) ClinicianByID(ctx context.Context, id string) (*Clinician, error
 // SignIn returns the clinician linked to the external identity
 // (provider, subject), creating both on first sign-in. It never merges
 // identities by email: linking a second provider is an explicit action.
+// A later sign-in brings the provider's current email and name to the
+// clinician (audited as clinician.refresh, for the request's actor in ctx
+// as this clinician).
 func (s *Store) SignIn(ctx context.Context, provider, subject, email, name string) (*Clinician, error) {
 	var c Clinician
 	err := s.Transaction(ctx, func(tx *gorm.DB) error {
@@ -35,7 +38,7 @@ func (s *Store) SignIn(ctx context.Context, provider, subject, email, name strin
 			Where("identities.provider = ? AND identities.subject = ?", provider, subject).
 			Take(&c).Error
 		if err == nil {
-			return nil
+			return s.refreshProfile(audit.WithClinician(ctx, c.ID), tx, &c, provider, subject, email, name)
 		}
 		if !errors.Is(err, gorm.ErrRecordNotFound) {
 			return err
@@ -45,7 +48,7 @@ func (s *Store) SignIn(ctx context.Context, provider, subject, email, name strin
 		if err := tx.Create(&c).Error; err != nil {
 			return err
 		}
-		return tx.Create(&Identity{ID: NewID(), ClinicianID: c.ID, Provider: provider, Subject: subject, CreatedAt: now}).Error
+		return tx.Create(&Identity{ID: NewID(), ClinicianID: c.ID, Provider: provider, Subject: subject, Email: email, CreatedAt: now}).Error
 	})
 	if err != nil {
 		return nil, dbError(err, "Clinician")
@@ -55,7 +58,7 @@ func (s *Store) SignIn(ctx context.Context, provider, subject, email, name strin
 
 // LinkIdentity links another external identity to a signed-in clinician.
 // An identity already linked to someone else is a conflict.
-func (s *Store) LinkIdentity(ctx context.Context, clinicianID, provider, subject string) error {
+func (s *Store) LinkIdentity(ctx context.Context, clinicianID, provider, subject, email string) error {
 	err := s.Transaction(ctx, func(tx *gorm.DB) error {
 		var existing Identity
 		err := tx.Where("provider = ? AND subject = ?", provider, subject).Take(&existing).Error
@@ -67,7 +70,7 @@ func (s *Store) LinkIdentity(ctx context.Context, clinicianID, provider, subject
 		case !errors.Is(err, gorm.ErrRecordNotFound):
 			return err
 		default:
-			err := tx.Create(&Identity{ID: NewID(), ClinicianID: clinicianID, Provider: provider, Subject: subject, CreatedAt: s.now()}).Error
+			err := tx.Create(&Identity{ID: NewID(), ClinicianID: clinicianID, Provider: provider, Subject: subject, Email: email, CreatedAt: s.now()}).Error
 			if err != nil {
 				return err
 			}

@@ -15,6 +15,7 @@ type SessionRecord struct {
 	Session    Session // soft-deleted sessions included, DeletedAt set
 	History    []SessionAssignment
 	Sources    []SessionSource
+	Amendments []SessionAmendment // oldest first
 	Recording  *Recording
 	Telehealth *TelehealthLink
 	Notes      []NoteRecord
@@ -52,6 +53,11 @@ func (s *Store) ExportSessions(ctx context.Context, clinicianID string, each fun
 		if err != nil || len(ss) == 0 {
 			return nil, err
 		}
+		for i := range ss {
+			if err := s.openClient(ss[i].Client); err != nil { // joined: not opened by the plugin
+				return nil, err
+			}
+		}
 		return s.sessionRecords(ctx, clinicianID, ss)
 	}, func(r SessionRecord) string { return r.Session.ID }, each)
 }
@@ -87,6 +93,14 @@ func (s *Store) sessionRecords(ctx context.Context, clinicianID string, ss []Ses
 	for _, src := range sources {
 		r := bySession[src.SessionID]
 		r.Sources = append(r.Sources, src)
+	}
+	var amendments []SessionAmendment
+	if err := mine("session_amendments").Order("created_at, id").Find(&amendments).Error; err != nil {
+		return nil, err
+	}
+	for _, a := range amendments {
+		r := bySession[a.SessionID]
+		r.Amendments = append(r.Amendments, a)
 	}
 	var recs []Recording
 	if err := mine("recordings").Find(&recs).Error; err != nil {

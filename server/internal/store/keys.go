@@ -74,6 +74,11 @@ var sealedTables = []sealedTable{
 	{"note_addenda", "text", []string{"id"}},
 	{"session_sources", "text", []string{"session_id", "kind"}},
 	{"telehealth_links", "join_code", []string{"session_id"}},
+	{"session_amendments", "old_value", []string{"id"}},
+	{"session_amendments", "new_value", []string{"id"}},
+	{"session_amendments", "reason", []string{"id"}},
+	{"clients", "display_name", []string{"id"}},
+	{"clients", "external_ref", []string{"id"}},
 }
 
 // Rotate re-encrypts every sealed value not sealed with the active key (and

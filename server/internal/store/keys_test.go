@@ -40,7 +40,7 @@ func TestRotateKeyReencryptsEverythingAndRetiresTheOldKey(t *testing.T) {
 			t.Fatal(err)
 		}
 		const summary = "Fictional client practised grounding; sleep improved."
-		if err := s.PutSource(ctx, c.ID, sess.ID, store.SourceSummary, summary); err != nil {
+		if err := s.PutSource(ctx, c.ID, sess.ID, store.SourceSummary, summary, nil); err != nil {
 			t.Fatal(err)
 		}
 		n, _, err := s.CreateNote(ctx, c.ID, sess.ID, note.DAP, "", noJob)

@@ -24,6 +24,7 @@ type Identity struct {
 	ClinicianID string
 	Provider    string
 	Subject     string
+	Email       string // as the provider last gave it
 	CreatedAt   time.Time
 }
 
@@ -44,10 +45,9 @@ type APIToken struct {
 type Client struct {
 	ID          string
 	ClinicianID string
-	DisplayName string
-	SortName    string
+	DisplayName string // sealed
 	Kind        string
-	ExternalRef *string
+	ExternalRef *string // sealed
 	ArchivedAt  *time.Time
 	CreatedAt   time.Time
 	UpdatedAt   time.Time

@@ -35,7 +35,7 @@ func TestTreatmentPlanSources(t *testing.T) {
 		// test has no job queue.
 		writeNote := func(sessionID string, sign bool) string {
 			t.Helper()
-			if err := s.PutSource(ctx, c.ID, sessionID, store.SourceSummary, "Client reports fewer arguments at home."); err != nil {
+			if err := s.PutSource(ctx, c.ID, sessionID, store.SourceSummary, "Client reports fewer arguments at home.", nil); err != nil {
 				t.Fatal(err)
 			}
 			n, _, err := s.CreateNote(ctx, c.ID, sessionID, note.DAP, "", noJob)

@@ -197,11 +197,20 @@ func (s *Store) Recording(ctx context.Context, clinicianID, sessionID string) (*
 
 // FinishTranscription stores the transcript made from a recording. It is
 // background work, with no request to audit.
+// A transcript that arrives after the note was signed replaces nothing: the
+// clinician may paste it as a reasoned amendment.
 func (s *Store) FinishTranscription(ctx context.Context, clinicianID, sessionID, transcript string) error {
-	return s.putSource(ctx, clinicianID, sessionID, SourceTranscript, transcript, func(tx *gorm.DB) error {
+	err := s.putSource(ctx, clinicianID, sessionID, SourceTranscript, transcript, nil, func(tx *gorm.DB) error {
 		return tx.Model(&Recording{}).Where("session_id = ? AND clinician_id = ?", sessionID, clinicianID).
 			Updates(map[string]any{"transcription_status": TranscriptionDone, "transcription_error": "", "updated_at": s.now()}).Error
 	})
+	if errors.Is(err, errSignedSession) {
+		err = s.db.WithContext(ctx).Model(&Recording{}).Where("session_id = ? AND clinician_id = ?", sessionID, clinicianID).
+			Updates(map[string]any{"transcription_status": TranscriptionFailed, "updated_at": s.now(),
+				"transcription_error": "The note was signed before the transcript was ready; it was not added."}).Error
+		return dbError(err, "Recording")
+	}
+	return err
 }
 
 // FailTranscription records why a recording could not be transcribed and

@@ -15,11 +15,13 @@ import (
 // through the callbacks below, so no store method can forget to seal or
 // open them.
 var sealedColumns = map[string][]string{
-	"notes":            {"sections"},
-	"note_versions":    {"sections"},
-	"note_addenda":     {"text"},
-	"session_sources":  {"text"},
-	"telehealth_links": {"join_code"},
+	"notes":              {"sections"},
+	"note_versions":      {"sections"},
+	"note_addenda":       {"text"},
+	"session_sources":    {"text"},
+	"session_amendments": {"old_value", "new_value", "reason"},
+	"clients":            {"display_name", "external_ref"},
+	"telehealth_links":   {"join_code"},
 }
 
 // sealing is a GORM plugin that seals sealedColumns before INSERT and
@@ -93,16 +95,20 @@ func (p sealing) sealModels(tx *gorm.DB) {
 }
 
 func (p sealing) openModels(tx *gorm.DB) {
-	p.transformModels(tx, func(v, aad string) (string, error) {
-		if !seal.IsSealed(v) {
-			return v, nil // written before encryption: rotate-key seals it
-		}
-		plain, err := p.keys.Open(v, aad)
-		if err != nil {
-			return "", fmt.Errorf("open %s: %w", aad, err)
-		}
-		return plain, nil
-	})
+	p.transformModels(tx, func(v, aad string) (string, error) { return openWith(p.keys, v, aad) })
+}
+
+// openWith opens v, sealed for column aad, with keys; a value written
+// before encryption passes as is (rotate-key seals it).
+func openWith(keys *seal.Keyring, v, aad string) (string, error) {
+	if !seal.IsSealed(v) {
+		return v, nil
+	}
+	plain, err := keys.Open(v, aad)
+	if err != nil {
+		return "", fmt.Errorf("open %s: %w", aad, err)
+	}
+	return plain, nil
 }
 
 // transformModels replaces each sealed field of the statement's models
@@ -116,15 +122,27 @@ func (p sealing) transformModels(tx *gorm.DB, fn func(v, aad string) (string, er
 	err := eachModel(tx, func(rv reflect.Value) error {
 		for _, f := range fields {
 			v, _ := f.ValueOf(ctx, rv)
-			s, ok := v.(string)
-			if !ok {
+			var set any
+			switch s := v.(type) {
+			case string:
+				out, err := fn(s, aad(tx.Statement.Schema, f))
+				if err != nil {
+					return err
+				}
+				set = out
+			case *string: // a nullable column: NULL stays NULL
+				if s == nil {
+					continue
+				}
+				out, err := fn(*s, aad(tx.Statement.Schema, f))
+				if err != nil {
+					return err
+				}
+				set = &out
+			default:
 				continue
 			}
-			out, err := fn(s, aad(tx.Statement.Schema, f))
-			if err != nil {
-				return err
-			}
-			if err := f.Set(ctx, rv, out); err != nil {
+			if err := f.Set(ctx, rv, set); err != nil {
 				return err
 			}
 		}
@@ -149,9 +167,39 @@ func (p sealing) sealUpdate(tx *gorm.DB) {
 	}
 	for _, f := range fields {
 		for _, name := range []string{f.DBName, f.Name} {
-			if s, ok := values[name].(string); ok {
+			switch s := values[name].(type) {
+			case string:
 				values[name] = p.keys.Seal(s, aad(tx.Statement.Schema, f))
+			case *string:
+				if s != nil {
+					sealed := p.keys.Seal(*s, aad(tx.Statement.Schema, f))
+					values[name] = &sealed
+				}
 			}
 		}
 	}
 }
+
+// openClient opens the sealed columns of a client read outside its own
+// statement: joined to a session, or scanned by hand (ListSessions).
+func (s *Store) openClient(c *Client) error {
+	if c == nil {
+		return nil
+	}
+	name, err := s.openColumn(c.DisplayName, "clients.display_name")
+	if err != nil {
+		return err
+	}
+	c.DisplayName = name
+	if c.ExternalRef != nil {
+		ref, err := s.openColumn(*c.ExternalRef, "clients.external_ref")
+		if err != nil {
+			return err
+		}
+		c.ExternalRef = &ref
+	}
+	return nil
+}
+
+// openColumn opens one sealed value of column ("table.column").
+func (s *Store) openColumn(v, column string) (string, error) { return openWith(s.keys, v, column) }

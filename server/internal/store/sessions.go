@@ -97,7 +97,10 @@ func (s *Store) CreateSession(ctx context.Context, clinicianID string, req api.C
 		if err := tx.Omit("Client").Create(sess).Error; err != nil {
 			return err
 		}
-		return s.recordAssignment(tx, sess)
+		if err := s.recordAssignment(tx, sess); err != nil {
+			return err
+		}
+		return audit.RecordTx(ctx, tx, audit.SessionCreate, sess.ID)
 	})
 	if err != nil {
 		return nil, dbError(err, "Session")
@@ -123,6 +126,9 @@ func (s *Store) Session(ctx context.Context, clinicianID, id string) (*Session, 
 	var sess Session
 	err := s.db.WithContext(ctx).Joins("Client").
 		Where("sessions.id = ? AND sessions.clinician_id = ?", id, clinicianID).Take(&sess).Error
+	if err == nil {
+		err = s.openClient(sess.Client) // joined: the plugin opens the session's columns only
+	}
 	if err != nil {
 		return nil, dbError(err, "Session")
 	}
@@ -230,6 +236,9 @@ func (s *Store) ListSessions(ctx context.Context, clinicianID string, f SessionF
 	r := newSessionListRow(clinicianID)
 	err = s.queryRows(ctx, query, args, func(row rowScanner) error {
 		sess, err := r.scan(row)
+		if err == nil {
+			err = s.openClient(sess.Client) // scanned by hand: no plugin
+		}
 		ss = append(ss, sess)
 		return err
 	})
@@ -309,12 +318,14 @@ func sessionTime(field string, t time.Time) (time.Time, error) {
 	return t, nil
 }
 
-// UpdateSession changes the fields present in req.
+// UpdateSession changes the fields present in req. Under a signed note
+// each change is an amendment and needs req.Reason (amendIfSigned).
 func (s *Store) UpdateSession(ctx context.Context, clinicianID, id string, req api.UpdateSessionRequest) (*Session, error) {
 	sess, err := s.Session(ctx, clinicianID, id)
 	if err != nil {
 		return nil, err
 	}
+	oldType, oldStarted, oldEnded := sess.Type, sess.StartedAt, sess.EndedAt
 	if req.Type != nil {
 		if !validSessionType(*req.Type) {
 			return nil, invalid("type", "type must be in_person, telehealth, dictation, uploaded_recording or written_summary.")
@@ -337,58 +348,86 @@ func (s *Store) UpdateSession(ctx context.Context, clinicianID, id string, req a
 		return nil, invalid("ended_at", "A session cannot end before it starts.")
 	}
 	sess.UpdatedAt = s.now()
-	err = s.db.WithContext(ctx).Model(&Session{}).Where("id = ? AND clinician_id = ?", id, clinicianID).
-		Updates(map[string]any{"type": sess.Type, "started_at": sess.StartedAt, "ended_at": sess.EndedAt, "updated_at": sess.UpdatedAt}).Error
+	changes := changed(nil, FieldType, oldType, sess.Type)
+	changes = changed(changes, FieldStartedAt, timeValue(&oldStarted), timeValue(&sess.StartedAt))
+	changes = changed(changes, FieldEndedAt, timeValue(oldEnded), timeValue(sess.EndedAt))
+	err = s.Transaction(ctx, func(tx *gorm.DB) error {
+		if err := s.amendIfSigned(ctx, tx, clinicianID, id, req.Reason, changes); err != nil {
+			return err
+		}
+		err := tx.Model(&Session{}).Where("id = ? AND clinician_id = ?", id, clinicianID).
+			Updates(map[string]any{"type": sess.Type, "started_at": sess.StartedAt, "ended_at": sess.EndedAt, "updated_at": sess.UpdatedAt}).Error
+		if err != nil {
+			return err
+		}
+		return audit.RecordTx(ctx, tx, audit.SessionUpdate, id)
+	})
 	if err != nil {
 		return nil, dbError(err, "Session")
 	}
 	return sess, nil
 }
 
+// errSignedDelete refuses to delete a session whose note is signed: the note
+// is part of the clinical record.
+var errSignedDelete = &api.Error{Code: api.CodeNoteSigned,
+	Message: "This session's note is signed and is part of the record: it cannot be deleted. Archive the client instead, or add an addendum to the note."}
+
 // DeleteSession removes a session from every list; the row is kept
-// (soft-deleted) so its notes and audit trail stay intact.
+// (soft-deleted) so its notes and audit trail stay intact. A session with
+// a signed note is never deleted.
 func (s *Store) DeleteSession(ctx context.Context, clinicianID, id string) error {
 	if !ValidID(id) {
 		return ErrNotFound("Session")
 	}
-	res := s.db.WithContext(ctx).Where("id = ? AND clinician_id = ?", id, clinicianID).Delete(&Session{})
-	if res.Error != nil {
-		return dbError(res.Error, "Session")
-	}
-	if res.RowsAffected == 0 {
-		return ErrNotFound("Session")
-	}
-	return nil
+	err := s.Transaction(ctx, func(tx *gorm.DB) error {
+		res := tx.Where("id = ? AND clinician_id = ?", id, clinicianID).Delete(&Session{})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return ErrNotFound("Session")
+		}
+		if signed, err := hasSignedNote(tx, clinicianID, id); err != nil || signed {
+			if err == nil {
+				err = errSignedDelete
+			}
+			return err
+		}
+		return audit.RecordTx(ctx, tx, audit.SessionDelete, id)
+	})
+	return dbError(err, "Session")
 }
 
 // AssignSession assigns a session to one of the clinician's clients (or
 // moves it to another); the previous assignment stays in its history.
-func (s *Store) AssignSession(ctx context.Context, clinicianID, id, clientID string) (*Session, error) {
-	return s.reassign(ctx, clinicianID, id, &clientID, nil, false, func(tx *gorm.DB) error {
-		return audit.RecordTx(ctx, tx, audit.SessionAssign, id)
-	})
+// Under a signed note a change of client is an amendment and needs reason.
+func (s *Store) AssignSession(ctx context.Context, clinicianID, id string, req api.AssignRequest) (*Session, error) {
+	return s.reassign(ctx, clinicianID, id, &req.ClientID, nil, req.Reason, false, audit.SessionAssign)
 }
 
 // EndSession ends a session, optionally choosing its client or anonymous
-// kind (telehealth sessions are assigned when they end).
+// kind (telehealth sessions are assigned when they end). Under a signed
+// note a change of client is an amendment and needs req.Reason.
 func (s *Store) EndSession(ctx context.Context, clinicianID, id string, req api.EndSessionRequest) (*Session, error) {
-	return s.reassign(ctx, clinicianID, id, req.ClientID, req.Anonymous, true, nil)
+	return s.reassign(ctx, clinicianID, id, req.ClientID, req.Anonymous, req.Reason, true, audit.SessionEnd)
 }
 
-// reassign changes a session's assignment and, if end, ends it; also, if
-// not nil, runs in the same transaction.
-func (s *Store) reassign(ctx context.Context, clinicianID, id string, clientID *string, anonymous *api.Anonymous, end bool, also func(tx *gorm.DB) error) (*Session, error) {
+// reassign changes a session's assignment and, if end, ends it, audited as
+// action in the same transaction.
+func (s *Store) reassign(ctx context.Context, clinicianID, id string, clientID *string, anonymous *api.Anonymous, reason *string, end bool, action audit.Action) (*Session, error) {
 	sess, err := s.Session(ctx, clinicianID, id)
 	if err != nil {
 		return nil, err
 	}
+	oldAssignment := assignmentValue(sess.ClientID, sess.Anonymous)
 	required := !end || (sess.ClientID == nil && sess.Anonymous == nil)
 	client, anon, err := s.resolveAssignment(ctx, clinicianID, clientID, anonymous, required)
 	if err != nil {
 		return nil, err
 	}
 	now := s.now()
-	changed := client != nil || anon != nil
+	reassigned := client != nil || anon != nil
 	if client != nil {
 		sess.Client, sess.ClientID, sess.Anonymous = client, &client.ID, nil
 	} else if anon != nil {
@@ -403,19 +442,20 @@ func (s *Store) reassign(ctx context.Context, clinicianID, id string, clientID *
 		updates["ended_at"], updates["status"] = sess.EndedAt, sess.Status
 	}
 	sess.UpdatedAt = now
+	changes := assignmentChange(nil, oldAssignment, assignmentValue(sess.ClientID, sess.Anonymous))
 	err = s.Transaction(ctx, func(tx *gorm.DB) error {
+		if err := s.amendIfSigned(ctx, tx, clinicianID, id, reason, changes); err != nil {
+			return err
+		}
 		if err := tx.Model(&Session{}).Where("id = ? AND clinician_id = ?", id, clinicianID).Updates(updates).Error; err != nil {
 			return err
 		}
-		if changed {
+		if reassigned {
 			if err := s.recordAssignment(tx, sess); err != nil {
 				return err
 			}
 		}
-		if also != nil {
-			return also(tx)
-		}
-		return nil
+		return audit.RecordTx(ctx, tx, action, id)
 	})
 	if err != nil {
 		return nil, dbError(err, "Session")

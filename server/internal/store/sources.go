@@ -38,14 +38,16 @@ var sourceWrites = map[string]audit.Action{SourceSummary: audit.SummaryWrite, So
 
 // PutSource saves a session's summary or transcript, replacing the previous
 // one. Saving a transcript ends the wait of a session awaiting one.
-func (s *Store) PutSource(ctx context.Context, clinicianID, sessionID, kind, text string) error {
-	return s.putSource(ctx, clinicianID, sessionID, kind, text, func(tx *gorm.DB) error {
+// Under a signed note the change must be an amendment with a reason (see
+// amendIfSigned): the note's source spans point into this text.
+func (s *Store) PutSource(ctx context.Context, clinicianID, sessionID, kind, text string, reason *string) error {
+	return s.putSource(ctx, clinicianID, sessionID, kind, text, reason, func(tx *gorm.DB) error {
 		return audit.RecordTx(ctx, tx, sourceWrites[kind], sessionID)
 	})
 }
 
 // putSource saves a source and runs also in the same transaction.
-func (s *Store) putSource(ctx context.Context, clinicianID, sessionID, kind, text string, also func(tx *gorm.DB) error) error {
+func (s *Store) putSource(ctx context.Context, clinicianID, sessionID, kind, text string, reason *string, also func(tx *gorm.DB) error) error {
 	sess, err := s.Session(ctx, clinicianID, sessionID)
 	if err != nil {
 		return err
@@ -58,6 +60,17 @@ func (s *Store) putSource(ctx context.Context, clinicianID, sessionID, kind, tex
 	}
 	now := s.now()
 	err = s.Transaction(ctx, func(tx *gorm.DB) error {
+		var previous []SessionSource
+		if err := tx.Where("session_id = ? AND clinician_id = ? AND kind = ?", sessionID, clinicianID, kind).Find(&previous).Error; err != nil {
+			return err
+		}
+		old := ""
+		if len(previous) > 0 {
+			old = previous[0].Text
+		}
+		if err := s.amendIfSigned(ctx, tx, clinicianID, sessionID, reason, changed(nil, kind, old, text)); err != nil {
+			return err
+		}
 		err := tx.Clauses(clause.OnConflict{
 			Columns:   []clause.Column{{Name: "session_id"}, {Name: "kind"}},
 			DoUpdates: clause.AssignmentColumns([]string{"text", "updated_at"}),

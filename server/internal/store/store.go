@@ -99,9 +99,13 @@ func Open(ctx context.Context, url string, keys *seal.Keyring, opts ...Option) (
 				return nil, fmt.Errorf("create database directory: %w", err)
 			}
 		}
+		if err := createPrivate(dsn); err != nil {
+			return nil, err
+		}
 		// WAL lets readers run beside the single writer; busy_timeout makes
-		// concurrent writers wait instead of failing at once.
-		dialector = sqlite.Open("file:" + dsn + "?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_txlock=immediate")
+		// concurrent writers wait instead of failing at once; secure_delete
+		// overwrites deleted rows with zeros (see ForgetDeleted).
+		dialector = sqlite.Open("file:" + dsn + "?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_pragma=secure_delete(1)&_txlock=immediate")
 	}
 	db, err := gorm.Open(dialector, gcfg)
 	if err != nil {
@@ -145,6 +149,54 @@ func Open(ctx context.Context, url string, keys *seal.Keyring, opts ...Option) (
 		s.stopListening = func() { cancel(); <-done }
 	}
 	return s, nil
+}
+
+// createPrivate creates the SQLite file readable by its owner only (its
+// -wal and -shm files take the same mode), and takes read access away from
+// others on an existing one.
+func createPrivate(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("create database file: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("create database file: %w", err)
+	}
+	if err := os.Chmod(path, 0o600); err != nil {
+		return fmt.Errorf("database file mode: %w", err)
+	}
+	return nil
+}
+
+// ForgetDeleted makes deleted rows unrecoverable from the SQLite files:
+// secure_delete has zeroed them in the database pages, and a TRUNCATE
+// checkpoint copies the write-ahead log into the file and empties it,
+// dropping the log's older copies of those pages. A reader still in the
+// log holds the checkpoint back; it is retried for a few seconds. On
+// PostgreSQL deleted rows stay in the data files until VACUUM reuses their
+// space (see the README), so there is nothing to do here.
+func (s *Store) ForgetDeleted(ctx context.Context) error {
+	if s.dialect != config.SQLite {
+		return nil
+	}
+	for attempt := 0; ; attempt++ {
+		var busy, logFrames, checkpointed int
+		err := s.sqlDB.QueryRowContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)").Scan(&busy, &logFrames, &checkpointed)
+		if err != nil {
+			return fmt.Errorf("checkpoint: %w", err)
+		}
+		if busy == 0 {
+			return nil
+		}
+		if attempt == 50 {
+			return errors.New("checkpoint: the write-ahead log stayed busy")
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
 }
 
 // Close stops the revocation listener and closes the database connections.

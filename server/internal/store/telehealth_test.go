@@ -24,7 +24,7 @@ func TestTelehealthLinks(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		sess, err := s.CreateSession(ctx, c.ID, api.CreateSessionRequest{Type: api.SessionTelehealth, Consent: &api.Consent{Obtained: true, Method: api.ConsentElectronic}})
+		sess, err := s.CreateSession(storetest.As(ctx, c.ID), c.ID, api.CreateSessionRequest{Type: api.SessionTelehealth, Consent: &api.Consent{Obtained: true, Method: api.ConsentElectronic}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -63,7 +63,7 @@ func TestTelehealthLinks(t *testing.T) {
 			t.Fatalf("live code: %v", err)
 		}
 		anon := api.AnonymousIndividual
-		if _, err := s.EndSession(ctx, c.ID, sess.ID, api.EndSessionRequest{Anonymous: &anon}); err != nil {
+		if _, err := s.EndSession(storetest.As(ctx, c.ID), c.ID, sess.ID, api.EndSessionRequest{Anonymous: &anon}); err != nil {
 			t.Fatal(err)
 		}
 		for _, dead := range []string{code, expired, live, "", strings.Repeat("x", 200)} {

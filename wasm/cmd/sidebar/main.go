@@ -464,6 +464,8 @@ func (u *ui) act(act, arg string, el js.Value) {
 		u.run(a.Insert)
 	case "insert-confirm":
 		u.run(a.ConfirmInsert)
+	case "insert-wait":
+		u.run(a.WaitForForm)
 	case "insert-cancel":
 		a.CancelInsert()
 	case "undo":

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"time"
 
 	"github.com/sidenote/sidenote/shared/match"
 )
@@ -41,6 +42,9 @@ type SkippedField struct {
 	Section string `json:"section"`
 	Field   string `json:"field"`
 	Reason  string `json:"reason"`
+	// Limit is the most characters the field holds, when the section was
+	// left out because it is longer (the sidebar offers Copy for it).
+	Limit int `json:"limit,omitempty"`
 }
 
 // InsertResult is the host's report of an insertion.
@@ -48,6 +52,8 @@ type InsertResult struct {
 	OK      bool           `json:"ok"`
 	Filled  []FilledField  `json:"filled"`
 	Skipped []SkippedField `json:"skipped"`
+	// NoFields is true when the page has no field a note can go into.
+	NoFields bool `json:"no_fields,omitempty"`
 }
 
 // HostConfig is where the host says the server is and how to authenticate.
@@ -74,6 +80,10 @@ type Host interface {
 	// which the extension remembers for the page; nil lets it follow its
 	// own plan.
 	Insert(ctx context.Context, noteID string, onFilled OnFilled, mapping map[string]string) (InsertResult, error)
+	// InsertWhenReady is Insert for a page whose note form has not appeared
+	// yet (it opens after a click, in a dialog): the extension waits up to
+	// wait for a field to appear, then inserts.
+	InsertWhenReady(ctx context.Context, noteID string, onFilled OnFilled, wait time.Duration) (InsertResult, error)
 	// Undo restores the fields the last insertion touched.
 	Undo(ctx context.Context) error
 }

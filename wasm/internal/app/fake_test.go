@@ -194,6 +194,7 @@ type fakeHost struct {
 	onFilled   []OnFilled
 	result     InsertResult
 	undos      int
+	waits      []time.Duration
 	signInTok  string
 	signInWith string
 }
@@ -210,6 +211,11 @@ func (h *fakeHost) SignIn(_ context.Context, _, p string) (string, error) {
 func (h *fakeHost) Plan(context.Context, string) (match.Plan, error) { return h.plan, h.planErr }
 func (h *fakeHost) Insert(_ context.Context, _ string, m OnFilled, p map[string]string) (InsertResult, error) {
 	h.inserted = append(h.inserted, p)
+	h.onFilled = append(h.onFilled, m)
+	return h.result, nil
+}
+func (h *fakeHost) InsertWhenReady(_ context.Context, _ string, m OnFilled, wait time.Duration) (InsertResult, error) {
+	h.waits = append(h.waits, wait)
 	h.onFilled = append(h.onFilled, m)
 	return h.result, nil
 }

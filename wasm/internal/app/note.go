@@ -72,6 +72,9 @@ type InsertState struct {
 	Confirm bool
 	Result  *InsertResult
 	Err     string
+	// CanWait offers to wait for a note form that is not on the page yet;
+	// Waiting is true while the extension waits.
+	CanWait, Waiting bool
 }
 
 // noteDraft is a note's unsaved edits, kept on this device.
@@ -676,8 +679,8 @@ func (a *App) Insert(ctx context.Context) {
 	}
 	if len(plan.Assignments) == 0 {
 		a.setInsert(id, func(in *InsertState) {
-			in.Busy = false
-			in.Err = "Sidenote found no field for this note on the page. Open the note form in your EHR, then try again, or copy the note instead."
+			in.Busy, in.CanWait = false, true
+			in.Err = "Sidenote found no field for this note on the page. Open the note form in your EHR, then try again, or wait for it to open, or copy the note instead."
 		})
 		return
 	}
@@ -792,6 +795,11 @@ func (a *App) CancelInsert() {
 func (a *App) insertWith(ctx context.Context, id string, mapping map[string]string) {
 	onFilled := read(a, func(s *State) OnFilled { return s.Session.OnFilled })
 	res, err := a.d.Host.Insert(ctx, id, onFilled, mapping)
+	a.finishInsert(id, res, err)
+}
+
+// finishInsert shows an insertion's result.
+func (a *App) finishInsert(id string, res InsertResult, err error) {
 	a.setInsert(id, func(in *InsertState) {
 		in.Busy, in.Plan, in.Confirm = false, nil, false
 		if err != nil {

@@ -6,6 +6,7 @@ import (
 	"context"
 	"strings"
 	"syscall/js"
+	"time"
 
 	"github.com/sidenote/sidenote/shared/match"
 	"github.com/sidenote/sidenote/wasm/internal/app"
@@ -184,14 +185,26 @@ func (h *Host) Insert(ctx context.Context, noteID string, onFilled app.OnFilled,
 	if err != nil {
 		return app.InsertResult{}, err
 	}
-	res := app.InsertResult{OK: v.Get("ok").Bool(), Filled: []app.FilledField{}, Skipped: []app.SkippedField{}}
+	return insertResult(v), nil
+}
+
+func (h *Host) InsertWhenReady(ctx context.Context, noteID string, onFilled app.OnFilled, wait time.Duration) (app.InsertResult, error) {
+	v, err := h.call(ctx, "insertWhenReady", noteID, string(onFilled), int(wait.Milliseconds()))
+	if err != nil {
+		return app.InsertResult{}, err
+	}
+	return insertResult(v), nil
+}
+
+func insertResult(v wire.Value) app.InsertResult {
+	res := app.InsertResult{OK: v.Get("ok").Bool(), Filled: []app.FilledField{}, Skipped: []app.SkippedField{}, NoFields: v.Get("no_fields").Bool()}
 	for _, f := range v.Get("filled").Items() {
 		res.Filled = append(res.Filled, app.FilledField{Section: f.Get("section").Str(), Field: f.Get("field").Str()})
 	}
 	for _, f := range v.Get("skipped").Items() {
-		res.Skipped = append(res.Skipped, app.SkippedField{Section: f.Get("section").Str(), Field: f.Get("field").Str(), Reason: f.Get("reason").Str()})
+		res.Skipped = append(res.Skipped, app.SkippedField{Section: f.Get("section").Str(), Field: f.Get("field").Str(), Reason: f.Get("reason").Str(), Limit: f.Get("limit").Int()})
 	}
-	return res, nil
+	return res
 }
 
 func (h *Host) Undo(ctx context.Context) error {

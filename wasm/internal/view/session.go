@@ -427,6 +427,12 @@ func insertPanel(p *Page, ss *app.SessionState, canInsert bool) string {
 			`<button type="button" class="link" data-act="insert-cancel">Cancel</button></div></div>`)
 	}
 	b.w(errorText("insert-err", in.Err))
+	switch {
+	case in.Waiting:
+		b.w(`<p role="status">Waiting for the note form to open in your EHR…</p>`)
+	case in.CanWait:
+		b.w(`<div class="actions"><button type="button" data-act="insert-wait">Wait for the form</button></div>`)
+	}
 	if r := in.Result; r != nil {
 		b.w(`<div class="panel" role="group" aria-labelledby="ins-h"><h3 id="ins-h">What went where</h3><ul class="plain">`)
 		for _, f := range r.Filled {
@@ -434,13 +440,18 @@ func insertPanel(p *Page, ss *app.SessionState, canInsert bool) string {
 			b.w(`<li><span class="ok">✓</span> `, esc(title), ` → `, esc(f.Field), `</li>`)
 		}
 		for _, f := range r.Skipped {
-			_, title := sectionTitle(ns, f.Section)
+			known, title := sectionTitle(ns, f.Section)
 			b.w(`<li><span class="warn">–</span> `, esc(title), ` not inserted`)
 			if f.Field != "" {
 				b.w(` into `, esc(f.Field))
 			}
 			if f.Reason != "" {
 				b.w(`: `, esc(f.Reason))
+			}
+			if known && f.Limit > 0 {
+				// The field cannot hold the section: the clinician pastes
+				// what fits, or shortens it, from the copy.
+				b.w(` <button type="button" class="link" data-act="copy-section" data-arg="`, esc(f.Section), `" aria-label="Copy `, esc(title), `">Copy</button>`)
 			}
 			b.w(`</li>`)
 		}

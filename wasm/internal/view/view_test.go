@@ -236,6 +236,30 @@ func TestNoteViewExtensionConflictAndResult(t *testing.T) {
 	if !strings.Contains(slot(t, p, "s-notebar").HTML, "Insert into page") {
 		t.Error("no Insert in the extension")
 	}
+	if strings.Contains(ins, `data-act="copy-section" data-arg="plan"`) {
+		t.Error("Copy offered for a section skipped because its field had text")
+	}
+
+	// A field too small for its section: the reply's limit brings a Copy
+	// for that section beside the reason.
+	ns.Insert.Result.Skipped = []app.SkippedField{{Section: "plan", Field: "Plan", Limit: 40,
+		Reason: "too long for this field: it holds at most 40 characters, the section has 92; copy it instead"}}
+	ins = slot(t, Render(&st, env), "s-insert").HTML
+	for _, want := range []string{"it holds at most 40 characters", `data-act="copy-section" data-arg="plan" aria-label="Copy Plan">Copy</button>`} {
+		if !strings.Contains(ins, want) {
+			t.Errorf("insert result lacks %q: %s", want, ins)
+		}
+	}
+
+	// No form on the page yet: the offer to wait, then what it is doing.
+	ns.Insert = app.InsertState{CanWait: true, Err: "Sidenote found no field for this note on the page."}
+	if ins = slot(t, Render(&st, env), "s-insert").HTML; !strings.Contains(ins, `data-act="insert-wait">Wait for the form</button>`) {
+		t.Errorf("no offer to wait: %s", ins)
+	}
+	ns.Insert = app.InsertState{Busy: true, Waiting: true}
+	if ins = slot(t, Render(&st, env), "s-insert").HTML; !strings.Contains(ins, `role="status">Waiting for the note form`) || strings.Contains(ins, "insert-wait") {
+		t.Errorf("waiting not shown: %s", ins)
+	}
 }
 
 func TestSignedNoteIsReadOnly(t *testing.T) {
