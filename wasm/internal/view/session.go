@@ -27,7 +27,7 @@ func renderSession(p *Page, s *app.State, env Env) {
 	add("s-call", call)
 	add("s-next", nextPanel(ss))
 	add("s-capture", capture(p, ss))
-	add("s-rec", recorder(ss))
+	add("s-rec", recorder(ss, s.CanRecordTab))
 	add("s-upload", uploadStatus(ss)+heldPanel(s.Held, ss.Session.ID))
 	add("s-audio", audioPanel(ss, env))
 	top, bottom := generate(p, ss)
