@@ -76,7 +76,7 @@ func TestManifestPolicy(t *testing.T) {
 	if m.ManifestVersion != 3 || m.Background.Type != "module" || m.SidePanel.DefaultPath != "sidepanel.html" {
 		t.Errorf("manifest basics: %+v", m)
 	}
-	for _, p := range []string{"sidePanel", "storage", "scripting", "activeTab", "identity"} {
+	for _, p := range []string{"sidePanel", "storage", "scripting", "activeTab", "identity", "tabCapture", "offscreen"} {
 		if !slices.Contains(m.Permissions, p) {
 			t.Errorf("permission %s missing", p)
 		}

@@ -6,6 +6,7 @@ import { getNote, loadConnection, saveConnection } from './api.js';
 import { flushReceipts, queueReceipt } from './receipts.js';
 import { insertNote, planFor, undoLast, InsertionError } from './insertion.js';
 import { warmUp } from './matcher.js';
+import { captureHandlers } from './capture.js';
 
 chrome.sidePanel?.setPanelBehavior({ openPanelOnActionClick: true }).catch(() => {});
 // The worker wakes for a message; most messages will need the matcher, and
@@ -28,6 +29,8 @@ function tabIdOf(message) {
 }
 
 serve({
+  ...captureHandlers,
+
   async [Msg.Connect]({ serverUrl, token }) {
     await saveConnection(serverUrl, token);
     flushReceipts();

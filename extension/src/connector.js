@@ -7,7 +7,22 @@ export const Msg = Object.freeze({
   Insert: 'sidenote.insert',
   Undo: 'sidenote.undo',
   Plan: 'sidenote.plan',
+  // Tab capture (capture.js, offscreen.js, tabrecorder.js): the panel asks
+  // the worker to start, the worker hands the stream to the offscreen
+  // document, the panel pauses and stops it there, and the offscreen
+  // document tells the worker when the recording is over.
+  CaptureStart: 'sidenote.capture.start',
+  CaptureRecord: 'sidenote.capture.record',
+  CaptureControl: 'sidenote.capture.control',
+  CaptureEnded: 'sidenote.capture.ended',
 });
+
+// The recording's chunks (Blobs) go from the offscreen document to the
+// panel on this BroadcastChannel: runtime messages cannot carry Blobs.
+export const CaptureChannel = 'sidenote.capture.chunks';
+// The panel holds a port of this name open while it records a tab: when
+// the panel closes, the offscreen document stops the recording.
+export const CapturePort = 'sidenote.capture.panel';
 
 const known = new Set(Object.values(Msg));
 
@@ -23,7 +38,9 @@ export function fromExtensionPage(sender) {
 }
 
 // serve answers the automation messages with handlers keyed by message name.
-// Anything else, from anyone else, is refused.
+// Anything else, from anyone else, is refused. A known message without a
+// handler here is left to the extension context that handles it (the
+// worker and the offscreen document both hear the panel's messages).
 export function serve(handlers) {
   chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
     if (!fromExtensionPage(sender)) {
@@ -32,6 +49,7 @@ export function serve(handlers) {
     }
     const type = message?.type;
     const handler = known.has(type) ? handlers[type] : undefined;
+    if (!handler && known.has(type)) return false;
     if (!handler) {
       sendResponse({ ok: false, error: 'unknown_message', message: `Unknown message ${String(type)}.` });
       return false;

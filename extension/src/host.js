@@ -3,6 +3,7 @@
 // wasm/web) that it runs inside the extension and how to reach the page,
 // then starts the sidebar.
 import { Msg, send } from './connector.js';
+import { captureTab } from './tabrecorder.js';
 
 async function activeTab() {
   const [tab] = await chrome.tabs.query({ active: true, lastFocusedWindow: true });
@@ -46,6 +47,8 @@ globalThis.sidenoteHost = Object.freeze({
   insert: (noteId, onFilled = 'skip', mapping) => withTab(Msg.Insert, { noteId, onFilled, mapping }),
   insertWhenReady: (noteId, onFilled = 'skip', waitMs) => withTab(Msg.Insert, { noteId, onFilled, waitMs }),
   undo: () => withTab(Msg.Undo, {}),
+  // Records the tab beside the panel with the microphone (tabrecorder.js).
+  captureTab: async (timesliceMs, handlers) => captureTab((await activeTab()).id, timesliceMs, handlers),
 });
 
 // Start the sidebar; it may not be built yet in a bare extension build.

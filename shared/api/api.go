@@ -341,6 +341,14 @@ type SignNoteRequest struct {
 	EndSession *EndSessionRequest `json:"end_session,omitempty"`
 }
 
+// PlaceLeftOutRequest is the body of POST /notes/:id/left-out/:item/place:
+// put a left-out item at the end of a section. Version is the version the
+// client last saw, as for PATCH /notes/:id.
+type PlaceLeftOutRequest struct {
+	Version int    `json:"version"`
+	Section string `json:"section"`
+}
+
 // NoteVersion is one saved version of a note.
 type NoteVersion struct {
 	Version   int            `json:"version"`

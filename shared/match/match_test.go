@@ -391,9 +391,9 @@ func TestCustomSectionsMatchByTheirAliases(t *testing.T) {
 		Template: "01a24222-06db-7e08-a8b3-126222f9eece",
 		Sections: []note.Section{
 			{Key: "homework", Title: "Homework", Aliases: []string{"Between-session tasks"}, Text: "Keep the panic log."},
-			{Key: "risk", Title: "Risk assessment", Aliases: []string{"Safety screening"}, Text: "No risk reported."},
+			{Key: "interventions_used", Title: "Interventions used", Aliases: []string{"Skills practised"}, Text: "Reviewed the breathing exercise."},
 		},
-		Fields: []Field{textarea("f1", "Safety screening"), textarea("f2", "Between-session tasks")},
+		Fields: []Field{textarea("f1", "Skills practised"), textarea("f2", "Between-session tasks")},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -402,7 +402,7 @@ func TestCustomSectionsMatchByTheirAliases(t *testing.T) {
 	for _, a := range plan.Assignments {
 		got[a.Section] = a.FieldID
 	}
-	if got["homework"] != "f2" || got["risk"] != "f1" {
+	if got["homework"] != "f2" || got["interventions_used"] != "f1" {
 		t.Fatalf("assignments %+v (unmatched %+v)", plan.Assignments, plan.Unmatched)
 	}
 }

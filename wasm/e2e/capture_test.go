@@ -5,7 +5,6 @@ package e2e
 import (
 	"context"
 	"crypto/sha256"
-	"encoding/binary"
 	"encoding/hex"
 	"os"
 	"path/filepath"
@@ -15,31 +14,9 @@ import (
 	"github.com/chromedp/cdproto/dom"
 	"github.com/chromedp/chromedp"
 
+	"github.com/sidenote/sidenote/internal/audiotest"
 	"github.com/sidenote/sidenote/shared/api"
 )
-
-// wavFile returns a PCM WAV file (16 kHz, mono, 16-bit) of samples.
-func wavFile(samples []int16) []byte {
-	const rate = 16000
-	data := make([]byte, 2*len(samples))
-	for i, v := range samples {
-		binary.LittleEndian.PutUint16(data[2*i:], uint16(v))
-	}
-	h := make([]byte, 44)
-	copy(h[0:], "RIFF")
-	binary.LittleEndian.PutUint32(h[4:], uint32(36+len(data)))
-	copy(h[8:], "WAVEfmt ")
-	binary.LittleEndian.PutUint32(h[16:], 16)
-	binary.LittleEndian.PutUint16(h[20:], 1) // PCM
-	binary.LittleEndian.PutUint16(h[22:], 1) // mono
-	binary.LittleEndian.PutUint32(h[24:], rate)
-	binary.LittleEndian.PutUint32(h[28:], 2*rate) // byte rate
-	binary.LittleEndian.PutUint16(h[32:], 2)
-	binary.LittleEndian.PutUint16(h[34:], 16)
-	copy(h[36:], "data")
-	binary.LittleEndian.PutUint32(h[40:], uint32(len(data)))
-	return append(h, data...)
-}
 
 func TestTelehealthEndsAsAnonymousAndAudioFileUploads(t *testing.T) {
 	srv := startServer(t)
@@ -80,7 +57,7 @@ func TestTelehealthEndsAsAnonymousAndAudioFileUploads(t *testing.T) {
 	}
 
 	// Upload an audio file through the file picker, with progress.
-	wav := wavFile(make([]int16, 16000)) // a second of silence
+	wav := audiotest.WAV(make([]int16, 16000)) // a second of silence
 	file := filepath.Join(t.TempDir(), "session.wav")
 	if err := os.WriteFile(file, wav, 0o644); err != nil {
 		t.Fatal(err)

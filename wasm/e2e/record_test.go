@@ -8,7 +8,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"io"
-	"math"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -24,6 +23,7 @@ import (
 	"github.com/chromedp/cdproto/fetch"
 	"github.com/chromedp/chromedp"
 
+	"github.com/sidenote/sidenote/internal/audiotest"
 	"github.com/sidenote/sidenote/shared/api"
 )
 
@@ -32,18 +32,6 @@ import (
 // --use-file-for-fake-audio-capture feeds it a WAV file (looped), and
 // --use-fake-ui-for-media-stream accepts the permission prompt as a
 // clinician would.
-
-// toneWAV returns a WAV file of a 440 Hz tone lasting seconds.
-func toneWAV(seconds int) []byte { return toneAt(440, seconds) }
-
-// toneAt returns a WAV file of a tone of hz lasting seconds.
-func toneAt(hz float64, seconds int) []byte {
-	samples := make([]int16, 16000*seconds)
-	for i := range samples {
-		samples[i] = int16(8000 * math.Sin(2*math.Pi*hz*float64(i)/16000))
-	}
-	return wavFile(samples)
-}
 
 // spyMedia keeps, in the page, the microphone streams getUserMedia hands
 // the app and the bodies it sends with XMLHttpRequest (uploads), so a test
@@ -134,7 +122,7 @@ func TestRecordWithFakeMicrophoneUploadsWebM(t *testing.T) {
 	srv := startServer(t)
 	token := srv.devToken(t, "dr.record@example.test")
 	wav := filepath.Join(t.TempDir(), "tone.wav")
-	if err := os.WriteFile(wav, toneWAV(3), 0o644); err != nil {
+	if err := os.WriteFile(wav, audiotest.Tone(440, 3), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	p := fakeMicrophone(t, wav)

@@ -57,7 +57,8 @@ func toNote(n *store.Note, addenda []store.NoteAddendum, amendments []store.Sess
 	out := api.Note{
 		ID: n.ID, SessionID: n.SessionID, Template: note.TemplateID(n.Template), Status: api.NoteStatus(n.Status),
 		FailureReason: n.FailureReason, Sections: store.SectionsOf(n.Sections), Version: n.Version,
-		Generator: n.Generator, SignedAt: n.SignedAt, Addenda: make([]api.Addendum, len(addenda)),
+		Generator: n.Generator, GeneratorNote: n.GeneratorNote, LeftOut: store.LeftOutOf(n.LeftOut),
+		RiskMentioned: n.RiskMentioned, SignedAt: n.SignedAt, Addenda: make([]api.Addendum, len(addenda)),
 		Amendments: []api.Amendment{}, CreatedAt: n.CreatedAt, UpdatedAt: n.UpdatedAt,
 	}
 	if n.SignedByID != nil {

@@ -39,7 +39,12 @@ const (
 	recordSignedNote = "signed note"
 	recordRecording  = "session with a recording"
 	recordTemplate   = "template"
+	recordLeftOut    = "draft note with left-out sentences"
 )
+
+// leftOutItem is the :item of a fuzzed left-out route: an item of the
+// recordLeftOut note, until a body places it.
+const leftOutItem = "s2"
 
 var jsonRoutes = []jsonRoute{
 	{"FuzzDevLogin", http.MethodPost, "/api/v1/dev/login", ""},
@@ -57,6 +62,7 @@ var jsonRoutes = []jsonRoute{
 	{"FuzzCreateTemplate", http.MethodPost, "/api/v1/templates", ""},
 	{"FuzzUpdateTemplate", http.MethodPatch, "/api/v1/templates/:id", recordTemplate},
 	{"FuzzSignNote", http.MethodPost, "/api/v1/notes/:id/sign", recordDraftNote},
+	{"FuzzPlaceLeftOut", http.MethodPost, "/api/v1/notes/:id/left-out/:item/place", recordLeftOut},
 	{"FuzzAddAddendum", http.MethodPost, "/api/v1/notes/:id/addenda", recordSignedNote},
 	{"FuzzRecordInsertion", http.MethodPost, "/api/v1/notes/:id/insertions", recordDraftNote},
 }
@@ -76,6 +82,7 @@ func FuzzPutTranscript(f *testing.F)   { fuzzJSONRoute(f) }
 func FuzzUpdateRecording(f *testing.F) { fuzzJSONRoute(f) }
 func FuzzGenerateNote(f *testing.F)    { fuzzJSONRoute(f) }
 func FuzzUpdateNote(f *testing.F)      { fuzzJSONRoute(f) }
+func FuzzPlaceLeftOut(f *testing.F)    { fuzzJSONRoute(f) }
 func FuzzAddAddendum(f *testing.F)     { fuzzJSONRoute(f) }
 func FuzzRecordInsertion(f *testing.F) { fuzzJSONRoute(f) }
 
@@ -168,6 +175,8 @@ func newFuzzServer(f *testing.F, dialect, record string) *fuzzServer {
 		signed := ts.generateNote(token, sess.ID, "dap")
 		ts.do(token, http.MethodPost, "/api/v1/notes/"+signed.ID+"/sign", signAndEnd(signed.Version), http.StatusOK, nil)
 		fs.records[recordSignedNote] = signed.ID
+	case recordLeftOut:
+		fs.records[recordLeftOut] = ts.noteWithLeftOut(token).ID
 	}
 	return fs
 }
@@ -177,7 +186,7 @@ func (fs *fuzzServer) send(t *testing.T, route jsonRoute, body []byte) {
 	ts := *fs.ts
 	ts.t = t
 	body = bytes.ReplaceAll(body, []byte(clientPlaceholder), []byte(fs.records[recordClient]))
-	path := strings.Replace(route.path, ":id", fs.records[route.record], 1)
+	path := strings.Replace(strings.Replace(route.path, ":id", fs.records[route.record], 1), ":item", leftOutItem, 1)
 	waitJobsDone(t, &ts)
 	before := dumpTables(t, &ts)
 	res := ts.raw(fs.token, route.method, path, body)

@@ -141,6 +141,12 @@ var idorCases = map[string][]idorCase{
 				return api.UpdateNoteRequest{Version: 1, Sections: []api.SectionEdit{{Key: "subjective", Text: "Rewritten by B."}}}
 			}},
 	},
+	"POST /api/v1/notes/:id/left-out/:item/place": {
+		{name: "A's note", path: func(f *idorFixture) string { return "/api/v1/notes/" + f.note + "/left-out/s1/place" },
+			body: func(*idorFixture) any { return api.PlaceLeftOutRequest{Version: 1, Section: "plan"} }},
+		{name: "A's signed note", path: func(f *idorFixture) string { return "/api/v1/notes/" + f.signedNote + "/left-out/s1/place" },
+			body: func(*idorFixture) any { return api.PlaceLeftOutRequest{Version: 1, Section: "plan"} }},
+	},
 	"GET /api/v1/notes/:id/versions": {
 		{name: "A's note", path: func(f *idorFixture) string { return "/api/v1/notes/" + f.note + "/versions" }},
 	},

@@ -20,6 +20,7 @@ func (s *Server) noteRoutes(r *gin.RouterGroup) {
 	r.GET("/notes/:id/pdf", s.notePDF)
 	r.POST("/notes/:id/sign", s.signNote)
 	r.POST("/notes/:id/retry", s.retryNote)
+	r.POST("/notes/:id/left-out/:item/place", s.placeLeftOut)
 	r.POST("/notes/:id/addenda", s.addAddendum)
 	r.POST("/notes/:id/insertions", s.recordInsertion)
 	r.GET("/notes/:id/insertions", s.listInsertions)
@@ -101,6 +102,17 @@ func (s *Server) updateNote(c *gin.Context) {
 		return
 	}
 	n, err := s.store.UpdateNote(c.Request.Context(), caller(c), c.Param("id"), req)
+	s.respondNote(c, http.StatusOK, n, err)
+}
+
+// placeLeftOut puts a left-out item into a section the clinician chose.
+func (s *Server) placeLeftOut(c *gin.Context) {
+	var req api.PlaceLeftOutRequest
+	if err := decode(c, s.cfg.MaxBodyBytes, &req); err != nil {
+		fail(c, err)
+		return
+	}
+	n, err := s.store.PlaceLeftOut(c.Request.Context(), caller(c), c.Param("id"), c.Param("item"), req)
 	s.respondNote(c, http.StatusOK, n, err)
 }
 

@@ -90,8 +90,9 @@ func TestCustomTemplates(t *testing.T) {
 		if s := n.Sections[by["homework"]]; s.NotDocumented || !strings.Contains(s.Text, "panic log") {
 			t.Errorf("homework: %+v", s)
 		}
-		if s := n.Sections[by["goals"]]; !s.NotDocumented || s.Text != "" {
-			t.Errorf("goals: %+v", s)
+		// The summary holds no assessment.
+		if s := n.Sections[by["risk_assessment"]]; !s.NotDocumented || s.Text != "" {
+			t.Errorf("risk assessment: %+v", s)
 		}
 		notePath := "/api/v1/notes/" + n.ID
 		var edited api.Note

@@ -118,7 +118,7 @@ func TestRecordingAfterSigningIsLetGo(t *testing.T) {
 		sess := ts.createAnonymousSession(a, api.SessionUploadedRecording, api.AnonymousIndividual)
 		ts.do(a, http.MethodPut, "/api/v1/sessions/"+sess.ID+"/summary", api.TextRequest{Text: fictionalSummary}, http.StatusOK, nil)
 		n := ts.generateNote(a, sess.ID, "dap")
-		ts.do(a, http.MethodPost, "/api/v1/notes/"+n.ID+"/sign", nil, http.StatusOK, nil)
+		ts.do(a, http.MethodPost, "/api/v1/notes/"+n.ID+"/sign", signAndEnd(n.Version), http.StatusOK, nil)
 		var rec api.Recording
 		ts.do(a, http.MethodPost, "/api/v1/sessions/"+sess.ID+"/recording", rawBody{"audio/ogg", "OggS late fictional audio"}, http.StatusCreated, &rec)
 		if rec.DeleteAfter == nil {

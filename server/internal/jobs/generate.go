@@ -59,7 +59,10 @@ func (w *generateNoteWorker) Work(ctx context.Context, job *river.Job[GenerateNo
 	}
 	res, err := notes.WithCustom(w.deps.Generator).Generate(ctx, tmpl, notes.Source{Summary: summary, Transcript: transcript})
 	if err == nil {
-		return st.CompleteNote(ctx, a.ClinicianID, a.NoteID, res.Sections, res.Generator)
+		return st.CompleteNote(ctx, a.ClinicianID, a.NoteID, store.GeneratedNote{
+			Sections: res.Sections, LeftOut: res.LeftOut, RiskMentioned: res.RiskMentioned,
+			Generator: res.Generator, GeneratorNote: res.GeneratorNote,
+		})
 	}
 	var failure *provider.Failure
 	reason := "The note could not be written. Please try again."

@@ -19,7 +19,7 @@ func TestCustomTemplateDrawsFromBuiltinKinds(t *testing.T) {
 		{Key: "report", Title: "Client report", DrawsFrom: []string{"subjective", "data"}},
 		{Key: "interventions", Title: "Interventions used", Aliases: []string{"Techniques"}, DrawsFrom: []string{"intervention"}},
 		{Key: "homework", Title: "Homework", Aliases: []string{"Between-session tasks"}, DrawsFrom: []string{"plan"}},
-		{Key: "goals", Title: "Goals", DrawsFrom: []string{"goal"}},
+		{Key: "impression", Title: "Clinical impression", DrawsFrom: []string{"assessment"}},
 	}}
 	g := WithCustom(NewBuiltin())
 	res, err := g.Generate(context.Background(), tmpl, src)
@@ -63,8 +63,9 @@ func TestCustomTemplateDrawsFromBuiltinKinds(t *testing.T) {
 	if !strings.Contains(byKey["homework"].Text, "panic log") || byKey["homework"].NotDocumented {
 		t.Errorf("homework = %+v", byKey["homework"])
 	}
-	if g := byKey["goals"]; !g.NotDocumented || g.Text != "" {
-		t.Errorf("goals = %+v, want not documented", g)
+	// The summary holds no assessment: no built-in template finds one.
+	if g := byKey["impression"]; !g.NotDocumented || g.Text != "" {
+		t.Errorf("impression = %+v, want not documented", g)
 	}
 	// Sources point at the summary's own words.
 	for _, s := range res.Sections {

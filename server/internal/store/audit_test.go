@@ -94,7 +94,7 @@ func TestAuditedWritesCommitWithTheirEvent(t *testing.T) {
 			t.Fatal(err)
 		}
 		sections := []note.Section{{Key: "data", Title: "Data", Text: "Fictional client slept better this week.", Sources: []note.Span{}}}
-		if err := s.CompleteNote(ctx, c.ID, ready.ID, sections, "test"); err != nil {
+		if err := s.CompleteNote(ctx, c.ID, ready.ID, store.GeneratedNote{Sections: sections, Generator: "test"}); err != nil {
 			t.Fatal(err)
 		}
 		failed, _, err := s.CreateNote(ctx, c.ID, sess.ID, note.SOAP, "", noJob)

@@ -70,6 +70,7 @@ type sealedTable struct {
 
 var sealedTables = []sealedTable{
 	{"notes", "sections", []string{"id"}},
+	{"notes", "left_out", []string{"id"}},
 	{"note_versions", "sections", []string{"note_id", "version"}},
 	{"note_addenda", "text", []string{"id"}},
 	{"session_sources", "text", []string{"session_id", "kind"}},

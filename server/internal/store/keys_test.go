@@ -48,7 +48,7 @@ func TestRotateKeyReencryptsEverythingAndRetiresTheOldKey(t *testing.T) {
 			t.Fatal(err)
 		}
 		sections := []note.Section{{Key: "data", Title: "Data", Text: summary, Sources: []note.Span{}}}
-		if err := s.CompleteNote(ctx, c.ID, n.ID, sections, "test"); err != nil {
+		if err := s.CompleteNote(ctx, c.ID, n.ID, store.GeneratedNote{Sections: sections, Generator: "test"}); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := s.SignNote(ctx, c.ID, n.ID, api.SignNoteRequest{Version: 1, EndSession: &api.EndSessionRequest{}}, s.Now(), nil); err != nil {
@@ -78,11 +78,12 @@ func TestRotateKeyReencryptsEverythingAndRetiresTheOldKey(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		// notes, one note version, one addendum, summary and transcript.
-		if got.Resealed != 5 || len(got.Retired) != 1 || got.Retired[0] != oldID {
-			t.Fatalf("Rotate = %+v, want 5 resealed and %s retired", got, oldID)
+		// notes (sections and left_out), one note version, one addendum,
+		// summary and transcript.
+		if got.Resealed != 6 || len(got.Retired) != 1 || got.Retired[0] != oldID {
+			t.Fatalf("Rotate = %+v, want 6 resealed and %s retired", got, oldID)
 		}
-		for _, col := range []struct{ table, column string }{{"notes", "sections"}, {"note_versions", "sections"}, {"note_addenda", "text"}, {"session_sources", "text"}} {
+		for _, col := range []struct{ table, column string }{{"notes", "sections"}, {"notes", "left_out"}, {"note_versions", "sections"}, {"note_addenda", "text"}, {"session_sources", "text"}} {
 			var values []string
 			if err := s.DB().Raw("SELECT " + col.column + " FROM " + col.table).Scan(&values).Error; err != nil {
 				t.Fatal(err)

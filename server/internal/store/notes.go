@@ -16,7 +16,8 @@ import (
 	"github.com/sidenote/sidenote/shared/note"
 )
 
-// Note is a progress note. Sections is the JSON of []note.Section.
+// Note is a progress note. Sections is the JSON of []note.Section and
+// LeftOut of []note.LeftOut; both are sealed at rest.
 type Note struct {
 	ID             string
 	ClinicianID    string
@@ -26,7 +27,10 @@ type Note struct {
 	FailureReason  string
 	Version        int
 	Sections       string
+	LeftOut        string
+	RiskMentioned  bool
 	Generator      string
+	GeneratorNote  string
 	IdempotencyKey *string
 	SignedAt       *time.Time
 	SignedByID     *string
@@ -67,15 +71,19 @@ type NoteInsertion struct {
 }
 
 // SectionsOf decodes a note's sections.
-func SectionsOf(raw string) []note.Section {
-	var ss []note.Section
+func SectionsOf(raw string) []note.Section { return jsonList[note.Section](raw) }
+
+// jsonList decodes a JSON list this package wrote; empty, never nil, when
+// there is none.
+func jsonList[T any](raw string) []T {
+	var out []T
 	if raw != "" {
-		_ = json.Unmarshal([]byte(raw), &ss) // written only by this package
+		_ = json.Unmarshal([]byte(raw), &out) // written only by this package
 	}
-	if ss == nil {
-		ss = []note.Section{}
+	if out == nil {
+		out = []T{}
 	}
-	return ss
+	return out
 }
 
 func encodeSections(ss []note.Section) string {
@@ -126,7 +134,7 @@ func (s *Store) CreateNote(ctx context.Context, clinicianID, sessionID string, t
 	now := s.now()
 	n = &Note{
 		ID: NewID(), ClinicianID: clinicianID, SessionID: sessionID, Template: string(tmpl),
-		Status: string(api.NoteGenerating), Sections: "[]", IdempotencyKey: key, CreatedAt: now, UpdatedAt: now,
+		Status: string(api.NoteGenerating), Sections: "[]", LeftOut: "[]", IdempotencyKey: key, CreatedAt: now, UpdatedAt: now,
 	}
 	err = s.Transaction(ctx, func(tx *gorm.DB) error {
 		if err := tx.Create(n).Error; err != nil {
@@ -191,10 +199,22 @@ func (s *Store) SessionNotes(ctx context.Context, clinicianID, sessionID string)
 	return ns, dbError(err, "Note")
 }
 
-// CompleteNote stores the generated sections as version 1 and marks the
+// GeneratedNote is what a generator wrote, in the store's terms (the job
+// that runs the generator converts its result), so the store does not
+// depend on the generators.
+type GeneratedNote struct {
+	Sections      []note.Section
+	LeftOut       []note.LeftOut
+	RiskMentioned bool
+	Generator     string
+	GeneratorNote string
+}
+
+// CompleteNote stores the generated note: its sections as version 1, what
+// it left out, the risk flag and which generator wrote it, and marks the
 // note ready. A note that is no longer generating is left alone, so a job
 // that runs twice changes nothing the second time.
-func (s *Store) CompleteNote(ctx context.Context, clinicianID, id string, sections []note.Section, generator string) error {
+func (s *Store) CompleteNote(ctx context.Context, clinicianID, id string, g GeneratedNote) error {
 	err := s.Transaction(ctx, func(tx *gorm.DB) error {
 		var n Note
 		if err := tx.Where("id = ? AND clinician_id = ?", id, clinicianID).Take(&n).Error; err != nil {
@@ -204,11 +224,12 @@ func (s *Store) CompleteNote(ctx context.Context, clinicianID, id string, sectio
 			return nil
 		}
 		now := s.now()
-		raw := encodeSections(sections)
+		raw := encodeSections(g.Sections)
 		version := n.Version + 1
 		res := tx.Model(&Note{}).Where("id = ? AND status = ?", id, api.NoteGenerating).Updates(map[string]any{
-			"status": string(api.NoteReady), "sections": raw, "version": version, "generator": generator,
-			"failure_reason": "", "updated_at": now,
+			"status": string(api.NoteReady), "sections": raw, "version": version, "generator": g.Generator,
+			"left_out": encodeLeftOut(uniqueLeftOutIDs(g.LeftOut)), "risk_mentioned": g.RiskMentioned,
+			"generator_note": g.GeneratorNote, "failure_reason": "", "updated_at": now,
 		})
 		if res.Error != nil || res.RowsAffected == 0 {
 			return res.Error
@@ -299,6 +320,32 @@ var errVersionConflict = &api.Error{Code: api.CodeVersionConflict, Message: "Thi
 // version the clinician last saw: a stale one is a conflict and nothing is
 // overwritten.
 func (s *Store) UpdateNote(ctx context.Context, clinicianID, id string, req api.UpdateNoteRequest) (*Note, error) {
+	n, err := s.editableNote(ctx, clinicianID, id, req.Version)
+	if err != nil {
+		return nil, err
+	}
+	if len(req.Sections) == 0 {
+		return nil, invalid("sections", "Send at least one section to save.")
+	}
+	sections := sectionsOrTemplate(n)
+	for i, e := range req.Sections {
+		idx := sectionIndex(sections, e.Key)
+		if idx < 0 {
+			return nil, invalid("sections["+itoa(i)+"].key", "This note has no section "+quote(e.Key)+".")
+		}
+		if !utf8.ValidString(e.Text) {
+			return nil, &api.Error{Code: api.CodeInvalidUTF8, Message: "The text is not valid UTF-8."}
+		}
+		if sections[idx].Text != e.Text {
+			editSection(&sections[idx], e.Text)
+		}
+	}
+	return s.saveVersion(ctx, n, req.Version, sections, nil)
+}
+
+// editableNote returns the note the clinician means to change, refusing a
+// signed note, one still being written, or a stale version.
+func (s *Store) editableNote(ctx context.Context, clinicianID, id string, version int) (*Note, error) {
 	n, err := s.Note(ctx, clinicianID, id)
 	if err != nil {
 		return nil, err
@@ -308,68 +355,69 @@ func (s *Store) UpdateNote(ctx context.Context, clinicianID, id string, req api.
 	}
 	// Checked here as well as in the update, so that a version no note can
 	// have (beyond PostgreSQL's integer) is a conflict, not a database error.
-	if req.Version != n.Version {
+	if version != n.Version {
 		return nil, errVersionConflict
 	}
-	if len(req.Sections) == 0 {
-		return nil, invalid("sections", "Send at least one section to save.")
-	}
+	return n, nil
+}
+
+// sectionsOrTemplate returns the note's sections; a failed note has none
+// yet, so it starts from the template's, empty.
+func sectionsOrTemplate(n *Note) []note.Section {
 	sections := SectionsOf(n.Sections)
 	if len(sections) == 0 {
-		// A failed note has no sections yet: start from the template.
-		tmpl, err := s.NoteTemplate(ctx, clinicianID, n.Template)
-		if err != nil && !IsNotFound(err) {
-			return nil, err
-		}
+		tmpl, _ := note.Lookup(note.TemplateID(n.Template))
 		for _, d := range tmpl.Sections {
 			sections = append(sections, note.Section{Key: d.Key, Title: d.Title, Aliases: d.Aliases, NotDocumented: true, Sources: []note.Span{}})
 		}
 	}
-	for i, e := range req.Sections {
-		idx := -1
-		for j := range sections {
-			if sections[j].Key == e.Key {
-				idx = j
-			}
-		}
-		if idx < 0 {
-			return nil, invalid("sections["+itoa(i)+"].key", "This note has no section "+quote(e.Key)+".")
-		}
-		if !utf8.ValidString(e.Text) {
-			return nil, &api.Error{Code: api.CodeInvalidUTF8, Message: "The text is not valid UTF-8."}
-		}
-		if sections[idx].Text != e.Text {
-			sections[idx].Text = e.Text
-			// Edited by the clinician: the source spans no longer describe it.
-			sections[idx].Sources = []note.Span{}
-			sections[idx].NotDocumented = strings.TrimSpace(e.Text) == ""
+	return sections
+}
+
+func sectionIndex(sections []note.Section, key string) int {
+	for i := range sections {
+		if sections[i].Key == key {
+			return i
 		}
 	}
+	return -1
+}
+
+// saveVersion stores sections (and leftOut, unless nil) as the version
+// after expected, in one audited transaction; another save since expected
+// is a conflict.
+func (s *Store) saveVersion(ctx context.Context, n *Note, expected int, sections []note.Section, leftOut []note.LeftOut) (*Note, error) {
 	raw := encodeSections(sections)
-	version := n.Version + 1
+	version := expected + 1
 	now := s.now()
-	err = s.Transaction(ctx, func(tx *gorm.DB) error {
+	updates := map[string]any{"sections": raw, "version": version, "status": string(api.NoteReady), "failure_reason": "", "updated_at": now}
+	rawLeftOut := n.LeftOut
+	if leftOut != nil {
+		rawLeftOut = encodeLeftOut(leftOut)
+		updates["left_out"] = rawLeftOut
+	}
+	err := s.Transaction(ctx, func(tx *gorm.DB) error {
 		res := tx.Model(&Note{}).
-			Where("id = ? AND clinician_id = ? AND version = ? AND status IN ?", id, clinicianID, req.Version, []string{string(api.NoteReady), string(api.NoteFailed)}).
-			Updates(map[string]any{"sections": raw, "version": version, "status": string(api.NoteReady), "failure_reason": "", "updated_at": now})
+			Where("id = ? AND clinician_id = ? AND version = ? AND status IN ?", n.ID, n.ClinicianID, expected, []string{string(api.NoteReady), string(api.NoteFailed)}).
+			Updates(updates)
 		if res.Error != nil {
 			return res.Error
 		}
 		if res.RowsAffected == 0 {
 			return errVersionConflict
 		}
-		if err := tx.Create(&NoteVersion{NoteID: id, Version: version, Sections: raw, CreatedAt: now}).Error; err != nil {
+		if err := tx.Create(&NoteVersion{NoteID: n.ID, Version: version, Sections: raw, CreatedAt: now}).Error; err != nil {
 			return err
 		}
-		if err := setSessionNoteStatus(tx, clinicianID, n.SessionID, api.NoteReady); err != nil {
+		if err := setSessionNoteStatus(tx, n.ClinicianID, n.SessionID, api.NoteReady); err != nil {
 			return err
 		}
-		return audit.RecordTx(ctx, tx, audit.NoteWrite, id)
+		return audit.RecordTx(ctx, tx, audit.NoteWrite, n.ID)
 	})
 	if err != nil {
 		return nil, dbError(err, "Note")
 	}
-	n.Sections, n.Version, n.Status, n.FailureReason, n.UpdatedAt = raw, version, string(api.NoteReady), "", now
+	n.Sections, n.LeftOut, n.Version, n.Status, n.FailureReason, n.UpdatedAt = raw, rawLeftOut, version, string(api.NoteReady), "", now
 	return n, nil
 }
 

@@ -43,7 +43,7 @@ func TestTreatmentPlanSources(t *testing.T) {
 				t.Fatal(err)
 			}
 			sections := []note.Section{{Key: "data", Title: "Data", Text: "Client reports fewer arguments at home."}}
-			if err := s.CompleteNote(ctx, c.ID, n.ID, sections, "test"); err != nil {
+			if err := s.CompleteNote(ctx, c.ID, n.ID, store.GeneratedNote{Sections: sections, Generator: "test"}); err != nil {
 				t.Fatal(err)
 			}
 			if sign {

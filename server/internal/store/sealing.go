@@ -15,7 +15,7 @@ import (
 // through the callbacks below, so no store method can forget to seal or
 // open them.
 var sealedColumns = map[string][]string{
-	"notes":              {"sections"},
+	"notes":              {"sections", "left_out"},
 	"note_versions":      {"sections"},
 	"note_addenda":       {"text"},
 	"session_sources":    {"text"},

@@ -40,7 +40,7 @@ func TestLateTranscriptLeavesSignedSourcesAlone(t *testing.T) {
 			t.Fatal(err)
 		}
 		sections := []note.Section{{Key: "subjective", Title: "Subjective", Text: "Client describes the week.", Sources: []note.Span{}}}
-		if err := s.CompleteNote(ctx, c.ID, n.ID, sections, "test"); err != nil {
+		if err := s.CompleteNote(ctx, c.ID, n.ID, store.GeneratedNote{Sections: sections, Generator: "test"}); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := s.SignNote(ctx, c.ID, n.ID, api.SignNoteRequest{Version: 1, EndSession: &api.EndSessionRequest{}}, s.Now(), noJob); err != nil {

@@ -208,6 +208,7 @@ func (u *ui) render() {
 	u.observeMore()
 	u.rendered(p)
 	attachCall()
+	revealMarks()
 }
 
 // renderRows appends new rows when the list only grew, else replaces it.
@@ -305,6 +306,7 @@ func (u *ui) wire() {
 	})
 	listen(global, "online", func(js.Value) { u.run(u.app.RetryPending) })
 	u.wireDay(listen)
+	u.wireSources(listen)
 	// Escape closes the open panel, as a keyboard user expects.
 	listen(doc, "keydown", func(e js.Value) {
 		if e.Get("key").String() != "Escape" {
@@ -317,43 +319,6 @@ func (u *ui) wire() {
 			}
 		}
 	})
-}
-
-func dataArg(el js.Value) string {
-	if a := el.Get("dataset").Get("arg"); a.Type() == js.TypeString {
-		return a.String()
-	}
-	return ""
-}
-
-// atoi reads a small decimal number; strconv.Atoi would link strconv's
-// quoting tables (for its errors) into the binary.
-func atoi(s string) int {
-	n := 0
-	for i := 0; i < len(s); i++ {
-		n = n*10 + int(s[i]-'0')
-	}
-	return n
-}
-
-func value(id string) string {
-	if el := byID(id); !el.IsNull() {
-		return el.Get("value").String()
-	}
-	return ""
-}
-
-func checked(id string) bool {
-	el := byID(id)
-	return !el.IsNull() && el.Get("checked").Bool()
-}
-
-func radio(name string) string {
-	el := doc.Call("querySelector", `input[name="`+name+`"]:checked`)
-	if el.IsNull() {
-		return ""
-	}
-	return el.Get("value").String()
 }
 
 func (u *ui) act(act, arg string, el js.Value) {
@@ -452,6 +417,7 @@ func (u *ui) act(act, arg string, el js.Value) {
 	default:
 		// Each handles its own acts and ignores the others'.
 		u.actCapture(act)
+		u.sourcesAct(act, arg)
 		u.actDay(act, arg, el)
 	}
 }
@@ -505,6 +471,8 @@ func (u *ui) change(kind, arg string, el js.Value) {
 		a.SetOnFilled(app.OnFilled(el.Get("value").String()))
 	case "mapping":
 		a.ChangeMapping(arg, el.Get("value").String())
+	case "lo-section":
+		a.ChooseLeftOutSection(arg, el.Get("value").String())
 	case "keep-recording":
 		keep := el.Get("checked").Bool()
 		u.run(func(ctx context.Context) { a.KeepRecording(ctx, keep) })

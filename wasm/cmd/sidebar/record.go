@@ -20,6 +20,8 @@ func (u *ui) actCapture(act string) {
 	switch act {
 	case "record":
 		go u.startRecording()
+	case "record-tab":
+		go u.startTabRecording()
 	case "record-stop":
 		u.stopRecording()
 	case "record-pause", "record-resume":
@@ -125,7 +127,52 @@ func (u *ui) startRecording() {
 		u.recordingOver()
 		return
 	}
-	u.runRecorder(sessionID, stream, func() { stopTracks(stream) })
+	u.runRecorder(sessionID, app.MicBroken, func() { stopTracks(stream) }, mediaRecorder(stream))
+}
+
+// mediaRecorder starts media.js's recorder on stream.
+func mediaRecorder(stream js.Value) func(map[string]any) (js.Value, error) {
+	return func(handlers map[string]any) (js.Value, error) {
+		return media().Call("record", stream, int(app.ChunkEvery()/time.Millisecond), handlers), nil
+	}
+}
+
+// startTabRecording records the telehealth tab beside the side panel mixed
+// with the microphone: the extension captures and mixes them in its
+// offscreen document (extension/src/tabrecorder.js) and hands the chunks
+// here, where they are uploaded like the microphone's own.
+func (u *ui) startTabRecording() {
+	if !u.claimRecorder() {
+		return
+	}
+	var sessionID string
+	u.app.View(func(s *app.State) { sessionID = s.Session.Session.ID })
+	host := global.Get("sidenoteHost")
+	if !u.inExt || host.Get("captureTab").Type() != js.TypeFunction {
+		u.recordingOver()
+		u.app.RecordingFailed(app.MicUnsupported, false)
+		return
+	}
+	// Started before the capture so that no chunk arrives unclaimed.
+	if !u.app.TabRecordingStarted(sessionID) {
+		u.recordingOver()
+		return
+	}
+	u.runRecorder(sessionID, app.TabEnded, func() {}, func(handlers map[string]any) (js.Value, error) {
+		rec, err := jsbridge.Call(u.ctx, host, "captureTab", int(app.ChunkEvery()/time.Millisecond), handlers)
+		if err == nil {
+			return rec, nil
+		}
+		why := micFailure(err)
+		if je, _ := err.(*jsbridge.JSError); je != nil && je.Name == "TabCaptureError" {
+			why = app.TabUncapturable
+		}
+		u.run(func(ctx context.Context) {
+			u.app.RecordingStopped(ctx, sessionID, nil)
+			u.app.RecordingFailed(why, why == app.MicRefused)
+		})
+		return js.Undefined(), err
+	})
 }
 
 // recordCall records the call's mixed audio (app.CallMedia.Record).
@@ -138,7 +185,7 @@ func (u *ui) recordCall(sessionID string) {
 		u.recordingOver()
 		return
 	}
-	u.runRecorder(sessionID, stream, func() {})
+	u.runRecorder(sessionID, app.MicBroken, func() {}, mediaRecorder(stream))
 }
 
 // claimRecorder reserves the one recorder: a second Record while the
@@ -153,9 +200,11 @@ func (u *ui) claimRecorder() bool {
 	return true
 }
 
-// runRecorder records stream in chunks, each sent as it arrives, until
-// stopRecording; release frees the stream's devices.
-func (u *ui) runRecorder(sessionID string, stream js.Value, release func()) {
+// runRecorder records in chunks, each sent as it arrives, until
+// stopRecording: start starts the recorder with the chunk, stop and error
+// handlers; release frees the stream's devices; brokenWhy is what a
+// recorder's error means.
+func (u *ui) runRecorder(sessionID string, brokenWhy app.MicFailure, release func(), start func(handlers map[string]any) (js.Value, error)) {
 	broken := false
 	var onChunk, onStop, onError js.Func
 	onChunk = js.FuncOf(func(_ js.Value, args []js.Value) any {
@@ -179,13 +228,21 @@ func (u *ui) runRecorder(sessionID string, stream js.Value, release func()) {
 		u.run(func(ctx context.Context) {
 			u.app.RecordingStopped(ctx, sessionID, b)
 			if broken {
-				u.app.RecordingFailed(app.MicBroken, false)
+				u.app.RecordingFailed(brokenWhy, false)
 			}
 		})
 		return nil
 	})
 	handlers := map[string]any{"chunk": onChunk, "stop": onStop, "error": onError}
-	rec := media().Call("record", stream, int(app.ChunkEvery()/time.Millisecond), handlers)
+	rec, err := start(handlers)
+	if err != nil {
+		release()
+		onChunk.Release()
+		onStop.Release()
+		onError.Release()
+		u.recordingOver()
+		return
+	}
 	stop := make(chan struct{})
 	u.mu.Lock()
 	u.recorder, u.recStop = rec, stop

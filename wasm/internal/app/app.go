@@ -49,6 +49,9 @@ type State struct {
 	// CanInsert is true inside the extension, which can write into the EHR
 	// tab; elsewhere the sidebar offers copying.
 	CanInsert bool
+	// CanRecordTab is true inside the extension, which can record the
+	// telehealth tab beside it (chrome.tabCapture) with the microphone.
+	CanRecordTab bool
 	// Offline is true while the server could not be reached at the last try.
 	Offline bool
 	Notice  Notice
@@ -151,6 +154,7 @@ func New(d Deps) *App {
 	a := &App{d: d}
 	a.st.Screen = ScreenLoading
 	a.st.CanInsert = d.Host != nil
+	a.st.CanRecordTab = d.Host != nil
 	a.st.List.Filter.Assignment = "all"
 	a.st.Session.Template = note.SOAP
 	a.st.Session.OnFilled = FilledSkip

@@ -42,6 +42,8 @@ type NoteState struct {
 	SignBusy     bool
 	SignErr      string
 	Insert       InsertState
+	Sources      SourcesState
+	LeftOut      LeftOutState
 	Record       RecordState
 }
 

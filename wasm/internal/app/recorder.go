@@ -12,7 +12,10 @@ import (
 // RecordingState is audio being recorded in the panel: from the microphone,
 // or a call's two sides mixed.
 type RecordingState struct {
-	Active  bool
+	Active bool
+	// Tab is true when the recording is of the telehealth tab beside the
+	// panel mixed with the microphone (the extension's tab capture).
+	Tab     bool
 	Paused  bool
 	Seconds int
 	Err     string
@@ -40,6 +43,12 @@ const (
 	MicBusy
 	// MicUnsupported: this browser can't record here.
 	MicUnsupported
+	// TabUncapturable: the tab beside the panel could not be recorded
+	// (Sidenote was not invoked on it, or it is a browser page).
+	TabUncapturable
+	// TabEnded: the recorded tab was closed, or its capture ended, while
+	// recording.
+	TabEnded
 )
 
 // chunkEvery is MediaRecorder's timeslice: closing the panel loses at most
@@ -76,12 +85,22 @@ type chunkUpload struct {
 // clinician has left that session or is signing out: the DOM layer then
 // releases the microphone at once.
 func (a *App) RecordingStarted(sessionID string) bool {
+	return a.recordingStarted(sessionID, false)
+}
+
+// TabRecordingStarted is RecordingStarted for the recording of the
+// telehealth tab beside the panel, mixed with the microphone.
+func (a *App) TabRecordingStarted(sessionID string) bool {
+	return a.recordingStarted(sessionID, true)
+}
+
+func (a *App) recordingStarted(sessionID string, tab bool) bool {
 	ok := false
 	a.update(func(s *State) {
 		if s.Me == nil || s.Screen != ScreenSession || s.Session.Session.ID != sessionID || s.SignOut.Busy || s.SignOut.Confirm || a.chunks != nil {
 			return
 		}
-		s.Session.Recording = RecordingState{Active: true}
+		s.Session.Recording = RecordingState{Active: true, Tab: tab}
 		a.chunks = &chunkUpload{sessionID: sessionID, startedAt: a.d.Now()}
 		a.recordingBegun()
 		ok = true
@@ -152,6 +171,10 @@ func (a *App) RecordingFailed(why MicFailure, canOpenPermissionPage bool) {
 			r.Err = "No microphone was found. Connect one or switch it on, then try again. You can also upload an audio file or type a summary."
 		case why == MicBusy:
 			r.Err = "The microphone can't be used: another app may be using it. Close that app, then try again."
+		case why == TabUncapturable:
+			r.Err = "Sidenote can't record this tab. Bring the call's tab to the front, click the Sidenote icon there, then choose Record this tab."
+		case why == TabEnded:
+			r.Err = "The recorded tab was closed or stopped sharing its sound, so the recording stopped. What was recorded is kept."
 		case why == MicUnsupported:
 			r.Err = "This browser can't record audio here. Upload an audio file or type a summary instead."
 		default:

@@ -276,3 +276,27 @@ func TestInterruptedRecordingIsOfferedAndFinished(t *testing.T) {
 		t.Errorf("after finishing: %+v", ss.Audio)
 	}
 }
+
+func TestTabRecordingUploadsLikeTheMicrophonesAndSaysWhyATabCannotBeRecorded(t *testing.T) {
+	f := newFixtureInSession(t)
+	cs := f.chunkServer(TranscriptionNotConfigured)
+	if !f.app.TabRecordingStarted("s1") {
+		t.Fatal("tab recording refused")
+	}
+	if r := f.state().Session.Recording; !r.Active || !r.Tab {
+		t.Errorf("recording = %+v, want an active tab recording", r)
+	}
+	if f.app.RecordingStarted("s1") {
+		t.Error("a second recording started beside the tab's")
+	}
+	f.app.RecordingChunk(bg, "s1", chunk(0))
+	f.app.RecordingStopped(bg, "s1", whole())
+	if n, complete := cs.got(); n != 1 || !complete {
+		t.Fatalf("server: %d chunks, complete %v", n, complete)
+	}
+
+	f.app.RecordingFailed(TabUncapturable, false)
+	if r := f.state().Session.Recording; r.Active || !strings.Contains(r.Err, "click the Sidenote icon") || r.NeedsPermissionPage {
+		t.Errorf("after a refused tab: %+v", r)
+	}
+}

@@ -373,6 +373,14 @@ func (c *Client) UpdateNote(ctx context.Context, id string, req api.UpdateNoteRe
 	return DecodeNote(v), err
 }
 
+// PlaceLeftOut puts a sentence the note left out at the end of a section,
+// against the version last seen; the note comes back with a new version.
+func (c *Client) PlaceLeftOut(ctx context.Context, id, itemID string, req api.PlaceLeftOutRequest) (api.Note, error) {
+	path := api.Prefix + "/notes/" + escape(id) + "/left-out/" + escape(itemID) + "/place"
+	v, err := c.send(ctx, "POST", path, encodePlaceLeftOut(req))
+	return DecodeNote(v), err
+}
+
 // SignNote signs a note at the version the clinician saw, ending its
 // session in the same step when req.EndSession is set.
 func (c *Client) SignNote(ctx context.Context, id string, req api.SignNoteRequest) (api.Note, error) {

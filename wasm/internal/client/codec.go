@@ -146,18 +146,45 @@ func decodeClientPage(v wire.Value) api.Page[api.Client] {
 	return p
 }
 
+// decodeSpans reads a list of source spans: nil when v is not a list, as
+// encoding/json leaves it.
+func decodeSpans(v wire.Value) []note.Span {
+	if v.Kind() != wire.Array {
+		return nil
+	}
+	out := []note.Span{}
+	for _, sp := range v.Items() {
+		out = append(out, note.Span{Source: sp.Get("source").Str(), Start: sp.Get("start").Int(), End: sp.Get("end").Int()})
+	}
+	return out
+}
+
 func decodeSection(v wire.Value) note.Section {
-	s := note.Section{Key: v.Get("key").Str(), Title: v.Get("title").Str(), Text: v.Get("text").Str(), NotDocumented: v.Get("not_documented").Bool()}
+	s := note.Section{
+		Key: v.Get("key").Str(), Title: v.Get("title").Str(), Text: v.Get("text").Str(),
+		NotDocumented: v.Get("not_documented").Bool(), Sources: decodeSpans(v.Get("sources")),
+	}
 	for _, a := range v.Get("aliases").Items() {
 		s.Aliases = append(s.Aliases, a.Str())
 	}
-	if src := v.Get("sources"); src.Kind() == wire.Array {
-		s.Sources = []note.Span{}
-		for _, sp := range src.Items() {
-			s.Sources = append(s.Sources, note.Span{Source: sp.Get("source").Str(), Start: sp.Get("start").Int(), End: sp.Get("end").Int()})
+	if ss := v.Get("sentences"); ss.Kind() == wire.Array {
+		s.Sentences = []note.Sentence{}
+		for _, st := range ss.Items() {
+			s.Sentences = append(s.Sentences, note.Sentence{Start: st.Get("start").Int(), End: st.Get("end").Int(), Sources: decodeSpans(st.Get("sources"))})
 		}
 	}
 	return s
+}
+
+func decodeLeftOut(v wire.Value) []note.LeftOut {
+	if v.Kind() != wire.Array {
+		return nil
+	}
+	out := []note.LeftOut{}
+	for _, it := range v.Items() {
+		out = append(out, note.LeftOut{ID: it.Get("id").Str(), Text: it.Get("text").Str(), Reason: it.Get("reason").Str(), Sources: decodeSpans(it.Get("sources"))})
+	}
+	return out
 }
 
 // DecodeNote reads a note.
@@ -165,7 +192,8 @@ func DecodeNote(v wire.Value) api.Note {
 	n := api.Note{
 		ID: v.Get("id").Str(), SessionID: v.Get("session_id").Str(), Template: note.TemplateID(v.Get("template").Str()),
 		Status: api.NoteStatus(v.Get("status").Str()), FailureReason: v.Get("failure_reason").Str(),
-		Version: v.Get("version").Int(), Generator: v.Get("generator").Str(), SignedAt: v.Get("signed_at").TimePtr(),
+		Version: v.Get("version").Int(), Generator: v.Get("generator").Str(), GeneratorNote: v.Get("generator_note").Str(),
+		LeftOut: decodeLeftOut(v.Get("left_out")), RiskMentioned: v.Get("risk_mentioned").Bool(), SignedAt: v.Get("signed_at").TimePtr(),
 		CreatedAt: v.Get("created_at").Time(), UpdatedAt: v.Get("updated_at").Time(),
 	}
 	if secs := v.Get("sections"); secs.Kind() == wire.Array {
@@ -250,6 +278,10 @@ func encodeCreateClient(r api.CreateClientRequest) []byte {
 	o := wire.NewObj().Str("display_name", r.DisplayName).Str("kind", string(r.Kind))
 	optStr(o, "external_ref", r.ExternalRef)
 	return o.Bytes()
+}
+
+func encodePlaceLeftOut(r api.PlaceLeftOutRequest) []byte {
+	return wire.NewObj().Int("version", r.Version).Str("section", r.Section).Bytes()
 }
 
 func encodeUpdateNote(r api.UpdateNoteRequest) []byte {

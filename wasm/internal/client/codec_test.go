@@ -40,10 +40,13 @@ func fullNote() api.Note {
 	return api.Note{
 		ID: "n-1", SessionID: "s-1", Template: note.SOAP, Status: api.NoteFailed, FailureReason: "timed out", Version: 3, Generator: "builtin",
 		Sections: []note.Section{
-			{Key: "subjective", Title: "Subjective", Text: "Client reports \"better\" sleep.\nStill tired.", Sources: []note.Span{{Source: "summary", Start: 0, End: 40}}},
+			{Key: "subjective", Title: "Subjective", Text: "Client reports \"better\" sleep.\nStill tired.", Sources: []note.Span{{Source: "summary", Start: 0, End: 40}},
+				Sentences: []note.Sentence{{Start: 0, End: 31, Sources: []note.Span{{Source: "summary", Start: 0, End: 29}}}, {Start: 32, End: 44, Sources: []note.Span{}}}},
 			{Key: "objective", Title: "Objective", NotDocumented: true, Sources: []note.Span{}},
 			{Key: "homework", Title: "Homework", Aliases: []string{"Between-session tasks", "HW"}, Text: "Keep the log.", Sources: []note.Span{}},
 		},
+		GeneratorNote: "The model timed out.", RiskMentioned: true,
+		LeftOut:  []note.LeftOut{{ID: "s4", Text: "Thanks, see you \"Thursday\".", Reason: note.LeftOutSmallTalk, Sources: []note.Span{{Source: "transcript", Start: 3, End: 30}}}},
 		SignedAt: &later, SignedBy: &api.Signer{ID: "c-1", Name: "Dr Zoë O’Brien"}, Addenda: []api.Addendum{{ID: "a-1", Text: "Addendum ✓", CreatedAt: later}}, CreatedAt: at, UpdatedAt: later,
 	}
 }
@@ -168,6 +171,7 @@ func TestRequestBodiesMatchEncodingJSON(t *testing.T) {
 		{"sign note", encodeSignNote(api.SignNoteRequest{Version: 3}), api.SignNoteRequest{Version: 3}},
 		{"sign and end", encodeSignNote(api.SignNoteRequest{Version: 3, EndSession: &api.EndSessionRequest{Anonymous: couple()}}),
 			api.SignNoteRequest{Version: 3, EndSession: &api.EndSessionRequest{Anonymous: couple()}}},
+		{"place left out", encodePlaceLeftOut(api.PlaceLeftOutRequest{Version: 4, Section: "plan"}), api.PlaceLeftOutRequest{Version: 4, Section: "plan"}},
 		{"update note", encodeUpdateNote(api.UpdateNoteRequest{Version: 2, Sections: []api.SectionEdit{{Key: "plan", Text: "Plan <b>\n"}}}),
 			api.UpdateNoteRequest{Version: 2, Sections: []api.SectionEdit{{Key: "plan", Text: "Plan <b>\n"}}}},
 	}

@@ -94,6 +94,10 @@ func date(s string) (year int, month time.Month, day int, ok bool) {
 	return year, month, day, true
 }
 
+// Digits parses a run of ASCII digits without strconv, whose errors link
+// its quoting tables into the WebAssembly binary.
+func Digits(s string) (int, bool) { return digits(s) }
+
 // digits parses a run of ASCII digits.
 func digits(s string) (int, bool) {
 	n := 0

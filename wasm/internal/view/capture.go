@@ -10,8 +10,10 @@ import (
 )
 
 // recorder is the microphone's controls: record, pause, stop, elapsed
-// time and the input level, which the DOM layer moves in #rec-level.
-func recorder(ss *app.SessionState) string {
+// time and the input level, which the DOM layer moves in #rec-level. In
+// the extension it also offers to record the telehealth tab beside the
+// panel (its level is measured where it is mixed, not here).
+func recorder(ss *app.SessionState, canRecordTab bool) string {
 	r := &ss.Recording
 	var b builder
 	b.w(`<div class="actions">`)
@@ -26,7 +28,11 @@ func recorder(ss *app.SessionState) string {
 		if r.Paused {
 			b.w(`<span class="rec paused" role="status">Paused `, clock(r.Seconds), `</span>`)
 		} else {
-			b.w(`<span class="rec" role="status"><span class="dot" aria-hidden="true"></span> Recording `, clock(r.Seconds), `</span>`)
+			what := "Recording "
+			if r.Tab {
+				what = "Recording this tab and your microphone "
+			}
+			b.w(`<span class="rec" role="status"><span class="dot" aria-hidden="true"></span> `, what, clock(r.Seconds), `</span>`)
 		}
 	case r.Finishing:
 		b.w(`<span role="status"><span class="spinner" aria-hidden="true"></span> Sending the end of the recording…</span>`)
@@ -34,11 +40,15 @@ func recorder(ss *app.SessionState) string {
 		b.w(`<p class="muted">The call is recorded once you and the guest are connected and both consented.</p>`)
 	default:
 		busy := ss.Upload.Active || ss.Audio.Interrupted
-		b.w(`<button type="button" data-act="record"`, attrIf(busy, "disabled"), `>Record audio</button>`,
+		b.w(`<button type="button" data-act="record"`, attrIf(busy, "disabled"), `>Record audio</button>`)
+		if canRecordTab {
+			b.w(`<button type="button" data-act="record-tab"`, attrIf(busy, "disabled"), ` title="Records the call in the tab beside this panel, with your microphone">Record this tab</button>`)
+		}
+		b.w(
 			`<label class="button" for="file">Upload audio file</label><input id="file" class="visually-hidden-file" type="file" accept="audio/*,.m4a,.mp3,.wav,.ogg,.webm" data-change="file"`, attrIf(busy, "disabled"), `>`)
 	}
 	b.w(`</div>`)
-	if r.Active {
+	if r.Active && !r.Tab {
 		b.w(`<div class="level"><label for="rec-level">Microphone level</label><meter id="rec-level" min="0" max="1" low="0.05" high="0.9" optimum="0.3" value="0"></meter></div>`)
 		if r.Waiting > 1 {
 			b.w(`<p class="warn" role="status">`, strconv.Itoa(r.Waiting), ` parts of the recording are waiting for the connection. They are kept here and sent when it returns; keep this panel open.</p>`)

@@ -108,3 +108,26 @@ func TestCallScreenPhases(t *testing.T) {
 		t.Error("the videos' HTML changed during the call: a render would restart them")
 	}
 }
+
+func TestRecordThisTabOnlyInTheExtension(t *testing.T) {
+	st := sessionState(app.SessionState{Session: api.Session{Status: api.SessionOpen, Type: api.SessionTelehealth}})
+	if html := slot(t, Render(st, env), "s-rec").HTML; strings.Contains(html, `data-act="record-tab"`) || !strings.Contains(html, `data-act="record"`) {
+		t.Errorf("outside the extension:\n%s", html)
+	}
+	st.CanRecordTab = true
+	if html := slot(t, Render(st, env), "s-rec").HTML; !strings.Contains(html, `data-act="record-tab"`) || !strings.Contains(html, `data-act="record"`) {
+		t.Errorf("in the extension, Record audio and Record this tab side by side:\n%s", html)
+	}
+	// While the tab records: its own label, the controls, no meter (the
+	// level is measured where the tab and microphone are mixed).
+	st.Session.Recording = app.RecordingState{Active: true, Tab: true, Seconds: 9}
+	html := slot(t, Render(st, env), "s-rec").HTML
+	for _, want := range []string{`Recording this tab and your microphone 0:09`, `data-act="record-pause"`, `data-act="record-stop"`} {
+		if !strings.Contains(html, want) {
+			t.Errorf("tab recording lacks %s:\n%s", want, html)
+		}
+	}
+	if strings.Contains(html, `rec-level`) || strings.Contains(html, `data-act="record-tab"`) {
+		t.Errorf("tab recording shows the microphone meter or a second Record:\n%s", html)
+	}
+}

@@ -17,7 +17,7 @@ func renderSession(p *Page, s *app.State, env Env) {
 	p.Skeleton = `<div class="bar"><button type="button" class="link" data-act="back">← Sessions</button></div>` +
 		`<div class="session-cols"><div class="session-main">` +
 		`<div id="s-head"></div><div id="s-who"></div><div id="s-callv"></div><div id="s-call"></div><div id="s-next"></div><div id="s-capture"></div><div id="s-upload"></div><div id="s-audio"></div></div>` +
-		`<section class="card note-col" aria-labelledby="note-h"><h2 id="note-h">Note</h2><div id="s-gen"></div><div id="s-notebar"></div><div id="s-save"></div><div id="s-note"></div><div id="s-insert"></div><div id="s-record"></div><div id="s-regen"></div></section></div>`
+		`<section class="card note-col" aria-labelledby="note-h"><h2 id="note-h">Note</h2><div id="s-gen"></div><div id="s-notebar"></div><div id="s-save"></div><div class="note-body"><div id="s-note"></div><div id="s-sources"></div></div><div id="s-insert"></div><div id="s-record"></div><div id="s-regen"></div></section></div>`
 	// One at a time: panels may add slots of their own after themselves.
 	add := func(id, html string) { p.Slots = append(p.Slots, Slot{ID: id, HTML: html}) }
 	add("s-head", sessionHead(ss, env, s.Offline))
@@ -29,7 +29,7 @@ func renderSession(p *Page, s *app.State, env Env) {
 	add("s-call", call)
 	add("s-next", nextPanel(ss))
 	add("s-capture", capture(p, ss))
-	add("s-rec", recorder(ss))
+	add("s-rec", recorder(ss, s.CanRecordTab))
 	add("s-upload", uploadStatus(ss)+heldPanel(s.Held, ss.Session.ID))
 	add("s-audio", audioPanel(ss, env))
 	top, bottom := generate(p, ss, &s.Templates)
@@ -37,6 +37,7 @@ func renderSession(p *Page, s *app.State, env Env) {
 	add("s-notebar", noteBar(ss, s.CanInsert, env, &s.Templates))
 	add("s-save", saveStatus(ss.Note))
 	add("s-note", noteSections(p, ss.Note))
+	add("s-sources", sourcePanel(ss.Note))
 	add("s-insert", insertPanel(p, ss, s.CanInsert))
 	add("s-record", recordPanel(p, ss, env))
 	add("s-regen", bottom)
@@ -281,8 +282,12 @@ func noteBar(ss *app.SessionState, canInsert bool, env Env, ts *app.TemplatesSta
 		return ""
 	}
 	var b builder
-	b.w(`<p class="meta">`, esc(ts.Name(ns.Note.Template)), ` · version `, strconv.Itoa(ns.Note.Version))
-	b.w(`</p>`, signedLine(&ns.Note, env), `<div class="actions">`)
+	b.w(`<p class="meta">`, esc(ts.Name(ns.Note.Template)), ` · version `, strconv.Itoa(ns.Note.Version), generatorLine(&ns.Note))
+	b.w(`</p>`, signedLine(&ns.Note, env))
+	if ns.Note.GeneratorNote != "" {
+		b.w(`<p class="meta">`, esc(ns.Note.GeneratorNote), `</p>`)
+	}
+	b.w(riskNote(&ns.Note), `<div class="actions">`)
 	if canInsert {
 		b.w(`<button type="button" class="primary" data-act="insert"`, attrIf(ns.Insert.Busy, "disabled"), `>`, busyLabel(ns.Insert.Busy, "Insert into page", "Inserting…"), `</button>`,
 			`<button type="button" data-act="copy-note">Copy note</button>`)
@@ -333,7 +338,9 @@ func noteSections(p *Page, ns *app.NoteState) string {
 		return ""
 	}
 	var b builder
-	editable := ns.Editable()
+	b.w(sourcesBar(ns))
+	// Showing sources, sentences are shown to be focused, not edited.
+	editable := ns.Editable() && !ns.Sources.Show
 	if ns.Conflict != nil && ns.Conflict.Signed {
 		b.w(`<div class="panel warn" role="group" aria-label="Unsaved text of a signed note"><p>This note was signed elsewhere before your changes were saved. Your text is kept here so you can copy it.</p>`)
 		for _, c := range ns.Conflict.Sections {
@@ -373,7 +380,10 @@ func noteSections(p *Page, ns *app.NoteState) string {
 			b.w(`</div>`)
 			continue
 		}
-		if editable {
+		_, edited := ns.Edits[sec.Key]
+		if ns.Sources.Show && !edited && sec.Text != "" {
+			sentencesText(&b, sec)
+		} else if editable {
 			b.w(`<textarea id="`, esc(id), `" class="grow" rows="3" data-input="section" data-arg="`, esc(sec.Key), `"`)
 			if sec.NotDocumented {
 				b.w(` aria-describedby="nd-`, esc(sec.Key), `" placeholder="Not documented"`)
@@ -385,6 +395,7 @@ func noteSections(p *Page, ns *app.NoteState) string {
 		}
 		b.w(`</div>`)
 	}
+	b.w(leftOutList(p, ns))
 	return b.String()
 }
 
