@@ -152,8 +152,9 @@ func Match(tmpl note.Template, sections []note.Section, fields []Field, remember
 	plan := Plan{Assignments: []Assignment{}, Unmatched: []Unmatched{}, Candidates: []Candidate{}}
 
 	var candidates []Field
+	claimed := claimedDecoys(sections)
 	for _, f := range fields {
-		if isCandidate(f) {
+		if isCandidate(f, claimed) {
 			candidates = append(candidates, f)
 			plan.Candidates = append(plan.Candidates, Candidate{FieldID: f.ID, Label: f.DisplayLabel(), Signature: f.Signature(), HasText: f.HasText})
 		}

@@ -235,7 +235,7 @@ func TestUnrelatedFieldsAreNeverTargets(t *testing.T) {
 	for _, id := range []note.TemplateID{note.SOAP, note.DAP, note.BIRP, note.GIRP, note.Narrative} {
 		tmpl, secs := sections(t, id)
 		for _, f := range unrelated {
-			if isCandidate(f) {
+			if isCandidate(f, nil) {
 				t.Errorf("%+v is a candidate", f)
 			}
 		}
@@ -404,6 +404,38 @@ func TestCustomSectionsMatchByTheirAliases(t *testing.T) {
 	}
 	if got["homework"] != "f2" || got["interventions_used"] != "f1" {
 		t.Fatalf("assignments %+v (unmatched %+v)", plan.Assignments, plan.Unmatched)
+	}
+}
+
+// A risk field is a decoy for a SOAP note, but the place for a section the
+// clinician's own template calls "Risk assessment".
+func TestRiskFieldTakesOnlyARiskSection(t *testing.T) {
+	fields := []Field{textarea("f1", "Risk assessment"), textarea("f2", "Plan")}
+	soap, err := Run(Request{Template: "soap", Sections: []note.Section{
+		{Key: "plan", Title: "Plan", Text: "Continue weekly sessions."},
+		{Key: "assessment", Title: "Assessment", Text: "Mood improved."},
+	}, Fields: fields})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range soap.Assignments {
+		if a.FieldID == "f1" {
+			t.Fatalf("a SOAP section went into the risk field: %+v", soap.Assignments)
+		}
+	}
+	custom, err := Run(Request{Template: "01a24222-06db-7e08-a8b3-126222f9eece", Sections: []note.Section{
+		{Key: "risk", Title: "Risk assessment", Aliases: []string{"Safety screening"}, Text: "Client denied suicidal ideation."},
+		{Key: "plan", Title: "Plan", Text: "Continue weekly sessions."},
+	}, Fields: fields})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, a := range custom.Assignments {
+		got[a.Section] = a.FieldID
+	}
+	if got["risk"] != "f1" || got["plan"] != "f2" {
+		t.Fatalf("assignments %+v (unmatched %+v)", custom.Assignments, custom.Unmatched)
 	}
 }
 

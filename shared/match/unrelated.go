@@ -1,6 +1,10 @@
 package match
 
-import "slices"
+import (
+	"slices"
+
+	"github.com/sidenote/sidenote/shared/note"
+)
 
 // Fields that are clearly something else are never targets, however their
 // label scores: a note must never land in a search box, a diagnosis code, a
@@ -63,8 +67,27 @@ var sectionWords = map[string]bool{
 	"goal": true, "narrative": true, "progress": true, "note": true,
 }
 
-// isCandidate reports whether a field may receive note text.
-func isCandidate(f Field) bool {
+// claimedDecoys returns the decoy words that name one of the note's own
+// sections: a clinician's template with a "Risk assessment" section is meant
+// for the EHR's "Risk assessment" field, which stays a decoy for every other
+// note.
+func claimedDecoys(sections []note.Section) map[string]bool {
+	claimed := map[string]bool{}
+	for _, s := range sections {
+		for _, name := range append([]string{s.Title}, s.Aliases...) {
+			for _, w := range tokens(name) {
+				if decoyWords[w] {
+					claimed[w] = true
+				}
+			}
+		}
+	}
+	return claimed
+}
+
+// isCandidate reports whether a field may receive note text; claimed are
+// decoy words a section of this note is named by (claimedDecoys).
+func isCandidate(f Field, claimed map[string]bool) bool {
 	switch f.Kind {
 	case KindTextarea, KindContentEditable, KindCKEditor5, KindTinyMCE, KindQuill, KindProseMirror, KindLexical,
 		KindSlate, KindDraftJS, KindTrix, KindCKEditor4, KindIframe:
@@ -87,13 +110,13 @@ func isCandidate(f Field) bool {
 	// above it when it has neither; its name attribute is always checked.
 	for _, label := range []string{f.Label, f.Placeholder, f.Context} {
 		if label != "" {
-			if namesSomethingElse(label, f.Multiline) {
+			if namesSomethingElse(label, f.Multiline, claimed) {
 				return false
 			}
 			break
 		}
 	}
-	if f.Name != "" && namesSomethingElse(f.Name, f.Multiline) {
+	if f.Name != "" && namesSomethingElse(f.Name, f.Multiline, claimed) {
 		return false
 	}
 	return true
@@ -101,7 +124,7 @@ func isCandidate(f Field) bool {
 
 // namesSomethingElse reports whether a label names a non-note field. A
 // multi-line field whose label also names a section stays a candidate.
-func namesSomethingElse(label string, multiline bool) bool {
+func namesSomethingElse(label string, multiline bool, claimed map[string]bool) bool {
 	words := tokens(label)
 	for _, p := range decoyPhrases {
 		if containsPhrase(words, p) {
@@ -110,7 +133,7 @@ func namesSomethingElse(label string, multiline bool) bool {
 	}
 	other, section := false, false
 	for _, w := range words {
-		if decoyWords[w] {
+		if decoyWords[w] && !claimed[w] {
 			return true
 		}
 		if unrelatedWords[w] {
