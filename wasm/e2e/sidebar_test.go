@@ -47,9 +47,19 @@ func (p page) waitFor(what, cond string) {
 	p.t.Helper()
 	ctx, cancel := context.WithTimeout(p.ctx, 20*time.Second)
 	defer cancel()
-	if _, err := chromedp.Run(ctx, chromedp.Poll[chromedp.Void](cond, chromedp.WithPollingInterval(50*time.Millisecond))); err != nil {
-		text, _ := chromedp.Run(p.ctx, chromedp.Evaluate[string](`document.body.innerText`))
-		p.t.Fatalf("waiting for %s: %v\npage text:\n%s", what, err, text)
+	for {
+		_, err := chromedp.Run(ctx, chromedp.Poll[chromedp.Void](cond, chromedp.WithPollingInterval(50*time.Millisecond)))
+		// A navigation that lands while the poll runs destroys the page's
+		// JavaScript context under it; poll again in the new one.
+		if err != nil && ctx.Err() == nil && strings.Contains(err.Error(), "Cannot find context with specified id") {
+			time.Sleep(50 * time.Millisecond)
+			continue
+		}
+		if err != nil {
+			text, _ := chromedp.Run(p.ctx, chromedp.Evaluate[string](`document.body.innerText`))
+			p.t.Fatalf("waiting for %s: %v\npage text:\n%s", what, err, text)
+		}
+		return
 	}
 }
 

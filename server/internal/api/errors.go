@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -60,6 +61,10 @@ func toAPIError(err error) *api.Error {
 	return errInternal
 }
 
+// statusClientGone is logged for a request whose client closed the
+// connection before the answer.
+const statusClientGone = 499
+
 // renderErrors is the one error middleware: handlers return errors with
 // c.Error and this writes the JSON error body with its status.
 func renderErrors(log *slog.Logger) gin.HandlerFunc {
@@ -69,6 +74,13 @@ func renderErrors(log *slog.Logger) gin.HandlerFunc {
 			return
 		}
 		err := c.Errors.Last().Err
+		if errors.Is(err, context.Canceled) && c.Request.Context().Err() != nil {
+			// The client went away (a closed tab, a navigation): nothing
+			// failed on our side and nobody reads the answer. 499 is
+			// nginx's status for this, seen only in the request log.
+			c.AbortWithStatus(statusClientGone)
+			return
+		}
 		e := toAPIError(err)
 		status := StatusOf(e.Code)
 		if status >= 500 {
