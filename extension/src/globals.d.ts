@@ -1,5 +1,6 @@
 // Globals the extension's scripts share: the engine's parts (content/*.js,
-// injected into pages as classic scripts) and the Go matcher (matcher.wasm).
+// injected into pages as classic scripts), the Go matcher (matcher.wasm) and
+// the sidebar's media helpers.
 export {};
 
 declare global {
@@ -40,5 +41,13 @@ declare global {
   var sidenoteMatch: (request: unknown) => any;
   var sidenotePathPattern: (path: string) => string;
   var sidenoteHost: unknown;
+  /** The sidebar's media helpers (wasm/web/media.js), which the offscreen document of "Record this tab" loads too. */
+  var sidenoteMedia: {
+    record(
+      stream: MediaStream,
+      timesliceMs: number,
+      h: { chunk(blob: Blob): void; stop(blob: Blob): void; error(name: string): void },
+    ): MediaRecorder;
+  };
   var Go: new () => { importObject: WebAssembly.Imports; run(instance: WebAssembly.Instance): Promise<void> };
 }

@@ -8,7 +8,7 @@ const channel = new BroadcastChannel(CaptureChannel);
 let current = null; // { rec, release }
 
 function coded(code, message, name) {
-  const err = new Error(message);
+  const err = /** @type {CodedError} */ (new Error(message));
   err.code = code;
   if (name) err.name = name;
   return err;
@@ -16,8 +16,10 @@ function coded(code, message, name) {
 
 async function tabStream(streamId) {
   try {
+    // Chrome's legacy "mandatory" constraints are how a tabCapture stream id
+    // is opened; the DOM's types do not know them.
     return await navigator.mediaDevices.getUserMedia({
-      audio: { mandatory: { chromeMediaSource: 'tab', chromeMediaSourceId: streamId } },
+      audio: /** @type {MediaTrackConstraints} */ (/** @type {unknown} */ ({ mandatory: { chromeMediaSource: 'tab', chromeMediaSourceId: streamId } })),
     });
   } catch (err) {
     throw coded('tab_not_capturable', `Sidenote can't record this tab (${err.name}). Click the Sidenote icon on the call's tab and try again.`);
