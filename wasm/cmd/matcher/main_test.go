@@ -73,7 +73,9 @@ func TestDecodeToleratesMissingAndMistypedProperties(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("decoded %+v, want %+v", got, want)
 	}
-	if _, err := match.Run(decodeRequest(js.Global().Get("JSON").Call("parse", `{"template":"nope"}`))); err == nil {
-		t.Error("unknown template accepted")
+	// A template id that is not built in is a clinician's own; a request
+	// with none is refused.
+	if _, err := match.Run(decodeRequest(js.Global().Get("JSON").Call("parse", `{"template":7}`))); err == nil {
+		t.Error("a request without a template was accepted")
 	}
 }
