@@ -19,19 +19,12 @@ func (a *App) SetOnFilled(m OnFilled) {
 // Insert puts the note into the EHR page. When the host is not confident of
 // the mapping, it is shown first for the clinician to check or change.
 func (a *App) Insert(ctx context.Context) {
-	if a.d.Host == nil {
-		return
-	}
-	var id string
-	ok := false
-	a.update(func(s *State) {
-		ns := s.Session.Note
-		if ns == nil || ns.Insert.Busy || (ns.Note.Status != api.NoteReady && ns.Note.Status != api.NoteSigned) {
-			return
+	id, ok := a.startInsertStep(func(ns *NoteState) bool {
+		if ns.Note.Status != api.NoteReady && ns.Note.Status != api.NoteSigned {
+			return false
 		}
 		ns.Insert = InsertState{Busy: true}
-		id = ns.Note.ID
-		ok = true
+		return true
 	})
 	if !ok {
 		return
@@ -204,18 +197,12 @@ func (a *App) finishInsert(id string, res InsertResult, err error) {
 
 // UndoInsert restores the page fields the last insertion touched.
 func (a *App) UndoInsert(ctx context.Context) {
-	if a.d.Host == nil {
-		return
-	}
-	var id string
-	ok := false
-	a.update(func(s *State) {
-		ns := s.Session.Note
-		if ns == nil || ns.Insert.Busy || ns.Insert.Result == nil {
-			return
+	id, ok := a.startInsertStep(func(ns *NoteState) bool {
+		if ns.Insert.Result == nil {
+			return false
 		}
 		ns.Insert.Busy, ns.Insert.Err = true, ""
-		id, ok = ns.Note.ID, true
+		return true
 	})
 	if !ok {
 		return
@@ -234,6 +221,23 @@ func (a *App) UndoInsert(ctx context.Context) {
 			s.notify(NoticeSuccess, "Insertion undone. The page fields hold what they held before.")
 		})
 	}
+}
+
+// startInsertStep begins an insert, undo or wait on the open note when the
+// page can be reached, no other step is running and begin accepts the note
+// (begin marks the step busy); it returns the note's id.
+func (a *App) startInsertStep(begin func(ns *NoteState) bool) (noteID string, ok bool) {
+	if a.d.Host == nil {
+		return "", false
+	}
+	a.update(func(s *State) {
+		ns := s.Session.Note
+		if ns == nil || ns.Insert.Busy || !begin(ns) {
+			return
+		}
+		noteID, ok = ns.Note.ID, true
+	})
+	return noteID, ok
 }
 
 func (a *App) setInsert(noteID string, fn func(in *InsertState)) {

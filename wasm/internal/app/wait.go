@@ -13,18 +13,12 @@ const FormWait = 30 * time.Second
 // form opened after a click, in a dialog, after a route change), after
 // Insert found none. The clinician opens the form meanwhile.
 func (a *App) WaitForForm(ctx context.Context) {
-	if a.d.Host == nil {
-		return
-	}
-	var id string
-	ok := false
-	a.update(func(s *State) {
-		ns := s.Session.Note
-		if ns == nil || ns.Insert.Busy || !ns.Insert.CanWait {
-			return
+	id, ok := a.startInsertStep(func(ns *NoteState) bool {
+		if !ns.Insert.CanWait {
+			return false
 		}
 		ns.Insert = InsertState{Busy: true, Waiting: true}
-		id, ok = ns.Note.ID, true
+		return true
 	})
 	if !ok {
 		return
