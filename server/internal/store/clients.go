@@ -102,15 +102,7 @@ func (s *Store) CreateClient(ctx context.Context, clinicianID string, req api.Cr
 
 // Client returns one of the clinician's clients, archived or not.
 func (s *Store) Client(ctx context.Context, clinicianID, id string) (*Client, error) {
-	if !ValidID(id) {
-		return nil, ErrNotFound("Client")
-	}
-	var c Client
-	err := s.db.WithContext(ctx).Where("id = ? AND clinician_id = ?", id, clinicianID).Take(&c).Error
-	if err != nil {
-		return nil, dbError(err, "Client")
-	}
-	return &c, nil
+	return owned[Client](ctx, s, clinicianID, id, "Client")
 }
 
 // ClientFilter selects a page of clients.

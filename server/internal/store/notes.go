@@ -177,15 +177,7 @@ func setSessionNoteStatus(tx *gorm.DB, clinicianID, sessionID string, status api
 
 // Note returns one of the clinician's notes.
 func (s *Store) Note(ctx context.Context, clinicianID, id string) (*Note, error) {
-	if !ValidID(id) {
-		return nil, ErrNotFound("Note")
-	}
-	var n Note
-	err := s.db.WithContext(ctx).Where("id = ? AND clinician_id = ?", id, clinicianID).Take(&n).Error
-	if err != nil {
-		return nil, dbError(err, "Note")
-	}
-	return &n, nil
+	return owned[Note](ctx, s, clinicianID, id, "Note")
 }
 
 // SessionNotes returns a session's notes, newest first.

@@ -231,6 +231,20 @@ func ValidID(id string) bool {
 	return err == nil && len(id) == 36
 }
 
+// owned reads the row of type T with this id that belongs to the clinician;
+// a malformed id, a missing row and another clinician's row are all
+// ErrNotFound(what).
+func owned[T any](ctx context.Context, s *Store, clinicianID, id, what string) (*T, error) {
+	if !ValidID(id) {
+		return nil, ErrNotFound(what)
+	}
+	var row T
+	if err := s.db.WithContext(ctx).Where("id = ? AND clinician_id = ?", id, clinicianID).Take(&row).Error; err != nil {
+		return nil, dbError(err, what)
+	}
+	return &row, nil
+}
+
 // ErrNotFound answers a missing row, and equally a row of another clinician.
 func ErrNotFound(what string) error {
 	return &api.Error{Code: api.CodeNotFound, Message: what + " not found."}

@@ -64,15 +64,7 @@ func (s *Store) CustomTemplates(ctx context.Context, clinicianID string) ([]Cust
 
 // CustomTemplate returns one of the clinician's own templates.
 func (s *Store) CustomTemplate(ctx context.Context, clinicianID, id string) (*CustomTemplate, error) {
-	if !ValidID(id) {
-		return nil, ErrNotFound("Template")
-	}
-	var t CustomTemplate
-	err := s.db.WithContext(ctx).Where("id = ? AND clinician_id = ?", id, clinicianID).Take(&t).Error
-	if err != nil {
-		return nil, dbError(err, "Template")
-	}
-	return &t, nil
+	return owned[CustomTemplate](ctx, s, clinicianID, id, "Template")
 }
 
 var errBuiltinTemplate = &api.Error{Code: api.CodeConflict, Message: "Built-in templates cannot be changed; create your own template instead."}
