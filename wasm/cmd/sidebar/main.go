@@ -299,6 +299,8 @@ func (u *ui) wire() {
 		case "server":
 			url := value("server-url")
 			u.run(func(ctx context.Context) { u.app.SetServerURL(ctx, url) })
+		case "template":
+			u.run(u.app.SaveTemplate)
 		case "assign-new":
 			u.input("assign", "", js.Null())
 			u.run(u.app.AssignToNewClient)
@@ -312,7 +314,7 @@ func (u *ui) wire() {
 		if e.Get("key").String() != "Escape" {
 			return
 		}
-		for _, act := range []string{"signout-cancel", "insert-cancel", "sign-cancel", "assign-close", "end-close"} {
+		for _, act := range []string{"signout-cancel", "tmpl-close", "insert-cancel", "sign-cancel", "assign-close", "end-close"} {
 			if el := doc.Call("querySelector", `[data-act="`+act+`"]`); !el.IsNull() {
 				u.act(act, "", el)
 				return
@@ -419,6 +421,7 @@ func (u *ui) act(act, arg string, el js.Value) {
 		u.actCapture(act)
 		u.sourcesAct(act, arg)
 		u.actDay(act, arg, el)
+		u.actTemplates(act, arg)
 	}
 }
 
@@ -439,6 +442,7 @@ func (u *ui) input(kind, arg string, el js.Value) {
 		a.EditSection(arg, el.Get("value").String())
 	default:
 		u.inputDay(kind, arg, el)
+		u.inputTemplates(kind, arg, el)
 	}
 }
 
@@ -484,5 +488,7 @@ func (u *ui) change(kind, arg string, el js.Value) {
 		blob := jsbridge.NewBlob(files.Index(0), "recording")
 		el.Set("value", "")
 		u.run(func(ctx context.Context) { a.Upload(ctx, blob) })
+	default:
+		u.changeTemplates(kind, arg, el)
 	}
 }

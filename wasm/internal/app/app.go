@@ -65,6 +65,8 @@ type State struct {
 	SignOut SignOutState
 	// Templates are the note templates offered, the clinician's own too.
 	Templates TemplatesState
+	// TemplateEditor is the form of the template screen.
+	TemplateEditor TemplateEditor
 	// Held are recordings whose upload failed, kept in memory only.
 	Held []HeldRecording
 }

@@ -13,6 +13,7 @@ import (
 //
 //	/app/                          the sessions list; its filters in the query
 //	/app/start                     the start form
+//	/app/templates                 the clinician's own note templates
 //	/app/sessions/{id}             a session and its note
 //	/app/notes/{id}                a note: opens its session
 const AppPath = "/app/"
@@ -41,6 +42,8 @@ func (s *State) Path() string {
 		return AppPath + client.Query("show", show, "client", f.ClientID, "from", f.From, "to", f.To, "q", f.Query)
 	case ScreenStart:
 		return AppPath + "start"
+	case ScreenTemplates:
+		return AppPath + "templates"
 	case ScreenSession:
 		if s.Session.Session.ID == "" {
 			return ""
@@ -58,6 +61,8 @@ func ParseRoute(path, query string) Route {
 	switch {
 	case len(parts) == 1 && parts[0] == "start":
 		return Route{Screen: ScreenStart}
+	case len(parts) == 1 && parts[0] == "templates":
+		return Route{Screen: ScreenTemplates}
 	case len(parts) == 2 && parts[0] == "sessions" && parts[1] != "":
 		return Route{Screen: ScreenSession, SessionID: client.Unescape(parts[1])}
 	case len(parts) == 2 && parts[0] == "notes" && parts[1] != "":
@@ -95,6 +100,10 @@ func (a *App) Go(ctx context.Context, r Route) {
 	case ScreenStart:
 		if read(a, func(s *State) bool { return s.Screen != ScreenStart }) {
 			a.OpenStart(ctx)
+		}
+	case ScreenTemplates:
+		if read(a, func(s *State) bool { return s.Screen != ScreenTemplates }) {
+			a.OpenTemplates(ctx)
 		}
 	case ScreenSession:
 		id := r.SessionID

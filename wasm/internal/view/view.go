@@ -119,6 +119,8 @@ func Render(s *app.State, env Env) Page {
 		renderSessions(&p, s, env)
 	case app.ScreenStart:
 		renderStart(&p, s)
+	case app.ScreenTemplates:
+		renderTemplates(&p, s)
 	case app.ScreenSession:
 		renderSession(&p, s, env)
 	default:
@@ -359,7 +361,7 @@ func renderSessions(p *Page, s *app.State, env Env) {
 
 	start := ""
 	if !s.Offline {
-		start = `<button type="button" class="primary" data-act="start">Start session</button>`
+		start = `<button type="button" class="link" data-act="templates">Templates</button> <button type="button" class="primary" data-act="start">Start session</button>`
 	}
 
 	var f builder
