@@ -69,7 +69,12 @@ func templateForm(p *Page, ed *app.TemplateEditor) string {
 		b.w(`<label for="t-aliases-`, is, `">Other headings it may have (comma-separated)</label><input id="t-aliases-`, is, `" type="text" data-input="tmpl-aliases" data-arg="`, is,
 			`" autocomplete="off"`, describedBy(ed.Errors, at+".aliases"), `>`, fieldError(ed.Errors, at+".aliases"))
 		p.Values["t-aliases-"+is] = sec.Aliases
-		b.w(`<fieldset class="kinds"`, describedBy(ed.Errors, at+".draws_from"), `><legend>Written from</legend>`)
+		b.w(`<fieldset class="kinds"`)
+		if ed.Errors[at+".draws_from"] != "" {
+			// A group takes no aria-invalid; the message is its description.
+			b.w(` aria-describedby="err-`, at, `.draws_from"`)
+		}
+		b.w(`><legend>Written from</legend>`)
 		for _, k := range note.Kinds() {
 			id := "t-kind-" + is + "-" + k
 			b.w(`<span class="choice"><input type="checkbox" id="`, id, `" data-change="tmpl-kind" data-arg="`, is, `:`, k, `"`, attrIf(slices.Contains(sec.DrawsFrom, k), "checked"), `>`,
