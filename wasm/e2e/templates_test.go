@@ -42,6 +42,9 @@ func TestTemplateMadeOnItsScreenWritesTheNote(t *testing.T) {
 			p.click(`#tmpl-form button[type="submit"]`)
 			p.waitFor("the saved template listed", `document.querySelector('#t-body .rows')?.textContent.includes('Couples check-in')`)
 			p.screenshot("templates-list-" + size(sz.w, sz.h) + ".png")
+			// The screen has its own address: a reload stays on it.
+			p.do(chromedp.Reload())
+			p.waitFor("the templates screen after a reload", `document.querySelector('#h')?.textContent === 'Note templates' && document.querySelector('#t-body .rows')?.textContent.includes('Couples check-in')`)
 
 			var own api.NoteTemplate
 			var list api.Page[api.NoteTemplate]

@@ -12,7 +12,7 @@ func TestAppScreenAddressesServeThePage(t *testing.T) {
 	web := newWebDir(t)
 	ts := newTestServer(t, storetest.SQLiteURL(t), map[string]string{"SIDENOTE_WEB_DIR": web.dir})
 	index := fetch(t, ts, http.MethodGet, "/app/", "Accept-Encoding", "identity")
-	for _, p := range []string{"/app/start", "/app/sessions/0b6f2c1e-1d1d-4d4d-9e9e-123456789abc", "/app/notes/n-1"} {
+	for _, p := range []string{"/app/start", "/app/templates", "/app/sessions/0b6f2c1e-1d1d-4d4d-9e9e-123456789abc", "/app/notes/n-1"} {
 		res := fetch(t, ts, http.MethodGet, p, "Accept-Encoding", "identity")
 		if res.Status != http.StatusOK || !bytes.Equal(res.Body, index.Body) || res.Header.Get("Content-Type") != "text/html; charset=utf-8" {
 			t.Errorf("%s: %d %q", p, res.Status, res.Header.Get("Content-Type"))
