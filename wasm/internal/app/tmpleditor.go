@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -147,8 +146,16 @@ func (ed *TemplateEditor) request() api.TemplateRequest {
 	return req
 }
 
-// itemIndex is the "[j]" ending of a field naming one alias or kind.
-var itemIndex = regexp.MustCompile(`\[\d+\]$`)
+// fieldOfItem is the field of the list an item belongs to: a 422 naming
+// one alias or kind ("sections[0].aliases[3]") shows at the section's
+// aliases ("sections[0].aliases").
+func fieldOfItem(field string) string {
+	dot := strings.LastIndexByte(field, '.')
+	if i := strings.LastIndexByte(field, '['); i > dot && dot >= 0 && strings.HasSuffix(field, "]") {
+		return field[:i]
+	}
+	return field
+}
 
 // SaveTemplate creates or updates the template; a 422 shows next to the
 // field it names.
@@ -176,7 +183,7 @@ func (a *App) SaveTemplate(ctx context.Context) {
 			return
 		}
 		if e, ok := err.(*client.Error); ok && e.API.Field != "" {
-			ed.Errors = map[string]string{itemIndex.ReplaceAllString(e.API.Field, ""): e.API.Message}
+			ed.Errors = map[string]string{fieldOfItem(e.API.Field): e.API.Message}
 			return
 		}
 		ed.Err = s.failed(err)
