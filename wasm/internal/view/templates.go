@@ -13,8 +13,11 @@ import (
 // list, or the form of the one being created or edited.
 func renderTemplates(p *Page, s *app.State) {
 	p.Key, p.Title = "templates", "Note templates · Sidenote"
+	// The heading sits in a block of its own so that it lines up with the
+	// centred column at 1280 px (main's children are centred, a bare h1's
+	// margins are its own).
 	p.Skeleton = `<div class="bar"><button type="button" class="link" data-act="back">← Sessions</button></div>` +
-		skeleton("Note templates", "t-body")
+		`<div>` + skeleton("Note templates", "t-body") + `</div>`
 	ed := &s.TemplateEditor
 	html := templateList(s)
 	if ed.Open {
